@@ -1,0 +1,13 @@
+"""Validated domain objects: the first step of the data path (input -> model)."""
+from .base import Money
+from .brand import Brand
+from .case import Action, Case, Options, ReportInfo
+from .claim import Claim, Cost, Invoice, Payment
+from .enums import ActionType, CreditType, DebtorType, DocumentKind, Jurisdiction, Language, Tone
+from .party import Address, Creditor, Debtor, Party, Representative, Signatory
+
+__all__ = [
+    "Action", "ActionType", "Address", "Brand", "Case", "Claim", "Cost", "CreditType", "Creditor", "Debtor",
+    "DebtorType", "DocumentKind", "Invoice", "Jurisdiction", "Language", "Money", "Options", "Party", "Payment",
+    "ReportInfo", "Representative", "Signatory", "Tone",
+]

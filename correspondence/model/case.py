@@ -1,0 +1,83 @@
+"""The case: everything one document needs, validated once at the boundary."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Optional
+
+from pydantic import Field, model_validator
+
+from .base import FieldError, Model
+from .brand import Brand
+from .claim import Claim
+from .enums import (
+    DEFAULT_DEADLINE_DAYS, DEFAULT_JURISDICTION, ActionType, CreditType, DocumentKind, Jurisdiction, Language, Tone,
+)
+from .party import Creditor, Debtor, Representative, Signatory
+
+
+class Action(Model):
+    """A step already taken on the case (letters, calls, visits, tracing); feeds second letters and the report."""
+
+    date: dt.date
+    type: ActionType
+    description: Optional[str] = Field(default=None, max_length=1000)
+    outcome: Optional[str] = Field(default=None, max_length=500)
+    channel: Optional[str] = Field(default=None, max_length=60)
+    reference: Optional[str] = Field(default=None, max_length=120)
+
+
+class ReportInfo(Model):
+    """Facts for the uncollectability report that are not on the timeline."""
+
+    debtor_situation: Optional[str] = Field(default=None, max_length=2000)
+    asset_search: Optional[str] = Field(default=None, max_length=2000)
+    insolvency_proceeding: Optional[str] = Field(default=None, max_length=500)
+    conclusion: Optional[str] = Field(default=None, max_length=2000)
+    recipient: Optional[str] = Field(default=None, max_length=300, description="Who the report is addressed to")
+
+
+class Options(Model):
+    pdfa: Optional[bool] = Field(default=None, description="PDF/A-3b output; default on for legal notices")
+    leap_year_366: bool = Field(default=False, description="Italian practice: 366-day years in leap years")
+    allow_prescribed: bool = Field(default=False, description="Override: write a demand for a prescribed credit")
+    termination: bool = Field(default=False, description="Legal notice also as diffida ad adempiere / resolution")
+    credit_file_warning: bool = Field(default=False, description="ES: warn of inclusion in credit files (art. 20 LOPDGDD)")
+
+
+class Case(Model):
+    language: Language
+    jurisdiction: Optional[Jurisdiction] = None
+    kind: DocumentKind = DocumentKind.first_demand
+    tone: Tone = Tone.courteous
+    credit_type: CreditType = CreditType.commercial
+    date: dt.date = Field(default_factory=dt.date.today, description="Date of the letter")
+    place: str = Field(min_length=1, max_length=100)
+    reference: Optional[str] = Field(default=None, max_length=80, description="File number, printed as 'Rif.'")
+    creditor: Creditor
+    debtor: Debtor
+    representative: Optional[Representative] = None
+    claim: Claim
+    deadline_days: Optional[int] = Field(default=None, ge=1, le=120)
+    signatory: Signatory
+    brand: Brand = Field(default_factory=Brand)
+    actions: list[Action] = Field(default_factory=list)
+    report: ReportInfo = Field(default_factory=ReportInfo)
+    options: Options = Field(default_factory=Options)
+
+    @model_validator(mode="after")
+    def _defaults_and_coherence(self) -> "Case":
+        if self.jurisdiction is None:
+            self.jurisdiction = DEFAULT_JURISDICTION[self.language]
+        if self.deadline_days is None:
+            self.deadline_days = DEFAULT_DEADLINE_DAYS[self.kind] or None
+        if self.kind.is_letter:
+            late = [i.number for i in self.claim.invoices if i.due_date > self.date]
+            if late:
+                raise FieldError(
+                    "claim.invoices", f"due date of {', '.join(late)} is after the letter date {self.date.isoformat()}; "
+                    "nothing is due yet")
+        return self
+
+    @property
+    def sender_name(self) -> str:
+        return self.representative.name if self.representative else self.creditor.name

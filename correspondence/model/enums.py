@@ -1,0 +1,78 @@
+"""The closed vocabularies of a case: what can be written, to whom, in which language and tone."""
+from __future__ import annotations
+
+from enum import Enum
+
+
+class Language(str, Enum):
+    it = "it"
+    es = "es"
+
+
+class Jurisdiction(str, Enum):
+    IT = "IT"
+    ES = "ES"
+
+
+class DocumentKind(str, Enum):
+    first_demand = "first_demand"
+    second_demand = "second_demand"
+    legal_notice = "legal_notice"
+    uncollectability_report = "uncollectability_report"
+
+    @property
+    def is_letter(self) -> bool:
+        return self is not DocumentKind.uncollectability_report
+
+
+class Tone(str, Enum):
+    courteous = "courteous"
+    firm = "firm"
+    stern = "stern"
+
+
+class CreditType(str, Enum):
+    commercial = "commercial"
+    professional_fees = "professional_fees"
+    rent = "rent"
+    installment_sale = "installment_sale"
+    consumer_credit = "consumer_credit"
+    utilities = "utilities"
+    condominium = "condominium"
+
+
+class DebtorType(str, Enum):
+    business = "business"
+    consumer = "consumer"
+    public_administration = "public_administration"
+
+    @property
+    def is_commercial(self) -> bool:
+        """Late-payment law (D.Lgs. 231/2002, Ley 3/2004) covers businesses and public administrations."""
+        return self is not DebtorType.consumer
+
+
+class ActionType(str, Enum):
+    """Steps of the extrajudicial recovery, as recorded on the case timeline."""
+
+    case_opened = "case_opened"
+    data_check = "data_check"
+    letter = "letter"
+    phone_call = "phone_call"
+    tracing = "tracing"
+    home_visit = "home_visit"
+    email = "email"
+    legal_notice = "legal_notice"
+    payment_plan = "payment_plan"
+    asset_search = "asset_search"
+    other = "other"
+
+
+DEFAULT_JURISDICTION = {Language.it: Jurisdiction.IT, Language.es: Jurisdiction.ES}
+
+DEFAULT_DEADLINE_DAYS = {
+    DocumentKind.first_demand: 15,
+    DocumentKind.second_demand: 10,
+    DocumentKind.legal_notice: 15,
+    DocumentKind.uncollectability_report: 0,
+}
