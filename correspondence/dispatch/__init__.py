@@ -1,0 +1,45 @@
+"""Certified dispatch: per-recipient delivery state machine, PEC receipts, legal effect and deadlines.
+
+Pure library (no database, no HTTP). The store/API layer keeps events and calls `replay` to derive the
+state; `check_event` validates an event before it is stored; `parse_pec_receipt` turns a gestore's .eml
+into a `PecReceipt` whose `to_event()` feeds the machine.
+"""
+from __future__ import annotations
+
+from .daticert import Daticert, PecRecipient, parse_daticert
+from .legal import LegalEffect, LegalEffectPolicy, compute_deadline
+from .machine import RecipientStatus, check_event, replay
+from .model import (
+    CHANNEL_EVENTS,
+    FINAL_STATES,
+    Channel,
+    DeliveryState,
+    DispatchEvent,
+    EventType,
+    IllegalTransition,
+)
+from .pec import MAX_RECEIPT_BYTES, PecReceipt, parse_pec_receipt
+from .smime import SignatureCheck
+
+__all__ = [
+    "CHANNEL_EVENTS",
+    "FINAL_STATES",
+    "MAX_RECEIPT_BYTES",
+    "Channel",
+    "Daticert",
+    "DeliveryState",
+    "DispatchEvent",
+    "EventType",
+    "IllegalTransition",
+    "LegalEffect",
+    "LegalEffectPolicy",
+    "PecReceipt",
+    "PecRecipient",
+    "RecipientStatus",
+    "SignatureCheck",
+    "check_event",
+    "compute_deadline",
+    "parse_daticert",
+    "parse_pec_receipt",
+    "replay",
+]
