@@ -3,11 +3,11 @@ from .base import Money
 from .brand import Brand
 from .case import Action, Case, Options, ReportInfo
 from .claim import Claim, Cost, Invoice, Payment
-from .enums import ActionType, CreditType, DebtorType, DocumentKind, Jurisdiction, Language, Tone
+from .enums import ActionType, CreditType, DebtorType, DeliveryChannel, DocumentKind, Jurisdiction, Language, Tone
 from .party import Address, Creditor, Debtor, Party, Representative, Signatory
 
 __all__ = [
     "Action", "ActionType", "Address", "Brand", "Case", "Claim", "Cost", "CreditType", "Creditor", "Debtor",
-    "DebtorType", "DocumentKind", "Invoice", "Jurisdiction", "Language", "Money", "Options", "Party", "Payment",
+    "DebtorType", "DeliveryChannel", "DocumentKind", "Invoice", "Jurisdiction", "Language", "Money", "Options", "Party", "Payment",
     "ReportInfo", "Representative", "Signatory", "Tone",
 ]

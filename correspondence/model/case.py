@@ -10,7 +10,7 @@ from .base import FieldError, Model
 from .brand import Brand
 from .claim import Claim
 from .enums import (
-    DEFAULT_DEADLINE_DAYS, DEFAULT_JURISDICTION, ActionType, CreditType, DocumentKind, Jurisdiction, Language, Tone,
+    DEFAULT_DEADLINE_DAYS, DEFAULT_JURISDICTION, ActionType, CreditType, DeliveryChannel, DocumentKind, Jurisdiction, Language, Tone,
 )
 from .party import Creditor, Debtor, Representative, Signatory
 
@@ -53,6 +53,7 @@ class Case(Model):
     date: dt.date = Field(default_factory=dt.date.today, description="Date of the letter")
     place: str = Field(min_length=1, max_length=100)
     reference: Optional[str] = Field(default=None, max_length=80, description="File number, printed as 'Rif.'")
+    delivery: Optional[DeliveryChannel] = Field(default=None, description="How the letter is sent (printed in its header)")
     creditor: Creditor
     debtor: Debtor
     representative: Optional[Representative] = None

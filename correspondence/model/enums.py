@@ -52,6 +52,21 @@ class DebtorType(str, Enum):
         return self is not DebtorType.consumer
 
 
+class DeliveryChannel(str, Enum):
+    """How the letter is sent; printed in its header ("Via PEC", "Burofax")."""
+
+    pec = "pec"
+    raccomandata_ar = "raccomandata_ar"
+    raccomandata_online = "raccomandata_online"
+    burofax = "burofax"
+    carta_certificada = "carta_certificada"
+    certified_email = "certified_email"
+    erds = "erds"
+    hand_delivery = "hand_delivery"
+    email = "email"
+    ordinary_mail = "ordinary_mail"
+
+
 class ActionType(str, Enum):
     """Steps of the extrajudicial recovery, as recorded on the case timeline."""
 

@@ -1,0 +1,127 @@
+"""Compose a case into a `Document`: figures, then wording, then the tables and blocks layouts print."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..figures import Statement, assert_may_demand, compute_statement, prescription
+from ..model import Case, DocumentKind
+from ..wording import LanguagePack, language_pack, write_blocks
+from ..wording.context import wording_context
+from ..wording.paragraph import Block
+from .document import Document, Table, load_logo, party_lines
+
+
+def compose_document(case: Case, *, base_dir: Path | None = None, wording_dir: Path | None = None) -> Document:
+    """Everything both layouts need. `base_dir` resolves a relative brand logo; `wording_dir` overrides wording."""
+    if case.kind.is_letter:
+        assert_may_demand(case)
+    pack = language_pack(case.language.value)
+    statement = compute_statement(case)
+    presc = prescription(case)
+    blocks = write_blocks(case.language.value, case.kind.value,
+                          wording_context(case, statement, presc, pack), wording_dir)
+    if not any(b.style == "signature" for b in blocks):
+        blocks.append(Block("signature"))
+    brand = case.brand
+    sender = case.representative or case.creditor
+    recipient = [x for x in (pack.label("recipient_prefix", case.debtor.type.value),) if x]
+    recipient += [case.debtor.name]
+    if case.debtor.contact_person:
+        recipient.append(f"{pack.label('attention')} {case.debtor.contact_person}")
+    recipient += case.debtor.address.lines()
+    if case.delivery and case.delivery.value == "pec" and case.debtor.pec:
+        delivery = f"{pack.label('delivery', 'pec')}: {case.debtor.pec}"
+    else:
+        delivery = pack.label("delivery", case.delivery.value) if case.delivery else None
+    signature = [case.signatory.name]
+    if case.signatory.role:
+        signature.append(case.signatory.role)
+    if case.representative:
+        signature.append(f"{pack.label('on_behalf')} {case.creditor.name}")
+    elif case.signatory.name != case.creditor.name:
+        signature.append(case.creditor.name)
+    return Document(
+        case=case, pack=pack, statement=statement, prescription=presc, blocks=blocks,
+        title=pack.label("document_title", case.kind.value),
+        letterhead_name=brand.name or sender.name,
+        letterhead_lines=list(brand.letterhead_lines) or _default_letterhead(sender, pack),
+        sender_lines=party_lines(sender, pack),
+        recipient_lines=recipient,
+        delivery_line=delivery,
+        place_date=pack.label("place_date").format(place=case.place, date=pack.date(case.date)),
+        reference=f"{pack.label('reference')} {case.reference}" if case.reference else None,
+        tables=_tables(case, statement, pack),
+        totals=_totals(statement, pack),
+        total_in_words=f"{pack.label('total_in_words')}: {pack.words(statement.total_due)}",
+        signature_lines=signature,
+        footer=brand.footer or " · ".join(x for x in (sender.name, sender.tax_id) if x),
+        logo=load_logo(brand.logo, base_dir),
+        window=brand.window or ("left" if case.jurisdiction and case.jurisdiction.value == "ES" else "right"),
+        is_letter=case.kind is not DocumentKind.uncollectability_report,
+    )
+
+
+def _default_letterhead(sender, pack: LanguagePack) -> list[str]:
+    address = ", ".join(sender.address.lines())
+    contacts = " · ".join(x for x in (sender.pec and f"{pack.label('pec')} {sender.pec}",
+                                      sender.phone and f"{pack.label('phone')} {sender.phone}") if x)
+    return [x for x in (address, contacts) if x]
+
+
+def _tables(case: Case, st: Statement, pack: LanguagePack) -> dict[str, Table]:
+    def lab(group: str, key: str) -> str:
+        return str(pack.labels[group][key])
+
+    number_label = str(pack.labels["invoice_table"]["number"][case.credit_type.value])
+    with_outstanding = bool(case.claim.payments)
+    figures_by_number = {f.number: f for f in st.invoices}
+    rows = []
+    for inv in case.claim.invoices:
+        row = [inv.number, pack.short_date(inv.issue_date), pack.short_date(inv.due_date),
+               " – ".join(x for x in (inv.description, inv.period) if x), pack.money(inv.amount)]
+        if with_outstanding:
+            row.append(pack.money(figures_by_number[inv.number].principal_outstanding))
+        rows.append(tuple(row))
+    headers = [number_label, lab("invoice_table", "issue_date"), lab("invoice_table", "due_date"),
+               lab("invoice_table", "description"), lab("invoice_table", "amount")]
+    footer = [lab("invoice_table", "total"), "", "", "", pack.money(st.principal)]
+    if with_outstanding:
+        headers.append(lab("invoice_table", "outstanding"))
+        footer.append(pack.money(st.principal_outstanding))
+    tables = {"invoices": Table(tuple(headers), tuple(rows), (False, False, False, False, True, True)[:len(headers)],
+                                tuple(footer))}
+    tables["periods"] = Table(
+        tuple(lab("periods_table", k) for k in ("invoice", "start", "end", "days", "rate", "base", "interest")),
+        tuple((p.invoice, pack.short_date(p.start), pack.short_date(p.end), str(p.days), pack.percent(p.rate),
+               pack.money(p.base), pack.money(p.interest)) for p in st.periods),
+        (False, False, False, True, True, True, True),
+        (lab("invoice_table", "total"), "", "", "", "", "", pack.money(sum((p.interest for p in st.periods), 0))),
+    )
+    tables["payments"] = Table(
+        tuple(lab("payments_table", k) for k in ("date", "amount", "to_interest", "to_principal")),
+        tuple((pack.short_date(a.date), pack.money(a.amount), pack.money(a.to_interest + a.to_costs),
+               pack.money(a.to_principal)) for a in st.allocations),
+        (False, True, True, True),
+    )
+    types = pack.labels["action_types"]
+    tables["actions"] = Table(
+        tuple(lab("actions_table", k) for k in ("date", "action", "outcome")),
+        tuple((pack.short_date(a.date), " – ".join(x for x in (types[a.type.value], a.description) if x),
+               a.outcome or "") for a in case.actions if a.date <= case.date),
+        (False, False, False),
+    )
+    return tables
+
+
+def _totals(st: Statement, pack: LanguagePack) -> list[tuple[str, str, bool]]:
+    """Rows that add up to the total due; payments appear in their own table with their imputation."""
+    t = pack.labels["totals"]
+    rows = [(t["principal_outstanding"] if st.payments_total else t["principal"], pack.money(st.principal_outstanding), False)]
+    if st.regime != "none" or st.interest:
+        rows.append((t["interest"], pack.money(st.interest), False))
+    if st.compensation:
+        rows.append((t["compensation"], pack.money(st.compensation), False))
+    if st.costs:
+        rows.append((t["costs"], pack.money(st.costs), False))
+    rows.append((t["total_due"], pack.money(st.total_due), True))
+    return rows

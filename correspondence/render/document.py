@@ -1,0 +1,106 @@
+"""The layout-neutral document: what the PDF and DOCX layouts both print, computed once.
+
+Building it is the only place where case data, figures and wording meet; the layouts then iterate over
+the same blocks and tables, so both formats carry identical content.
+"""
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import InputError
+from ..figures import Prescription, Statement
+from ..model import Case, Party
+from ..wording import Block, LanguagePack
+from ..wording.paragraph import plain
+
+MAX_LOGO_BYTES = 2 * 1024 * 1024
+_IMAGE_MAGIC = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
+
+
+@dataclass(frozen=True)
+class Table:
+    headers: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    numeric: tuple[bool, ...]  # right-aligned columns
+    footer: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Logo:
+    data: bytes
+    media_type: str
+
+    @property
+    def data_uri(self) -> str:
+        return f"data:{self.media_type};base64,{base64.b64encode(self.data).decode()}"
+
+
+@dataclass
+class Document:
+    case: Case
+    pack: LanguagePack
+    statement: Statement
+    prescription: Prescription
+    blocks: list[Block]
+    title: str
+    letterhead_name: str
+    letterhead_lines: list[str]
+    sender_lines: list[str]
+    recipient_lines: list[str]
+    delivery_line: str | None
+    place_date: str
+    reference: str | None
+    tables: dict[str, Table]
+    totals: list[tuple[str, str, bool]]
+    total_in_words: str
+    signature_lines: list[str]
+    footer: str
+    logo: Logo | None
+    window: str
+    is_letter: bool
+    extra: dict[str, str] = field(default_factory=dict)
+
+    def text_lines(self) -> list[str]:
+        """Every line of visible text, in reading order (used by tests and for search)."""
+        lines = [self.letterhead_name, *self.letterhead_lines, *self.sender_lines, *self.recipient_lines]
+        lines += [x for x in (self.delivery_line, self.place_date, self.reference) if x]
+        for block in self.blocks:
+            lines.append(block.text or block.title or "")
+            lines += [plain(i) for i in block.items]
+            lines += [f"{k} {plain(v)}" for k, v in block.rows]
+        return [line for line in lines if line]
+
+
+def party_lines(party: Party, pack: LanguagePack, *, with_contacts: bool = True) -> list[str]:
+    lines = [party.name, *party.address.lines()]
+    if party.tax_id:
+        lines.append(f"{pack.label('tax_id')} {party.tax_id}")
+    if with_contacts and party.pec:
+        lines.append(f"{pack.label('pec')}: {party.pec}")
+    elif with_contacts and party.email:
+        lines.append(f"{pack.label('email')}: {party.email}")
+    return lines
+
+
+def load_logo(path: str | None, base_dir: Path | None) -> Logo | None:
+    """Read a brand logo ourselves (PNG or JPEG only, size-limited) so the renderer never opens files."""
+    if not path:
+        return None
+    if "://" in path or path.startswith("data:"):
+        raise InputError("brand.logo", "must be a path to a local PNG or JPEG file, not a URL")
+    file = Path(path)
+    if not file.is_absolute() and base_dir is not None:
+        file = base_dir / file
+    try:
+        with file.open("rb") as fh:
+            data = fh.read(MAX_LOGO_BYTES + 1)
+    except OSError as exc:
+        raise InputError("brand.logo", f"cannot read {path}: {exc.strerror}") from None
+    if len(data) > MAX_LOGO_BYTES:
+        raise InputError("brand.logo", f"logo is larger than {MAX_LOGO_BYTES // 1024 // 1024} MiB")
+    media_type = next((t for magic, t in _IMAGE_MAGIC.items() if data.startswith(magic)), None)
+    if media_type is None:
+        raise InputError("brand.logo", "not a PNG or JPEG image")
+    return Logo(data, media_type)

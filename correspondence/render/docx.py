@@ -1,0 +1,164 @@
+"""DOCX rendering with docxtpl: the same Document as the PDF, as real Word paragraphs and tables.
+
+The layout `letter.docx` carries styles and Jinja2 tags; tables are built as sub-documents with
+python-docx. Rendering runs in a Jinja2 sandbox with autoescaping, so `&`, `<` or quotes in data cannot
+corrupt the XML.
+"""
+from __future__ import annotations
+
+import io
+from functools import lru_cache
+
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, RGBColor
+from docxtpl import DocxTemplate, InlineImage, RichText
+from jinja2 import StrictUndefined
+from jinja2.sandbox import SandboxedEnvironment
+
+from ..templates import shared_dir
+from ..wording.paragraph import Runs
+from .document import Document, Table
+
+FONT_NAMES = {"serif": "Liberation Serif", "sans": "Liberation Sans"}
+BRANDED_STYLES = ("Letterhead", "SectionHeading", "AnnexTitle", "ReportTitle")
+
+
+@lru_cache(maxsize=1)
+def _layout_bytes() -> bytes:
+    return (shared_dir() / "layouts" / "letter.docx").read_bytes()
+
+
+def _rich(runs: Runs) -> RichText:
+    rt = RichText()
+    for run in runs:
+        rt.add(run.text, bold=run.bold or None, italic=run.italic or None)
+    return rt
+
+
+def _shade(cell, color: str) -> None:
+    props = cell._tc.get_or_add_tcPr()
+    shading = OxmlElement("w:shd")
+    shading.set(qn("w:val"), "clear")
+    shading.set(qn("w:color"), "auto")
+    shading.set(qn("w:fill"), color.lstrip("#"))
+    props.append(shading)
+
+
+def _repeat_header(row) -> None:
+    props = row._tr.get_or_add_trPr()
+    flag = OxmlElement("w:tblHeader")
+    flag.set(qn("w:val"), "true")
+    props.append(flag)
+
+
+def _cell_text(cell, text: str, *, style: str = "TableText", align_right: bool = False, bold: bool = False) -> None:
+    paragraph = cell.paragraphs[0]
+    paragraph.style = style
+    run = paragraph.add_run(text)
+    run.bold = bold or None
+    if align_right:
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+
+
+def _data_table(tpl: DocxTemplate, table: Table, primary: str):
+    sub = tpl.new_subdoc()
+    t = sub.add_table(rows=1, cols=len(table.headers))
+    t.style = "Table Grid"
+    t.alignment = WD_TABLE_ALIGNMENT.CENTER
+    header = t.rows[0]
+    _repeat_header(header)
+    for i, text in enumerate(table.headers):
+        _cell_text(header.cells[i], text, style="TableHead", align_right=table.numeric[i])
+        _shade(header.cells[i], primary)
+    for row in table.rows:
+        cells = t.add_row().cells
+        for i, text in enumerate(row):
+            _cell_text(cells[i], text, align_right=table.numeric[i])
+    if table.footer:
+        cells = t.add_row().cells
+        for i, text in enumerate(table.footer):
+            _cell_text(cells[i], text, align_right=table.numeric[i], bold=True)
+    return sub
+
+
+def _totals_table(tpl: DocxTemplate, doc: Document):
+    sub = tpl.new_subdoc()
+    t = sub.add_table(rows=0, cols=2)
+    t.alignment = WD_TABLE_ALIGNMENT.RIGHT
+    for label, amount, emph in doc.totals:
+        cells = t.add_row().cells
+        _cell_text(cells[0], label, bold=emph)
+        _cell_text(cells[1], amount, align_right=True, bold=emph)
+    return sub
+
+
+def _fields_table(tpl: DocxTemplate, rows):
+    sub = tpl.new_subdoc()
+    t = sub.add_table(rows=0, cols=2)
+    t.style = "Table Grid"
+    for label, value in rows:
+        cells = t.add_row().cells
+        _cell_text(cells[0], label)
+        cells[0].width = Mm(45)
+        para = cells[1].paragraphs[0]
+        para.style = "TableText"
+        for run in value:
+            r = para.add_run(run.text)
+            r.bold, r.italic = run.bold or None, run.italic or None
+    return sub
+
+
+def _address_table(tpl: DocxTemplate, doc: Document):
+    sub = tpl.new_subdoc()
+    t = sub.add_table(rows=1, cols=2)
+    sender_cell, recipient_cell = t.rows[0].cells
+    if doc.window == "left":
+        sender_cell, recipient_cell = recipient_cell, sender_cell
+    for i, line in enumerate(doc.sender_lines):
+        p = sender_cell.paragraphs[0] if i == 0 else sender_cell.add_paragraph()
+        p.style = "Party"
+        p.add_run(line)
+    lines = ([doc.delivery_line] if doc.delivery_line else []) + doc.recipient_lines
+    for i, line in enumerate(lines):
+        p = recipient_cell.paragraphs[0] if i == 0 else recipient_cell.add_paragraph()
+        p.style = "Delivery" if (doc.delivery_line and i == 0) else "Recipient"
+        p.add_run(line)
+    return sub
+
+
+def render_docx(doc: Document) -> bytes:
+    tpl = DocxTemplate(io.BytesIO(_layout_bytes()))
+    brand = doc.case.brand
+    styles = tpl.get_docx().styles
+    styles["Normal"].font.name = FONT_NAMES[brand.font]
+    for name in BRANDED_STYLES:
+        styles[name].font.color.rgb = RGBColor.from_string(brand.primary_color.lstrip("#"))
+    blocks = []
+    for b in doc.blocks:
+        entry = {"style": b.style, "title": b.title or "", "rich": _rich(b.runs),
+                 "items": [_rich(i) for i in b.items]}
+        if b.style == "table":
+            entry["subdoc"] = _data_table(tpl, doc.tables[b.ref], brand.primary_color)
+        elif b.style == "fields":
+            entry["subdoc"] = _fields_table(tpl, b.rows)
+        elif b.style == "totals":
+            entry["subdoc"] = _totals_table(tpl, doc)
+        blocks.append(entry)
+    context = {
+        "letterhead_name": doc.letterhead_name, "letterhead_lines": doc.letterhead_lines,
+        "logo": InlineImage(tpl, io.BytesIO(doc.logo.data), height=Mm(14)) if doc.logo else None,
+        "is_letter": doc.is_letter, "title": doc.title, "address_table": _address_table(tpl, doc),
+        "reference": doc.reference or "", "place_date": doc.place_date, "blocks": blocks,
+        "total_in_words": doc.total_in_words, "signature_lines": doc.signature_lines, "footer": doc.footer,
+    }
+    env = SandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
+    tpl.render(context, jinja_env=env, autoescape=True)
+    props = tpl.docx.core_properties  # get_docx() would reload the unrendered template
+    props.title, props.author, props.subject = doc.title, doc.letterhead_name, doc.reference or doc.title
+    props.language = doc.case.language.value
+    out = io.BytesIO()
+    tpl.save(out)
+    return out.getvalue()

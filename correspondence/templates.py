@@ -1,0 +1,33 @@
+"""Where the packaged templates, layouts and fonts live.
+
+In a source checkout they are in ``templates/`` at the repository root; in an installed wheel they are
+shipped inside the package as ``correspondence/_templates`` (see pyproject.toml).
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from .errors import ConfigurationError
+
+
+@lru_cache(maxsize=1)
+def templates_root() -> Path:
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "_templates", here.parent / "templates"):
+        if (candidate / "shared").is_dir():
+            return candidate
+    raise ConfigurationError("packaged templates not found (expected correspondence/_templates or ./templates)")
+
+
+def shared_dir() -> Path:
+    return templates_root() / "shared"
+
+
+def language_dir(language: str) -> Path:
+    return templates_root() / language
+
+
+def available_languages() -> list[str]:
+    """Every folder with a language.yaml is a language: adding one needs no code change."""
+    return sorted(p.name for p in templates_root().iterdir() if (p / "language.yaml").is_file())

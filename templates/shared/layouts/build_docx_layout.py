@@ -1,0 +1,130 @@
+"""Build `letter.docx`, the docxtpl layout, from code so the Word layout is reviewable source.
+
+Run: python templates/shared/layouts/build_docx_layout.py  (the result is committed and packaged).
+It holds styles, page set-up, the footer with "page/pages" fields and the Jinja2 tags docxtpl fills;
+no wording. Tables are built at render time as sub-documents so they can appear anywhere in the flow.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from docx import Document
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt, RGBColor
+
+OUT = Path(__file__).with_name("letter.docx")
+
+
+def _style(doc, name, *, size=10.5, bold=False, italic=False, space_after=4, align=None, sans=False, color=None,
+           keep_next=False):
+    style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+    style.base_style = doc.styles["Normal"]
+    style.font.size = Pt(size)
+    style.font.bold = bold
+    style.font.italic = italic
+    if sans:
+        style.font.name = "Liberation Sans"
+    if color:
+        style.font.color.rgb = RGBColor.from_string(color)
+    style.paragraph_format.space_after = Pt(space_after)
+    style.paragraph_format.space_before = Pt(0)
+    style.paragraph_format.keep_with_next = keep_next
+    if align:
+        style.paragraph_format.alignment = align
+    return style
+
+
+def _field(paragraph, instr: str) -> None:
+    run = paragraph.add_run()
+    fld = OxmlElement("w:fldSimple")
+    fld.set(qn("w:instr"), instr)
+    inner = OxmlElement("w:r")
+    text = OxmlElement("w:t")
+    text.text = "1"
+    inner.append(text)
+    fld.append(inner)
+    run._r.addnext(fld)
+
+
+def build() -> None:
+    doc = Document()
+    section = doc.sections[0]
+    section.page_height, section.page_width = Mm(297), Mm(210)
+    section.top_margin, section.bottom_margin = Mm(18), Mm(22)
+    section.left_margin, section.right_margin = Mm(25), Mm(20)
+    normal = doc.styles["Normal"]
+    normal.font.name = "Liberation Serif"
+    normal.font.size = Pt(10.5)
+    normal.paragraph_format.space_after = Pt(0)
+    _style(doc, "Letterhead", size=15, bold=True, sans=True, color="1F3A5F", space_after=0)
+    _style(doc, "LetterheadLine", size=8, sans=True, color="444444", space_after=0)
+    _style(doc, "Party", size=9, space_after=0)
+    _style(doc, "Recipient", size=10.5, space_after=0)
+    _style(doc, "Delivery", size=8.5, italic=True, space_after=2)
+    _style(doc, "Meta", size=9.5, space_after=10, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    _style(doc, "Subject", bold=True, space_after=10)
+    _style(doc, "Salutation", space_after=6)
+    _style(doc, "Body", space_after=6, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    _style(doc, "SectionHeading", size=11, bold=True, sans=True, color="1F3A5F", space_after=4, keep_next=True)
+    _style(doc, "Note", size=8, color="444444", space_after=4, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    _style(doc, "Closing", space_after=6)
+    _style(doc, "ListItem", space_after=2)
+    _style(doc, "Words", size=8.5, italic=True, space_after=8, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    _style(doc, "Signature", space_after=0, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _style(doc, "AnnexTitle", size=12, bold=True, sans=True, color="1F3A5F", space_after=6)
+    _style(doc, "ReportTitle", size=14, bold=True, sans=True, color="1F3A5F", space_after=10,
+           align=WD_ALIGN_PARAGRAPH.CENTER)
+    _style(doc, "TableText", size=9, space_after=0)
+    _style(doc, "TableHead", size=8.5, bold=True, sans=True, color="FFFFFF", space_after=0)
+    _style(doc, "FooterText", size=7.5, sans=True, color="555555", space_after=0)
+
+    body = [
+        ("Letterhead", "{{ letterhead_name }}"),
+        (None, "{%p if logo %}"), ("LetterheadLine", "{{ logo }}"), (None, "{%p endif %}"),
+        (None, "{%p for line in letterhead_lines %}"), ("LetterheadLine", "{{ line }}"), (None, "{%p endfor %}"),
+        ("Meta", " "),
+        (None, "{%p if is_letter %}"),
+        (None, "{{p address_table }}"),
+        (None, "{%p else %}"), ("ReportTitle", "{{ title }}"), (None, "{%p endif %}"),
+        ("Meta", "{% if reference %}{{ reference }} – {% endif %}{{ place_date }}"),
+        (None, "{%p for b in blocks %}"),
+        (None, "{%p if b.style == 'subject' %}"), ("Subject", "{{r b.rich }}"),
+        (None, "{%p elif b.style == 'salutation' %}"), ("Salutation", "{{r b.rich }}"),
+        (None, "{%p elif b.style == 'p' %}"), ("Body", "{{r b.rich }}"),
+        (None, "{%p elif b.style == 'heading' %}"), ("SectionHeading", "{{r b.rich }}"),
+        (None, "{%p elif b.style == 'note' %}"), ("Note", "{{r b.rich }}"),
+        (None, "{%p elif b.style == 'closing' %}"), ("Closing", "{{r b.rich }}"),
+        (None, "{%p elif b.style == 'list' %}"),
+        (None, "{%p for item in b.items %}"), ("ListItem", "•\t{{r item }}"), (None, "{%p endfor %}"),
+        (None, "{%p elif b.style in ('table', 'fields', 'totals') %}"), (None, "{{p b.subdoc }}"),
+        (None, "{%p if b.style == 'totals' %}"), ("Words", "{{ total_in_words }}"), (None, "{%p endif %}"),
+        (None, "{%p elif b.style == 'annex' %}"), ("AnnexTitle", "{{ b.title }}"),
+        (None, "{%p elif b.style == 'signature' %}"), ("Signature", " "),
+        (None, "{%p for line in signature_lines %}"), ("Signature", "{{ line }}"), (None, "{%p endfor %}"),
+        (None, "{%p endif %}"),
+        (None, "{%p endfor %}"),
+    ]
+    first = doc.paragraphs[0] if doc.paragraphs else None
+    for style, text in body:
+        p = doc.add_paragraph(text, style=style or "Normal")
+    if first is not None and not first.text:
+        first._p.getparent().remove(first._p)
+    annex_marker = [p for p in doc.paragraphs if p.text == "{{ b.title }}"][0]
+    annex_marker.paragraph_format.page_break_before = True
+
+    footer = section.footer.paragraphs[0]
+    footer.style = doc.styles["FooterText"]
+    footer.add_run("{{ footer }}\t")
+    _field(footer, "PAGE")
+    footer.add_run("/")
+    _field(footer, "NUMPAGES")
+    tabs = footer.paragraph_format.tab_stops
+    tabs.add_tab_stop(Mm(165), alignment=2)  # right-aligned page counter
+    doc.save(OUT)
+
+
+if __name__ == "__main__":
+    build()
