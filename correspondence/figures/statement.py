@@ -33,6 +33,7 @@ class InvoiceFigures:
     periods: tuple[InterestPeriod, ...]
     interest_accrued: Decimal = ZERO  # sum of the periods, before allocations
     late: bool = False  # still unpaid after its due date
+    compensation_owed: Decimal = ZERO  # 40 EUR when late (before any part paid)
 
 
 @dataclass(frozen=True)
@@ -264,7 +265,8 @@ def _finish(case: Case, regime: Regime, ledger: _Ledger, at: date) -> Statement:
     if any(d.inv.due_date >= at for d in ledger.debts):
         notes.append("NOT_YET_DUE")
     invoices = tuple(InvoiceFigures(d.inv.number, d.inv.due_date, d.inv.amount, d.principal, d.interest_out,
-                                    d.comp_out, tuple(d.periods), total(d.periods), d.late) for d in ledger.debts)
+                                    d.comp_out, tuple(d.periods), total(d.periods), d.late, d.comp_owed)
+                     for d in ledger.debts)
     margin = None
     if regime.kind == "commercial" and regime.table is not None:
         margins = set()
