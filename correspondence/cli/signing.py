@@ -1,8 +1,161 @@
-"""CLI commands: signing (placeholder until its issue lands)."""
+"""CLI: `sign` (PAdES or .p7m), `verify` (PDF or .p7m) and `demo-cert`."""
 from __future__ import annotations
 
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Optional
+
 import typer
+from rich.console import Console
+
+from ..errors import InputError
+from ..sign import (
+    P12_PASSWORD_ENV, PKCS11_PIN_ENV, Level, Permission, SignOptions, SigningKey, StampSpec, default_demo_dir,
+    ensure_demo_signer, read_secret)
+from ..sign.cades import sign_p7m
+from ..sign.files import write_atomic
+from ..sign.pades import sign_pdf
+from ..sign.verify import verify_file
+
+err = Console(stderr=True)
+DEFAULT_BOX = "335,40,560,110"  # bottom right of an A4/Letter page, in points
+
+
+def _quiet_libraries() -> None:
+    """pyHanko logs validation tracebacks at WARNING; the report already says what failed."""
+    for name in ("pyhanko", "pyhanko_certvalidator", "aiohttp"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)
+
+
+def _prompt(label: str):
+    return lambda: typer.prompt(label, hide_input=True)
+
+
+def _load_key(p12: Optional[Path], p12_password_file: Optional[Path], module: Optional[Path],
+              token_label: Optional[str], key_label: Optional[str], cert_label: Optional[str],
+              pin_file: Optional[Path]) -> SigningKey:
+    if p12 and module:
+        raise InputError("--p12", "use either --p12 or --pkcs11-module, not both")
+    if module:
+        if not key_label:
+            raise InputError("--key-label", "required with --pkcs11-module")
+        pin = read_secret("pin", file=pin_file, env_var=PKCS11_PIN_ENV, prompt=_prompt("Token PIN"))
+        return SigningKey.from_pkcs11(module, token_label=token_label, key_label=key_label, pin=pin,
+                                      cert_label=cert_label)
+    if p12:
+        password = read_secret("p12_password", file=p12_password_file, env_var=P12_PASSWORD_ENV,
+                               prompt=_prompt("PKCS#12 password"))
+        return SigningKey.from_p12(p12, password)
+    p12_path, password, ca = ensure_demo_signer(default_demo_dir())
+    err.print(f"[yellow]warning:[/] no key given: signing with the DEMO certificate {p12_path} "
+              f"(NOT FOR LEGAL USE; verify with --trust {ca})")
+    return SigningKey.from_p12(p12_path, password)
+
+
+def _parse_box(text: str) -> tuple[float, float, float, float]:
+    try:
+        parts = tuple(float(p) for p in text.split(","))
+    except ValueError:
+        parts = ()
+    if len(parts) != 4:
+        raise InputError("--stamp-box", "expected four numbers x1,y1,x2,y2 in points")
+    return parts  # type: ignore[return-value]
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to the main app."""
+    @app.command()
+    def sign(
+        input: Path = typer.Argument(..., help="PDF to sign (PAdES) or any file to wrap in a .p7m"),
+        output: Optional[Path] = typer.Option(None, "-o", "--output", help="Signed file (default for .p7m: INPUT.p7m)"),
+        p12: Optional[Path] = typer.Option(None, "--p12", help="PKCS#12 key file (.p12/.pfx)"),
+        p12_password_file: Optional[Path] = typer.Option(
+            None, "--p12-password-file", help=f"File holding the password (else ${P12_PASSWORD_ENV}, else prompt)"),
+        pkcs11_module: Optional[Path] = typer.Option(None, "--pkcs11-module", help="PKCS#11 module (.so)"),
+        token_label: Optional[str] = typer.Option(None, "--token-label"),
+        key_label: Optional[str] = typer.Option(None, "--key-label"),
+        cert_label: Optional[str] = typer.Option(None, "--cert-label", help="Default: the key label"),
+        pin_file: Optional[Path] = typer.Option(None, "--pin-file", help=f"File holding the PIN (else ${PKCS11_PIN_ENV}, else prompt)"),
+        level: str = typer.Option("B-B", "--level", help="PAdES level: B-B, B-T, B-LT, B-LTA"),
+        tsa_url: Optional[str] = typer.Option(None, "--tsa-url", help="RFC 3161 timestamp authority (B-T and up)"),
+        reason: Optional[str] = typer.Option(None, "--reason"),
+        location: Optional[str] = typer.Option(None, "--location"),
+        contact: Optional[str] = typer.Option(None, "--contact"),
+        certify: bool = typer.Option(False, "--certify", help="Certification (DocMDP) signature instead of approval"),
+        permission: Permission = typer.Option(Permission.FORM_FILLING, "--permission",
+                                              help="What a certification signature still allows"),
+        field_name: Optional[str] = typer.Option(None, "--field", help="Signature field name (existing empty field or new)"),
+        visible: bool = typer.Option(True, "--visible/--invisible", help="Visible stamp on the page, or none"),
+        stamp_box: str = typer.Option(DEFAULT_BOX, "--stamp-box", help="x1,y1,x2,y2 in points from bottom left"),
+        stamp_page: int = typer.Option(-1, "--stamp-page", help="0-based page; negative counts from the end"),
+        stamp_title: str = typer.Option("Digitally signed by", "--stamp-title"),
+        timezone: str = typer.Option("UTC", "--timezone", help="Time zone of the date on the stamp"),
+        trust: list[Path] = typer.Option([], "--trust", help="Trusted root(s) for the signer check (PEM/DER)"),
+        allow_invalid_signer: bool = typer.Option(False, "--allow-invalid-signer",
+                                                  help="Sign even with an expired, revoked or untrusted certificate"),
+        offline: bool = typer.Option(False, "--offline", help="Do not fetch CRL/OCSP when checking the signer"),
+        p7m: bool = typer.Option(False, "--p7m", help="Make a CAdES-BES .p7m even for a PDF"),
+    ) -> None:
+        """Sign a PDF (PAdES) or any file (CAdES .p7m); the output appears only if signing succeeded."""
+        _quiet_libraries()
+        try:
+            data = input.read_bytes()
+        except OSError as exc:
+            raise InputError("input", f"cannot read {input}: {exc.strerror or exc}") from None
+        as_p7m = p7m or not data.startswith(b"%PDF-")
+        if output is None:
+            if not as_p7m:
+                raise InputError("--output", "required when signing a PDF")
+            output = input.with_name(input.name + ".p7m")
+        if output.resolve() == input.resolve():
+            raise InputError("--output", "must differ from the input file")
+        stamp = None
+        if visible and not as_p7m:
+            stamp = StampSpec(box=_parse_box(stamp_box), page=stamp_page, title=stamp_title, timezone=timezone)
+        options = SignOptions(
+            level=Level.parse(level), tsa_url=tsa_url, reason=reason, location=location, contact_info=contact,
+            stamp=stamp, field_name=field_name, certify=certify, permission=permission,
+            trust_roots=tuple(trust), allow_invalid_signer=allow_invalid_signer, allow_fetching=not offline)
+        with _load_key(p12, p12_password_file, pkcs11_module, token_label, key_label, cert_label, pin_file) as key:
+            signed = sign_p7m(key, data, options) if as_p7m else sign_pdf(key, data, options)
+            write_atomic(output, signed)
+            kind = "CAdES-BES .p7m" if as_p7m else f"PAdES {options.level.value}"
+            typer.echo(f"signed {input} -> {output} ({kind}, signer: {key.subject_name})")
+
+    @app.command()
+    def verify(
+        file: Path = typer.Argument(..., help="Signed PDF or .p7m"),
+        trust: list[Path] = typer.Option([], "--trust", help="Trusted root certificate(s), PEM/DER; default: system store"),
+        as_json: bool = typer.Option(False, "--json", help="Machine-readable report on stdout"),
+        offline: bool = typer.Option(False, "--offline", help="Use only revocation data embedded in the file"),
+        extract: Optional[Path] = typer.Option(None, "--extract", help=".p7m: write the signed content here"),
+    ) -> None:
+        """Verify signatures; exit code 0 only if every signature is valid and trusted."""
+        _quiet_libraries()
+        try:
+            data = file.read_bytes()
+        except OSError as exc:
+            raise InputError("file", f"cannot read {file}: {exc.strerror or exc}") from None
+        report = verify_file(data, tuple(trust), allow_fetching=not offline)
+        if extract is not None:
+            if report.content is None:
+                raise InputError("--extract", "only a .p7m has enveloped content to extract")
+            write_atomic(extract, report.content)
+        if as_json:
+            sys.stdout.write(json.dumps(report.to_dict(), indent=2) + "\n")
+        else:
+            typer.echo(report.summary())
+            if extract is not None:
+                typer.echo(f"content written to {extract}")
+        if not report.valid:
+            raise SystemExit(1)  # not typer.Exit: app.main() ignores the return code of non-standalone click
+
+    @app.command("demo-cert")
+    def demo_cert(
+        directory: Optional[Path] = typer.Option(None, "--dir", help="Default: $CORRESPONDENCE_HOME/demo-cert or ./var/demo-cert"),
+    ) -> None:
+        """Create (once) a demo CA and signer labelled 'DEMO - NOT FOR LEGAL USE'."""
+        p12_path, _, ca = ensure_demo_signer(directory or default_demo_dir())
+        typer.echo(f"demo signer: {p12_path}\npassword file: {p12_path.with_name('demo-signer.password')}\n"
+                   f"demo CA (for --trust): {ca}")

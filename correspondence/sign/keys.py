@@ -1,0 +1,200 @@
+"""Signing keys loaded once (PKCS#12 file or PKCS#11 token) and reused for every document of a batch."""
+from __future__ import annotations
+
+import asyncio
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Optional, Union
+
+from asn1crypto import x509
+from pyhanko.sign import signers
+
+from ..errors import ConfigurationError, InputError
+from . import trust
+
+if TYPE_CHECKING:
+    from .options import SignOptions
+
+SIGNER_CHECK_TTL = 600.0  # seconds a positive signer check is reused inside a batch
+
+
+class SigningKey:
+    """A loaded private key with its certificate chain.
+
+    Load it once (`from_p12`, `from_pkcs11`), then call `sign_pdf` / `async_sign_pdf` / `sign_p7m` for
+    each document; close it (or use it as a context manager) to log out of a token.
+    """
+
+    def __init__(self, signer: signers.Signer, *, source: str, session=None) -> None:
+        self._signer = signer
+        self.source = source
+        self._session = session
+        self._checked: dict[tuple, float] = {}
+
+    # -- loading ---------------------------------------------------------------------------------
+    @classmethod
+    def from_p12(cls, path: Union[str, Path], password: Union[str, bytes, None]) -> "SigningKey":
+        """Load a PKCS#12 (.p12/.pfx) file, e.g. an FNMT certificate export."""
+        try:
+            data = Path(path).read_bytes()
+        except OSError as exc:
+            raise InputError("p12", f"cannot read {path}: {exc.strerror or exc}") from None
+        return cls.from_p12_data(data, password, source=str(path))
+
+    @classmethod
+    def from_p12_data(cls, data: bytes, password: Union[str, bytes, None], *, source: str = "PKCS#12") \
+            -> "SigningKey":
+        pw = password.encode("utf-8") if isinstance(password, str) else password
+        try:
+            signer = signers.SimpleSigner.load_pkcs12_data(data, other_certs=[], passphrase=pw or None)
+        except ValueError:
+            raise InputError("p12_password", "wrong password, or the file is not a PKCS#12 archive") from None
+        if signer is None or signer.signing_cert is None:
+            raise InputError("p12", "the PKCS#12 archive holds no certificate with a private key")
+        return cls(signer, source=source)
+
+    @classmethod
+    def from_pkcs11(
+        cls,
+        module: Union[str, Path],
+        *,
+        token_label: Optional[str],
+        key_label: str,
+        pin: str,
+        cert_label: Optional[str] = None,
+        slot: Optional[int] = None,
+    ) -> "SigningKey":
+        """Open a session on a PKCS#11 token (smart card, HSM, SoftHSM2) and find the key by label.
+
+        EC keys use the raw ECDSA mechanism (hash computed here): SoftHSM2 and many cards offer no
+        combined ECDSA-SHA256 mechanism.
+        """
+        from pkcs11 import exceptions as p11_exc
+        from pyhanko.sign import pkcs11 as p11
+
+        if not Path(module).exists():
+            raise ConfigurationError(f"PKCS#11 module not found: {module}")
+        try:
+            criteria = p11.TokenCriteria(label=token_label) if token_label else None
+            session = p11.open_pkcs11_session(str(module), slot_no=slot, token_criteria=criteria, user_pin=pin)
+        except p11_exc.PinIncorrect:
+            raise InputError("pin", "wrong PIN for the token") from None
+        except p11_exc.PinLocked:
+            raise InputError("pin", "the token PIN is locked") from None
+        except Exception as exc:  # pyHanko raises PKCS11Error for a missing token, pkcs11 its own errors
+            msg = str(exc) or exc.__class__.__name__
+            if "token" in msg.lower() or isinstance(exc, p11_exc.NoSuchToken):
+                raise InputError("token_label", f"no token labelled {token_label!r} ({msg})") from None
+            raise InputError("pkcs11", f"cannot open the token: {msg}") from None
+        try:
+            signer = cls._pkcs11_signer(session, key_label, cert_label)
+        except InputError:
+            session.close()
+            raise
+        return cls(signer, source=f"PKCS#11 {token_label or ''}/{key_label}", session=session)
+
+    @staticmethod
+    def _pkcs11_signer(session, key_label: str, cert_label: Optional[str]) -> signers.Signer:
+        from pyhanko.sign import pkcs11 as p11
+
+        cert_label = cert_label or key_label
+        try:
+            probe = p11.PKCS11Signer(session, cert_label=cert_label, key_label=key_label)
+            cert = probe.signing_cert
+            if cert is None:
+                raise InputError("key_label", f"no certificate labelled {cert_label!r} on the token")
+            is_ec = cert.public_key.algorithm == "ec"
+            signer = p11.PKCS11Signer(session, cert_label=cert_label, key_label=key_label,
+                                      signing_cert=cert, use_raw_mechanism=is_ec)
+            # touch the private key now so a wrong label fails at load time, not on the first letter
+            signer._load_objects()
+            return signer
+        except InputError:
+            raise
+        except Exception as exc:
+            raise InputError("key_label", f"no key/certificate labelled {key_label!r} on the token ({exc})") \
+                from None
+
+    # -- information -----------------------------------------------------------------------------
+    @property
+    def signer(self) -> signers.Signer:
+        """The pyHanko signer (for callers that need pyHanko directly)."""
+        return self._signer
+
+    @property
+    def certificate(self) -> x509.Certificate:
+        return self._signer.signing_cert
+
+    @property
+    def chain(self) -> list[x509.Certificate]:
+        return list(self._signer.cert_registry)
+
+    @property
+    def subject_name(self) -> str:
+        return trust.common_name(self.certificate)
+
+    @property
+    def is_ec(self) -> bool:
+        return self.certificate.public_key.algorithm == "ec"
+
+    # -- signer check, cached per batch ------------------------------------------------------------
+    async def ensure_valid(self, options: "SignOptions") -> None:
+        """Refuse an expired, not-yet-valid, revoked or untrusted certificate (cached for a while)."""
+        if options.allow_invalid_signer:
+            return
+        key = (tuple(str(t) if not isinstance(t, bytes) else t for t in options.trust_roots),
+               options.allow_fetching)
+        now = time.monotonic()
+        if now - self._checked.get(key, -1e9) < SIGNER_CHECK_TTL:
+            if not trust.date_problem(self.certificate):
+                return
+        roots = trust.load_trust_roots(options.trust_roots)
+        await trust.check_signer(self.certificate, self.chain, roots,
+                                 allow_fetching=options.allow_fetching, timeout=options.timeout)
+        self._checked[key] = now
+
+    # -- signing (thin wrappers, see pades.py / cades.py) ------------------------------------------
+    def sign_pdf(self, data: bytes, options: Optional["SignOptions"] = None) -> bytes:
+        from .pades import sign_pdf
+
+        return sign_pdf(self, data, options)
+
+    async def async_sign_pdf(self, data: bytes, options: Optional["SignOptions"] = None) -> bytes:
+        from .pades import async_sign_pdf
+
+        return await async_sign_pdf(self, data, options)
+
+    def sign_p7m(self, data: bytes, options: Optional["SignOptions"] = None) -> bytes:
+        from .cades import sign_p7m
+
+        return sign_p7m(self, data, options)
+
+    async def async_sign_p7m(self, data: bytes, options: Optional["SignOptions"] = None) -> bytes:
+        from .cades import async_sign_p7m
+
+        return await async_sign_p7m(self, data, options)
+
+    # -- lifetime ----------------------------------------------------------------------------------
+    def close(self) -> None:
+        if self._session is not None:
+            try:
+                self._session.close()
+            finally:
+                self._session = None
+
+    def __enter__(self) -> "SigningKey":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def run_sync(coro):
+    """Run `coro` from synchronous code; inside an event loop the caller must use the async variant."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coro)
+    coro.close()
+    raise RuntimeError("called the synchronous signing API inside a running event loop; "
+                       "use the async_* variant instead")

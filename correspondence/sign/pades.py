@@ -1,0 +1,163 @@
+"""PAdES signing of PDF documents (B-B, B-T, B-LT, B-LTA), approval or certification, visible or not."""
+from __future__ import annotations
+
+import io
+from datetime import datetime, timezone
+from typing import Optional
+
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.misc import PdfReadError
+from pyhanko.sign import fields, signers, timestamps
+from pyhanko.sign.general import SigningError
+from pyhanko.sign.timestamps.common_utils import TimestampRequestError
+from pyhanko_certvalidator import errors as cv_errors
+
+from ..errors import InputError
+from . import pdfa, stamp, trust
+from .keys import SigningKey, run_sync
+from .options import Level, Permission, SignOptions
+
+_MDP = {
+    Permission.NO_CHANGES: fields.MDPPerm.NO_CHANGES,
+    Permission.FORM_FILLING: fields.MDPPerm.FILL_FORMS,
+    Permission.ANNOTATIONS: fields.MDPPerm.ANNOTATE,
+}
+# Room for the CMS blob (DER bytes). A fixed value spares pyHanko a dry-run signature per document;
+# if a long chain does not fit, signing is retried with pyHanko's own estimate.
+# Counted in hex digits, as pyHanko does.
+_RESERVED = {Level.B_B: 16_384, Level.B_T: 32_768, Level.B_LT: 32_768, Level.B_LTA: 32_768}
+
+
+def _open(data: bytes) -> IncrementalPdfFileWriter:
+    if not data.startswith(b"%PDF-"):
+        raise InputError("pdf", "not a PDF file")
+    try:
+        writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
+    except (PdfReadError, ValueError, KeyError) as exc:
+        raise InputError("pdf", f"unreadable PDF: {exc}") from None
+    if writer.prev.encrypted:
+        raise InputError("pdf", "encrypted PDFs cannot be signed (PDF/A forbids encryption)")
+    return writer
+
+
+def _existing_fields(writer: IncrementalPdfFileWriter) -> dict[str, bool]:
+    """Signature field names mapped to whether they are already signed."""
+    return {name: value is not None for name, value, _ in fields.enumerate_sig_fields(writer.prev)}
+
+
+def _field_name(writer: IncrementalPdfFileWriter, wanted: Optional[str]) -> str:
+    existing = _existing_fields(writer)
+    if wanted:
+        if existing.get(wanted):
+            raise InputError("field_name", f"signature field {wanted!r} is already signed")
+        return wanted
+    n = 1
+    while f"Signature{n}" in existing:
+        n += 1
+    return f"Signature{n}"
+
+
+def _page_index(writer: IncrementalPdfFileWriter, page: int) -> int:
+    count = int(writer.prev.root["/Pages"]["/Count"])
+    index = page if page >= 0 else count + page
+    if not 0 <= index < count:
+        raise InputError("stamp.page", f"page {page} does not exist (the document has {count})")
+    return index
+
+
+def _build_signer(key: SigningKey, writer: IncrementalPdfFileWriter, options: SignOptions):
+    name = _field_name(writer, options.field_name)
+    field_exists = name in _existing_fields(writer)
+    style = None
+    spec = None
+    if options.stamp is not None:
+        when = datetime.now(timezone.utc)
+        style = stamp.stamp_style(stamp.render_stamp_pdf(options.stamp, key.subject_name, options.reason, when))
+        if not field_exists:
+            spec = fields.SigFieldSpec(name, box=options.stamp.box, on_page=_page_index(writer, options.stamp.page))
+    elif not field_exists:
+        spec = fields.SigFieldSpec(name)  # invisible: zero-size widget on the first page, print flag set
+    vc = None
+    if options.level.needs_revocation_info:
+        vc = trust.validation_context(trust.load_trust_roots(options.trust_roots), other_certs=key.chain,
+                                      allow_fetching=True, revocation_mode="hard-fail", timeout=options.timeout)
+    meta = signers.PdfSignatureMetadata(
+        field_name=name,
+        md_algorithm="sha256",
+        subfilter=fields.SigSeedSubFilter.PADES,
+        reason=options.reason,
+        location=options.location,
+        contact_info=options.contact_info,
+        certify=options.certify,
+        docmdp_permissions=_MDP[options.permission],
+        embed_validation_info=options.level.needs_revocation_info,
+        use_pades_lta=options.level is Level.B_LTA,
+        validation_context=vc,
+        signer_key_usage={"digital_signature", "non_repudiation"},
+        app_build_props=None,
+    )
+    tsa = timestamps.HTTPTimeStamper(options.tsa_url, timeout=int(max(1, options.timeout))) \
+        if options.level.needs_timestamp else None
+    return signers.PdfSigner(meta, key.signer, timestamper=tsa, stamp_style=style, new_field_spec=spec), vc
+
+
+def _explain(exc: BaseException, options: SignOptions) -> InputError:
+    """Map pyHanko's failure modes to a field and a reason the user can act on."""
+    chain = [exc]
+    while chain[-1].__cause__ is not None or chain[-1].__context__ is not None:
+        chain.append(chain[-1].__cause__ or chain[-1].__context__)
+        if len(chain) > 8:
+            break
+    for err in chain:
+        if isinstance(err, TimestampRequestError):
+            root = chain[-1]
+            return InputError("tsa_url", f"timestamp authority {options.tsa_url} failed: {root or err}")
+        if isinstance(err, (cv_errors.PathValidationError, cv_errors.PathBuildingError)):
+            return InputError("signer", trust.describe_path_error(err))
+    return InputError("sign", str(exc) or exc.__class__.__name__)
+
+
+async def async_sign_pdf(key: SigningKey, data: bytes, options: Optional[SignOptions] = None) -> bytes:
+    """Sign `data` (a PDF) and return the signed PDF; the input is never modified.
+
+    Raises InputError for bad input or an unusable signer certificate (unless allowed), an unreachable
+    TSA or missing revocation data.
+    """
+    options = options or SignOptions()
+    await key.ensure_valid(options)
+    writer = _open(data)
+    pdfa.align_producer(writer)
+    pdf_signer, vc = _build_signer(key, writer, options)
+    reserved = options.bytes_reserved or _RESERVED[options.level]
+    try:
+        try:
+            out = await pdf_signer.async_sign_pdf(writer, bytes_reserved=reserved)
+        except SigningError as exc:
+            if "larger than expected" not in str(exc) or options.bytes_reserved:
+                raise
+            writer = _open(data)  # the estimate was too small for this chain: let pyHanko measure
+            pdfa.align_producer(writer)
+            pdf_signer, vc2 = _build_signer(key, writer, options)
+            try:
+                out = await pdf_signer.async_sign_pdf(writer)
+            finally:
+                if vc2 is not None:
+                    await vc2.aclose()
+    except InputError:
+        raise
+    except (SigningError, TimestampRequestError, cv_errors.PathValidationError, cv_errors.PathBuildingError,
+            OSError) as exc:
+        raise _explain(exc, options) from None
+    except Exception as exc:
+        if exc.__class__.__module__.startswith("pkcs11"):
+            raise InputError("pkcs11", f"token refused to sign: {exc.__class__.__name__} {exc}") from None
+        raise
+    finally:
+        if vc is not None:
+            await vc.aclose()
+    return out.getvalue()
+
+
+def sign_pdf(key: SigningKey, data: bytes, options: Optional[SignOptions] = None) -> bytes:
+    """Synchronous `async_sign_pdf` (not inside a running event loop)."""
+    return run_sync(async_sign_pdf(key, data, options))
