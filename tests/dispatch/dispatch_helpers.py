@@ -1,0 +1,24 @@
+"""Helpers for the dispatch tests (a uniquely named module, not conftest: test dirs are not packages)."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from correspondence.dispatch import DispatchEvent, EventType
+
+PEC_DIR = Path(__file__).resolve().parents[1] / "fixtures" / "pec"
+CET = timezone(timedelta(hours=1))
+
+
+def pec_bytes(name: str) -> bytes:
+    return (PEC_DIR / name).read_bytes()
+
+
+def at(day: str, hhmm: str = "00:00", tz: timezone = CET) -> datetime:
+    """'2025-03-05', '10:00' -> aware datetime (CET unless told)."""
+    return datetime.fromisoformat(f"{day}T{hhmm}").replace(tzinfo=tz)
+
+
+def ev(etype: str, day: str, hhmm: str = "00:00", source: str = "carrier", trusted: bool = True,
+       **details: str) -> DispatchEvent:
+    return DispatchEvent(EventType(etype), at(day, hhmm), source, trusted, details)
