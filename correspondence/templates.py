@@ -31,3 +31,13 @@ def language_dir(language: str) -> Path:
 def available_languages() -> list[str]:
     """Every folder with a language.yaml is a language: adding one needs no code change."""
     return sorted(p.name for p in templates_root().iterdir() if (p / "language.yaml").is_file())
+
+
+@lru_cache(maxsize=1)
+def examples_dir() -> Path:
+    """Example case files (used by `correspondence demo`): ./examples, or packaged as _examples."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "_examples", here.parent / "examples"):
+        if candidate.is_dir():
+            return candidate
+    raise ConfigurationError("example cases not found (expected correspondence/_examples or ./examples)")

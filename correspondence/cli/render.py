@@ -14,7 +14,7 @@ from ..casefile import load_case
 from ..errors import InputError
 from ..model import Case, CreditType, DebtorType, DocumentKind, Jurisdiction, Language, Tone
 from ..render import FORMATS, compose_document, render_docx, render_pdf
-from ..sign.files import write_atomic
+from ..files import write_atomic
 from ..templates import available_languages
 from ..wording import available_kinds
 

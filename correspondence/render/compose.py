@@ -13,6 +13,7 @@ from .document import Document, Table, load_logo, party_lines
 
 def compose_document(case: Case, *, base_dir: Path | None = None, wording_dir: Path | None = None) -> Document:
     """Everything both layouts need. `base_dir` resolves a relative brand logo; `wording_dir` overrides wording."""
+    logo = load_logo(case.brand.logo, base_dir)  # input errors first, before any rendering work
     if case.kind.is_letter:
         assert_may_demand(case)
     pack = language_pack(case.language.value)
@@ -55,7 +56,7 @@ def compose_document(case: Case, *, base_dir: Path | None = None, wording_dir: P
         total_in_words=f"{pack.label('total_in_words')}: {pack.words(statement.total_due)}",
         signature_lines=signature,
         footer=brand.footer or " · ".join(x for x in (sender.name, sender.tax_id) if x),
-        logo=load_logo(brand.logo, base_dir),
+        logo=logo,
         window=brand.window or ("left" if case.jurisdiction and case.jurisdiction.value == "ES" else "right"),
         is_letter=case.kind is not DocumentKind.uncollectability_report,
     )

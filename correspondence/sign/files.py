@@ -1,26 +1,4 @@
-"""Atomic output: a reader never sees a half-written signed file, and a failure leaves nothing behind."""
-from __future__ import annotations
+"""Kept for imports inside the signing package; the atomic writer lives in `correspondence.files`."""
+from ..files import write_atomic
 
-import os
-import tempfile
-from pathlib import Path
-
-
-def write_atomic(path: Path, data: bytes, mode: int = 0o644) -> None:
-    """Write `data` to a temporary file next to `path`, then rename it into place."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
+__all__ = ["write_atomic"]

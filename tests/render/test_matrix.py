@@ -1,0 +1,49 @@
+"""Every kind x tone x credit type x debtor type x language renders to PDF and DOCX with the same facts."""
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from correspondence.casefile import build_case
+from correspondence.model import CreditType, DebtorType, DocumentKind, Tone
+from correspondence.render import compose_document, render_docx, render_pdf
+from correspondence.wording import language_pack
+from tests.casedata import CONSUMER_TAX_IDS, example
+from tests.textutil import docx_text, pdf_flat
+
+LEAKS = ("None", "{{", "{%", "}}", "<p>", "</", "&lt;", "&amp;", "Undefined")
+
+COMBOS = list(itertools.product(("it", "es"), DocumentKind, Tone, CreditType, DebtorType))
+
+
+def _case(language, kind, tone, credit_type, debtor_type):
+    changes = {"kind": kind.value, "tone": tone.value, "credit_type": credit_type.value, "debtor__type": debtor_type.value}
+    if debtor_type is DebtorType.consumer:
+        changes["debtor__tax_id"] = CONSUMER_TAX_IDS[language]
+    return build_case(example(language, **changes))
+
+
+@pytest.mark.parametrize(("language", "kind", "tone", "credit_type", "debtor_type"), COMBOS,
+                         ids=["-".join(str(getattr(x, "value", x)) for x in c) for c in COMBOS])
+def test_renders_same_facts_in_pdf_and_docx(language, kind, tone, credit_type, debtor_type):
+    case = _case(language, kind, tone, credit_type, debtor_type)
+    doc = compose_document(case)
+    pack = language_pack(language)
+    texts = {"pdf": pdf_flat(render_pdf(doc).data), "docx": docx_text(render_docx(doc)).replace("\n", " ")}
+    expected = [case.creditor.name, case.debtor.name, pack.money(doc.statement.total_due).replace("\u00a0", " ")]
+    expected += [inv.number for inv in case.claim.invoices]
+    expected += [pack.money(inv.amount).replace("\u00a0", " ") for inv in case.claim.invoices]
+    if kind is not DocumentKind.uncollectability_report:
+        expected.append(pack.date(doc.statement.at and case.date))
+    for fmt, text in texts.items():
+        for fact in expected:
+            assert fact in text, f"{fmt}: {fact!r} missing"
+        for leak in LEAKS:
+            assert leak not in text, f"{fmt}: {leak!r} leaked"
+    deadline = doc.case.deadline_days and kind is not DocumentKind.uncollectability_report
+    if deadline:
+        from correspondence.figures import deadline_date
+
+        due = pack.date(deadline_date(case.date, case.deadline_days, case.jurisdiction))
+        assert due in texts["pdf"] and due in texts["docx"], f"deadline {due} missing"
