@@ -1,0 +1,48 @@
+"""The FastAPI application factory (`uvicorn --factory api.app:create_app`, or `correspondence serve`)."""
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+from typing import AsyncIterator
+
+from fastapi import FastAPI
+
+from correspondence.store import Store, StoreSettings
+
+from . import problems
+from .limits import BodyLimitMiddleware
+from .routes import cases, dispatches, documents, health, receipts
+from .schemas import ProblemOut
+
+MULTIPART_OVERHEAD = 64 * 1024
+
+DESCRIPTION = """Certified dispatch tracking for debt-collection letters: cases, documents (rendered or
+uploaded), dispatches by PEC / raccomandata / burofax / ..., receipts and events, legal dates with the rule
+applied, and the case timeline.
+
+Every route except `/health` needs `Authorization: Bearer <API key>`; a key sees only its tenant's data
+(other tenants' ids answer 404). Errors are RFC 9457 problem details (`application/problem+json`).
+Receipts and events are append-only evidence: there is no way to edit or delete them."""
+
+
+def create_app(settings: StoreSettings | None = None, *, store: Store | None = None,
+               migrate: bool | None = None) -> FastAPI:
+    """Build the app. SQLite databases are migrated on start; PostgreSQL needs `correspondence db upgrade`."""
+    store = store or Store.open(settings or StoreSettings.from_env(), migrate=migrate)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        store.close()
+
+    app = FastAPI(
+        title="correspondence", version="1.0.0", description=DESCRIPTION, lifespan=lifespan,
+        responses={401: {"model": ProblemOut, "description": "Missing or invalid API key"},
+                   422: {"model": ProblemOut, "description": "Invalid input (field names the culprit)"}},
+    )
+    app.state.store = store
+    problems.install(app)
+    app.add_middleware(BodyLimitMiddleware, limit=store.settings.max_upload_bytes + MULTIPART_OVERHEAD)
+    app.include_router(health.router)
+    for module in (cases, documents, dispatches, receipts):
+        app.include_router(module.router, prefix="/v1")
+    return app

@@ -1,0 +1,55 @@
+"""FastAPI dependencies: the store, a database session per request, and the authenticated tenant."""
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Annotated, Iterator
+
+from fastapi import Depends, Request, Security
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.orm import Session
+
+from correspondence.store import Store
+from correspondence.store.apikeys import authenticate
+
+from .problems import Problem
+
+bearer = HTTPBearer(auto_error=False, description="API key created with `correspondence apikey create`",
+                    scheme_name="ApiKey")
+
+
+@dataclass(frozen=True)
+class Principal:
+    tenant_id: uuid.UUID
+    tenant_name: str
+
+
+def get_store(request: Request) -> Store:
+    return request.app.state.store
+
+
+def get_session(store: Annotated[Store, Depends(get_store)]) -> Iterator[Session]:
+    with store.session() as session:
+        yield session
+
+
+def current_tenant(
+    session: Annotated[Session, Depends(get_session)],
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Security(bearer)],
+) -> Principal:
+    """401 unless the request carries a valid, unrevoked key (``Authorization: Bearer ck_...``)."""
+    challenge = {"WWW-Authenticate": 'Bearer realm="correspondence"'}
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise Problem(401, "send an API key as 'Authorization: Bearer <key>'", slug="unauthenticated",
+                      headers=challenge)
+    tenant = authenticate(session, credentials.credentials)
+    if tenant is None:
+        raise Problem(401, "the API key is not valid", slug="unauthenticated", headers=challenge)
+    principal = Principal(tenant.id, tenant.name)
+    session.rollback()  # end the read transaction: write paths start their own
+    return principal
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+TenantDep = Annotated[Principal, Depends(current_tenant)]
+StoreDep = Annotated[Store, Depends(get_store)]

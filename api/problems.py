@@ -1,0 +1,128 @@
+"""RFC 9457 problem details for every error answer: type, title, status, detail and (for input) field.
+
+Validation errors (422) name the offending field as a dotted path (``debtor.tax_id``) and list all of
+them under ``errors``. No handler ever puts a stack trace in a body.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any, Mapping
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from correspondence.errors import ConfigurationError, CorrespondenceError, InputError, InputErrors
+from correspondence.model.base import FieldError
+from correspondence.store.blobs import TooLarge
+
+log = logging.getLogger("correspondence.api")
+
+MEDIA_TYPE = "application/problem+json"
+TYPE_BASE = "urn:correspondence:problem:"
+
+TITLES = {
+    400: "Bad request", 401: "Authentication required", 403: "Forbidden", 404: "Not found",
+    405: "Method not allowed", 406: "Not acceptable", 409: "Conflict", 413: "Content too large",
+    415: "Unsupported media type", 422: "Invalid input", 500: "Internal server error", 503: "Service unavailable",
+}
+
+
+class Problem(Exception):
+    """Raise from a route to answer with a problem body."""
+
+    def __init__(self, status: int, detail: str, *, slug: str | None = None, field: str | None = None,
+                 headers: Mapping[str, str] | None = None, **extra: Any) -> None:
+        super().__init__(detail)
+        self.status, self.detail, self.slug, self.field = status, detail, slug, field
+        self.headers = dict(headers or {})
+        self.extra = extra
+
+
+def problem_response(status: int, detail: str | None, *, slug: str | None = None, field: str | None = None,
+                     headers: Mapping[str, str] | None = None, **extra: Any) -> JSONResponse:
+    body: dict[str, Any] = {
+        "type": TYPE_BASE + slug if slug else "about:blank",
+        "title": TITLES.get(status, "Error"),
+        "status": status,
+        "detail": detail or TITLES.get(status, "Error"),
+    }
+    if field is not None:
+        body["field"] = field
+    body.update(extra)
+    return JSONResponse(body, status_code=status, headers=dict(headers or {}), media_type=MEDIA_TYPE)
+
+
+def not_found(what: str) -> Problem:
+    return Problem(404, f"no such {what}", slug="not-found")
+
+
+def _field_from_loc(loc: tuple[Any, ...] | list[Any], ctx_error: Any = None) -> str:
+    parts = [str(p) for p in loc]
+    if parts and parts[0] in ("body", "query", "path", "header", "cookie"):
+        parts = parts[1:]
+    if isinstance(ctx_error, FieldError):
+        parts.append(ctx_error.field)
+    return ".".join(parts) or "body"
+
+
+def _validation_errors(exc: RequestValidationError) -> list[dict[str, str]]:
+    out = []
+    for err in exc.errors():
+        ctx_error = (err.get("ctx") or {}).get("error")
+        reason = str(ctx_error) if isinstance(ctx_error, FieldError) else str(err.get("msg", "invalid"))
+        reason = reason.removeprefix("Value error, ").removeprefix("Assertion failed, ")
+        if err.get("type") == "missing":
+            reason = "is required"
+        elif err.get("type") == "extra_forbidden":
+            reason = "is not a known field"
+        out.append({"field": _field_from_loc(err.get("loc", ()), ctx_error), "reason": reason})
+    return out
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(Problem)
+    async def _problem(_: Request, exc: Problem) -> JSONResponse:
+        return problem_response(exc.status, exc.detail, slug=exc.slug, field=exc.field, headers=exc.headers,
+                                **exc.extra)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        detail = exc.detail if isinstance(exc.detail, str) else None
+        if exc.status_code == 413:
+            return problem_response(413, detail, slug="too-large", field="body")
+        return problem_response(exc.status_code, detail, headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = _validation_errors(exc)
+        first = errors[0] if errors else {"field": "body", "reason": "invalid"}
+        return problem_response(422, f"{first['field']}: {first['reason']}", slug="validation",
+                                field=first["field"], errors=errors)
+
+    @app.exception_handler(TooLarge)
+    async def _too_large(_: Request, exc: TooLarge) -> JSONResponse:
+        return problem_response(413, f"{exc.field}: {exc.reason}", slug="too-large", field=exc.field)
+
+    @app.exception_handler(InputError)
+    async def _input(_: Request, exc: InputError) -> JSONResponse:
+        errors = [{"field": e.field, "reason": e.reason} for e in
+                  (exc.errors if isinstance(exc, InputErrors) else [exc])]
+        return problem_response(422, f"{exc.field}: {exc.reason}", slug="validation", field=exc.field,
+                                errors=errors)
+
+    @app.exception_handler(CorrespondenceError)
+    async def _library(_: Request, exc: CorrespondenceError) -> JSONResponse:
+        if type(exc).__name__ == "IllegalTransition":
+            return problem_response(409, str(exc), slug="illegal-transition")
+        if isinstance(exc, ConfigurationError):
+            log.error("configuration error: %s", exc)
+            return problem_response(503, "the service is not configured for this operation", slug="configuration")
+        log.exception("unexpected library error")
+        return problem_response(500, "internal error")
+
+    @app.exception_handler(Exception)
+    async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error", exc_info=exc)
+        return problem_response(500, "internal error")

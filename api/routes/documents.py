@@ -1,0 +1,102 @@
+"""Documents: render a case to PDF/DOCX, or upload an existing (possibly signed) document; fetch the bytes."""
+from __future__ import annotations
+
+import uuid
+
+from fastapi import APIRouter, Request, Response
+from starlette.concurrency import run_in_threadpool
+
+from correspondence.errors import InputError
+from correspondence.store import cases as case_store
+from correspondence.store.documents import MEDIA_TYPES, record_document
+
+from ..deps import SessionDep, StoreDep, TenantDep
+from ..problems import Problem
+from ..schemas import DocumentOut, RenderIn
+from ..uploads import is_pdf, is_zip, multipart_body, read_upload
+from .common import case_or_404, document_or_404, file_response, responses
+
+router = APIRouter(tags=["documents"])
+
+ACCEPT = {MEDIA_TYPES["pdf"]: is_pdf, MEDIA_TYPES["docx"]: is_zip}
+
+
+@router.post("/cases/{case_id}/documents", status_code=201, response_model=DocumentOut,
+             responses={200: {"model": DocumentOut, "description": "Identical document already stored"},
+                        **responses(404, 503)})
+def render_document(case_id: uuid.UUID, body: RenderIn, session: SessionDep, store: StoreDep, who: TenantDep,
+                    response: Response) -> DocumentOut:
+    """Render the case's letter (PDF/A or DOCX) and store it with its SHA-256."""
+    record = case_or_404(session, who, case_id)
+    try:
+        from correspondence.render import render_case  # heavy (WeasyPrint): imported on first use
+    except ImportError:
+        raise Problem(503, "document rendering is not available on this server", slug="render-unavailable") from None
+    data = render_case(case_store.case_model(record), body.format)
+    blob = store.blobs.put_bytes(data)  # blob first, row second: a crash leaves an orphan, never a dangling row
+    reference = (record.reference or str(record.id)).replace("/", "-")
+    doc, created = record_document(session, who.tenant_id, blob, origin="rendered",
+                                   media_type=MEDIA_TYPES[body.format], filename=f"{reference}.{body.format}",
+                                   case_id=record.id)
+    response.status_code = 201 if created else 200
+    response.headers["Location"] = f"/v1/documents/{doc.id}"
+    return DocumentOut.model_validate(doc)
+
+
+@router.post("/documents", status_code=201, response_model=DocumentOut,
+             openapi_extra=multipart_body("PDF or DOCX", {"case_id": {"type": "string", "format": "uuid"}}),
+             responses={200: {"model": DocumentOut, "description": "Identical document already stored"},
+                        **responses(404, 413, 415)})
+async def upload_document(request: Request, store: StoreDep, who: TenantDep, response: Response) -> DocumentOut:
+    """Upload an existing document (e.g. signed elsewhere). The same bytes twice give the same document."""
+    upload = await read_upload(request, limit=store.settings.max_upload_bytes, accept=ACCEPT,
+                               text_fields=("case_id",))
+    case_id = None
+    if "case_id" in upload.fields:
+        try:
+            case_id = uuid.UUID(upload.fields["case_id"])
+        except ValueError:
+            raise InputError("case_id", "not a valid UUID") from None
+
+    def save() -> tuple[DocumentOut, bool]:
+        with store.session() as session:
+            if case_id is not None:
+                case_or_404(session, who, case_id)
+            blob = store.blobs.put_bytes(upload.data)
+            doc, created = record_document(session, who.tenant_id, blob, origin="uploaded",
+                                           media_type=upload.media_type, filename=upload.filename, case_id=case_id)
+            return DocumentOut.model_validate(doc), created
+
+    out, created = await run_in_threadpool(save)
+    response.status_code = 201 if created else 200
+    response.headers["Location"] = f"/v1/documents/{out.id}"
+    return out
+
+
+@router.get("/documents/{document_id}", response_model=DocumentOut, responses=responses(404))
+def get_document(document_id: uuid.UUID, session: SessionDep, who: TenantDep) -> DocumentOut:
+    return DocumentOut.model_validate(document_or_404(session, who, document_id))
+
+
+@router.get("/documents/{document_id}/content", response_class=Response, responses={
+    200: {"content": {"application/pdf": {}, MEDIA_TYPES["docx"]: {}}, "description": "The stored bytes"},
+    304: {"description": "Not modified (If-None-Match)"}, **responses(404)})
+def document_content(document_id: uuid.UUID, request: Request, session: SessionDep, store: StoreDep,
+                     who: TenantDep) -> Response:
+    """The document exactly as stored; ETag and Repr-Digest carry its SHA-256."""
+    doc = document_or_404(session, who, document_id)
+    return file_response(request, store, doc.sha256, doc.media_type, doc.filename)
+
+
+@router.get("/cases/{case_id}/documents", response_model=list[DocumentOut], responses=responses(404))
+def case_documents(case_id: uuid.UUID, session: SessionDep, who: TenantDep) -> list[DocumentOut]:
+    from sqlalchemy import select
+
+    from correspondence.store.models import Document
+
+    record = case_or_404(session, who, case_id)
+    rows = session.scalars(select(Document).where(Document.case_id == record.id, Document.tenant_id == who.tenant_id)
+                           .order_by(Document.created_at))
+    return [DocumentOut.model_validate(d) for d in rows]
+
+

@@ -1,0 +1,85 @@
+"""Cases, and the payments and actions recorded on them after they were opened (append-only)."""
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from decimal import Decimal
+from typing import Any, Mapping, Optional
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ..casefile import build_case
+from ..errors import InputError
+from ..model import Case
+from ..model.enums import ActionType
+from .models import ActionRecord, CaseRecord, PaymentRecord
+
+
+def create_case(session: Session, tenant_id: uuid.UUID, data: Mapping[str, Any] | Case) -> CaseRecord:
+    """Validate `data` as a `Case` (InputError on any problem) and store its canonical JSON form."""
+    case = data if isinstance(data, Case) else build_case(data)
+    if case.brand.logo:
+        # A logo is a path on the server's disk: never let an API client choose which file is read.
+        raise InputError("brand.logo", "logos cannot be set through the API")
+    record = CaseRecord(
+        tenant_id=tenant_id, reference=case.reference, debtor_name=case.debtor.name,
+        jurisdiction=case.jurisdiction.value if case.jurisdiction else "IT",
+        data=case.model_dump(mode="json", exclude_none=True),
+    )
+    session.add(record)
+    session.commit()
+    return record
+
+
+def get_case(session: Session, tenant_id: uuid.UUID, case_id: uuid.UUID) -> Optional[CaseRecord]:
+    """The case if it exists *and* belongs to the tenant; otherwise None (callers answer 404 either way)."""
+    return session.scalar(select(CaseRecord).where(CaseRecord.id == case_id, CaseRecord.tenant_id == tenant_id))
+
+
+def list_cases(session: Session, tenant_id: uuid.UUID, *, limit: int = 50, offset: int = 0) -> list[CaseRecord]:
+    stmt = (select(CaseRecord).where(CaseRecord.tenant_id == tenant_id)
+            .order_by(CaseRecord.created_at, CaseRecord.id).limit(limit).offset(offset))
+    return list(session.scalars(stmt))
+
+
+def case_model(record: CaseRecord) -> Case:
+    return Case.model_validate(record.data)
+
+
+def add_payment(session: Session, record: CaseRecord, *, paid_on: dt.date, amount: Decimal,
+                reference: str | None = None) -> PaymentRecord:
+    if amount <= 0:
+        raise InputError("amount", "must be greater than zero")
+    payment = PaymentRecord(tenant_id=record.tenant_id, case_id=record.id, paid_on=paid_on, amount=amount,
+                            reference=reference)
+    session.add(payment)
+    session.commit()
+    return payment
+
+
+def add_action(session: Session, record: CaseRecord, *, occurred_on: dt.date, type: ActionType,
+               description: str | None = None, outcome: str | None = None) -> ActionRecord:
+    action = ActionRecord(tenant_id=record.tenant_id, case_id=record.id, occurred_on=occurred_on, type=type.value,
+                          description=description, outcome=outcome)
+    session.add(action)
+    session.commit()
+    return action
+
+
+def payments(session: Session, record: CaseRecord) -> list[PaymentRecord]:
+    return list(session.scalars(select(PaymentRecord).where(PaymentRecord.case_id == record.id)
+                                .order_by(PaymentRecord.paid_on, PaymentRecord.created_at)))
+
+
+def actions(session: Session, record: CaseRecord) -> list[ActionRecord]:
+    return list(session.scalars(select(ActionRecord).where(ActionRecord.case_id == record.id)
+                                .order_by(ActionRecord.occurred_on, ActionRecord.created_at)))
+
+
+def outstanding(session: Session, record: CaseRecord) -> Decimal:
+    """Principal still unpaid: invoices minus payments in the case file minus payments recorded since."""
+    case = case_model(record)
+    later = session.scalar(select(func.coalesce(func.sum(PaymentRecord.amount), 0))
+                           .where(PaymentRecord.case_id == record.id))
+    return case.claim.principal - case.claim.paid - Decimal(later or 0)

@@ -1,0 +1,40 @@
+"""Documents: rows pointing at blobs. The blob is written first, then the row is committed."""
+from __future__ import annotations
+
+import uuid
+from typing import Optional
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from .blobs import StoredBlob
+from .models import Document
+
+MEDIA_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+
+
+def get_document(session: Session, tenant_id: uuid.UUID, document_id: uuid.UUID) -> Optional[Document]:
+    return session.scalar(select(Document).where(Document.id == document_id, Document.tenant_id == tenant_id))
+
+
+def record_document(session: Session, tenant_id: uuid.UUID, blob: StoredBlob, *, origin: str, media_type: str,
+                    filename: str, case_id: uuid.UUID | None = None) -> tuple[Document, bool]:
+    """Insert a document row for a stored blob; the same bytes for the same tenant give back the existing
+    row (`created` False), also when two requests race (the unique constraint decides, we re-select)."""
+    stmt = select(Document).where(Document.tenant_id == tenant_id, Document.sha256 == blob.sha256)
+    existing = session.scalar(stmt)
+    if existing is not None:
+        return existing, False
+    doc = Document(tenant_id=tenant_id, case_id=case_id, origin=origin, media_type=media_type,
+                   filename=filename[:255] or "document", sha256=blob.sha256, size=blob.size)
+    session.add(doc)
+    try:
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        return session.scalars(stmt).one(), False
+    return doc, True

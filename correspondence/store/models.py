@@ -1,0 +1,184 @@
+"""Database tables (SQLAlchemy 2). Every row carries its tenant so every query can be scoped by it.
+
+Evidence rows (receipts, events, payments, actions) are append-only: nothing in the code updates or deletes
+them. Files live in the blob store; a row stores the SHA-256 that addresses them.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from decimal import Decimal
+from typing import Any, Optional
+
+from sqlalchemy import (
+    JSON, BigInteger, Boolean, Date, ForeignKey, Index, Integer, MetaData, Numeric, String, Text, UniqueConstraint,
+    Uuid,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from .types import UTCDateTime, utcnow
+
+JSONType = JSON().with_variant(JSONB(), "postgresql")
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {dt.datetime: UTCDateTime(), dict[str, Any]: JSONType}
+
+
+def _uuid() -> uuid.UUID:
+    return uuid.uuid4()
+
+
+class Tenant(Base):
+    """A firm. API keys are bound to one tenant and every other row belongs to one."""
+
+    __tablename__ = "tenants"
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=_uuid)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class ApiKey(Base):
+    """Only the SHA-256 of the secret is kept; the public `id` lets lookups avoid scanning hashes."""
+
+    __tablename__ = "api_keys"
+    id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    tenant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("tenants.id"), index=True)
+    secret_sha256: Mapped[str] = mapped_column(String(64))
+    label: Mapped[Optional[str]] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    revoked_at: Mapped[Optional[dt.datetime]]
+    tenant: Mapped[Tenant] = relationship()
+
+
+class CaseRecord(Base):
+    """A case as validated by `correspondence.model.Case`; `data` is its JSON form."""
+
+    __tablename__ = "cases"
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=_uuid)
+    tenant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("tenants.id"), index=True)
+    reference: Mapped[Optional[str]] = mapped_column(String(80))
+    debtor_name: Mapped[str] = mapped_column(String(300))
+    jurisdiction: Mapped[str] = mapped_column(String(2))
+    data: Mapped[dict[str, Any]]
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class Document(Base):
+    """A generated or uploaded document. Same bytes for the same tenant = same document."""
+
+    __tablename__ = "documents"
+    __table_args__ = (UniqueConstraint("tenant_id", "sha256"),)
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=_uuid)
+    tenant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("tenants.id"))
+    case_id: Mapped[Optional[uuid.UUID]] = mapped_column(ForeignKey("cases.id"), index=True)
+    origin: Mapped[str] = mapped_column(String(16))  # rendered | uploaded
+    media_type: Mapped[str] = mapped_column(String(100))
+    filename: Mapped[str] = mapped_column(String(255))
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class Dispatch(Base):
+    """A document sent to one recipient through one channel. `state`, `legal_effective_at` and
+    `deadline_at` are a cache of the last replay of its events, kept for list queries."""
+
+    __tablename__ = "dispatches"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "message_id"),
+        Index("ix_dispatches_tenant_deadline", "tenant_id", "deadline_at"),
+    )
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=_uuid)
+    tenant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("tenants.id"))
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id"), index=True)
+    document_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("documents.id"))
+    channel: Mapped[str] = mapped_column(String(32))
+    recipient: Mapped[str] = mapped_column(String(320))
+    recipient_name: Mapped[Optional[str]] = mapped_column(String(300))
+    jurisdiction: Mapped[str] = mapped_column(String(2))
+    deadline_days: Mapped[int] = mapped_column(Integer)
+    policy: Mapped[dict[str, Any]]  # LegalEffectPolicy fields; {} = defaults
+    message_id: Mapped[Optional[str]] = mapped_column(String(500))
+    state: Mapped[str] = mapped_column(String(40))
+    legal_effective_at: Mapped[Optional[dt.datetime]]
+    deadline_at: Mapped[Optional[dt.date]] = mapped_column(Date)
+    version: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class Receipt(Base):
+    """A file proving something about a dispatch (PEC receipt, scan of a return card...). Append-only."""
+
+    __tablename__ = "receipts"
+    __table_args__ = (UniqueConstraint("dispatch_id", "sha256"),)
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=_uuid)
+    tenant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("tenants.id"), index=True)
+    dispatch_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("dispatches.id"))
+    kind: Mapped[str] = mapped_column(String(32))
+    media_type: Mapped[str] = mapped_column(String(100))
+    filename: Mapped[str] = mapped_column(String(255))
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(BigInteger)
+    signature_present: Mapped[Optional[bool]] = mapped_column(Boolean)
+    signature_valid: Mapped[Optional[bool]] = mapped_column(Boolean)
+    flagged: Mapped[bool] = mapped_column(Boolean, default=False)
+    flag_reason: Mapped[Optional[str]] = mapped_column(Text)
+    details: Mapped[dict[str, Any]]
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class EventRecord(Base):
+    """One normalised dispatch event. `fingerprint` makes re-posting the same event idempotent."""
+
+    __tablename__ = "dispatch_events"
+    __table_args__ = (UniqueConstraint("dispatch_id", "fingerprint"),)
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=_uuid)
+    tenant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("tenants.id"), index=True)
+    dispatch_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("dispatches.id"))
+    type: Mapped[str] = mapped_column(String(60))
+    occurred_at: Mapped[dt.datetime]
+    utc_offset_minutes: Mapped[int] = mapped_column(Integer, default=0)  # the zone the evidence stated
+    source: Mapped[str] = mapped_column(String(200))
+    trusted: Mapped[bool] = mapped_column(Boolean)
+    details: Mapped[dict[str, Any]]
+    receipt_id: Mapped[Optional[uuid.UUID]] = mapped_column(ForeignKey("receipts.id"))
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class PaymentRecord(Base):
+    """A payment received on a case after it was opened (the case file lists earlier ones)."""
+
+    __tablename__ = "payments"
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=_uuid)
+    tenant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("tenants.id"), index=True)
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id"), index=True)
+    paid_on: Mapped[dt.date] = mapped_column(Date)
+    amount: Mapped[Decimal] = mapped_column(Numeric(14, 2))
+    reference: Mapped[Optional[str]] = mapped_column(String(120))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class ActionRecord(Base):
+    """A step taken on a case (call, visit, tracing...) recorded after the case was opened."""
+
+    __tablename__ = "case_actions"
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=_uuid)
+    tenant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("tenants.id"), index=True)
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id"), index=True)
+    occurred_on: Mapped[dt.date] = mapped_column(Date)
+    type: Mapped[str] = mapped_column(String(40))
+    description: Mapped[Optional[str]] = mapped_column(String(1000))
+    outcome: Mapped[Optional[str]] = mapped_column(String(500))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,1 @@
+from tests.store.backends import backend_url  # noqa: F401  (fixture)
