@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Iterable
+from zoneinfo import ZoneInfo
 
 from ..errors import InputError
 from .model import Channel, DeliveryState, DispatchEvent, EventType
@@ -20,6 +21,9 @@ _POSTAL = frozenset({Channel.raccomandata_ar, Channel.raccomandata_online, Chann
                      Channel.carta_certificada})
 _NOT_DELIVERED = frozenset({DeliveryState.undeliverable, DeliveryState.rejected, DeliveryState.failed,
                             DeliveryState.lost, DeliveryState.cancelled})
+
+#: Civil time that decides which calendar day a moment falls on, whatever zone the evidence was stored in.
+LEGAL_ZONES = {"IT": ZoneInfo("Europe/Rome"), "ES": ZoneInfo("Europe/Madrid")}
 
 SRC_IT_1335 = "art. 1335 c.c.; Cass. ord. 23589/2018; Cass. 22311/2016, 16330/2016"
 SRC_IT_890 = "art. 8 c.4 L. 890/1982 by analogy; Cass. ord. 2047/2016; Cass. 25791/2016"
@@ -80,8 +84,9 @@ def _actual_delivery(channel: Channel, event: DispatchEvent, jurisdiction: str,
                      policy: LegalEffectPolicy) -> LegalEffect:
     at = event.occurred_at
     if channel == Channel.pec:
-        if jurisdiction == "IT" and policy.it_pec_after_21 and at.timetz().replace(tzinfo=None) >= time(21):
-            moved = datetime.combine(at.date() + timedelta(days=1), time(7), at.tzinfo)
+        local = at.astimezone(LEGAL_ZONES["IT"])
+        if jurisdiction == "IT" and policy.it_pec_after_21 and local.time() >= time(21):
+            moved = datetime.combine(local.date() + timedelta(days=1), time(7), LEGAL_ZONES["IT"])
             return LegalEffect(moved, "pec_after_21_next_day",
                                "PEC delivered after 21:00: effective for the addressee at 07:00 next day",
                                SRC_PEC_21)
@@ -208,15 +213,21 @@ def compute_legal_effect(channel: Channel, state: DeliveryState, decisive: Dispa
     return None
 
 
-def _calendar_deadline(start: date, days: int, jurisdiction: str) -> date:
-    return start + timedelta(days=days)
+CALENDAR_RULE = "calendar days excluding the start day (fallback: correspondence.figures.deadlines missing)"
 
 
-def compute_deadline(effective_at: datetime, days: int, jurisdiction: str) -> date:
-    """Deadline = local date of legal effect + `days`, counted by `correspondence.figures.deadline_date`
-    when that module provides it (holidays, art. 2963 c.c. / art. 5 CC), else plain calendar days."""
+def compute_deadline(effective_at: datetime, days: int, jurisdiction: str) -> tuple[date, str]:
+    """Deadline = civil date of legal effect (Rome/Madrid time) + `days`, and the counting rule applied.
+
+    Counting is delegated to `correspondence.figures.deadlines.deadline_date` (start day excluded; in Italy a
+    term ending on a Sunday or national holiday moves to the next working day); plain calendar days only
+    if that module is missing.
+    """
+    start = effective_at.astimezone(LEGAL_ZONES[jurisdiction]).date()  # civil date where the law applies
     try:
-        from ..figures import deadline_date  # type: ignore[attr-defined]
-    except ImportError:
-        deadline_date = _calendar_deadline
-    return deadline_date(effective_at.date(), days, jurisdiction)
+        from ..figures.deadlines import RULES, deadline_date
+        from ..model import Jurisdiction
+    except ImportError:  # pragma: no cover - figures is part of the same package tree
+        return start + timedelta(days=days), CALENDAR_RULE
+    code = Jurisdiction(jurisdiction)
+    return deadline_date(start, days, code), RULES[code]

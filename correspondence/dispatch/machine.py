@@ -46,6 +46,7 @@ class RecipientStatus:
 
     `decisive_event` is the trusted event that put the delivery in its current state (None for draft).
     `claimed_state` is the state the untrusted events would lead to, when it differs from `state`.
+    `deadline_rule` says how `deadline_at` was counted (from `correspondence.figures.deadlines`).
     """
 
     state: DeliveryState
@@ -54,6 +55,7 @@ class RecipientStatus:
     deadline_at: date | None
     decisive_event: DispatchEvent | None = None
     claimed_state: DeliveryState | None = None
+    deadline_rule: str | None = None
 
     @property
     def is_final(self) -> bool:
@@ -137,9 +139,9 @@ def replay(
     state, decisive = _run(channel, ordered)
     trusted = tuple(e for e in ordered if e.trusted)
     effect = compute_legal_effect(channel, state, decisive, trusted, jurisdiction, policy)
-    deadline = None
+    deadline = deadline_rule = None
     if effect is not None and effect.effective_at is not None and deadline_days is not None:
-        deadline = compute_deadline(effect.effective_at, deadline_days, jurisdiction)
+        deadline, deadline_rule = compute_deadline(effect.effective_at, deadline_days, jurisdiction)
     return RecipientStatus(
         state=state,
         events=ordered,
@@ -147,6 +149,7 @@ def replay(
         deadline_at=deadline,
         decisive_event=decisive,
         claimed_state=_claimed(channel, ordered, state),
+        deadline_rule=deadline_rule,
     )
 
 
