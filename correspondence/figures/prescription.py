@@ -30,6 +30,7 @@ DELIVERED_PREFIXES = ("delivered", "received", "refused", "consegnat", "ricevut"
 IT_UTILITIES_2Y = date(2018, 3, 1)
 ES_LEY_42_2015 = date(2015, 10, 7)
 ES_TRANSITION_END = date(2020, 10, 7)
+ES_TRANSITION_END_COVID = date(2020, 12, 27)  # domain §3.2: the 7 Oct 2020 cap moved to 27 Dec 2020
 ES_COVID_START, ES_COVID_DAYS = date(2020, 3, 14), 82
 SINGLE_OBLIGATION_IT = frozenset({CreditType.consumer_credit, CreditType.installment_sale})
 
@@ -87,9 +88,10 @@ def _expiry(case: Case, since: date, years: int, article: str) -> tuple[date, in
     """Last day of the term started on `since`, with the Spanish transitional and COVID rules."""
     end = _add_years(since, years)
     if case.jurisdiction is Jurisdiction.ES:
-        if article == "art. 1964.2 CC":
-            years = 15 if since < ES_LEY_42_2015 else 5
-            end = min(_add_years(since, 15), ES_TRANSITION_END) if years == 15 else _add_years(since, 5)
+        if article == "art. 1964.2 CC" and since < ES_LEY_42_2015:
+            years, end = 15, _add_years(since, 15)
+            if end >= ES_TRANSITION_END:
+                return ES_TRANSITION_END_COVID, years
         if since < ES_COVID_START <= end:
             end += timedelta(days=ES_COVID_DAYS)
     return end, years
@@ -115,11 +117,12 @@ def invoice_prescription(case: Case, inv: Invoice, at: date, interruptions: Sequ
         start = max(i.due_date for i in case.claim.invoices)  # one obligation: from the last instalment
     candidates = [d for d in [*interruptions, *case_interruptions(case, inv)] if start < d <= at]
     since = start
-    end, years = _expiry(case, since, years, article)
+    base_years = years
+    end, years = _expiry(case, since, base_years, article)
     for d in sorted(candidates):  # an interruption only counts while the term is still running
         if d <= end:
             since = d
-            end, years = _expiry(case, since, years, article)
+            end, years = _expiry(case, since, base_years, article)
     left = (end - at).days
     status = "prescribed" if left < 0 else "expiring" if left <= EXPIRING_DAYS else "ok"
     return Prescription(end, years, article, status, since, inv.number, presumptive, since != start, left)

@@ -60,7 +60,7 @@ class Regime:
 
     def first_day(self, inv: Invoice) -> date | None:
         """First day that accrues interest, or None when interest has not started (ES without demand)."""
-        if self.kind == "none":
+        if self.kind == "none" or not self.case.claim.interest:
             return None
         if self.kind == "legal" and self.case.jurisdiction is Jurisdiction.ES:
             demand = self.case.claim.interest_from_demand
@@ -113,8 +113,8 @@ def select_regime(case: Case, tables: Mapping[str, RateTable]) -> Regime:
     it = case.jurisdiction is Jurisdiction.IT
     if claim.delay_excused:
         return Regime(case, "none", "NONE", None, ("DELAY_EXCUSED",))
-    if not claim.interest:
-        return Regime(case, "none", "NONE", None, ("INTEREST_NOT_CLAIMED",))
+    if not claim.interest:  # the regime still decides the flat compensation; no interest accrues
+        notes.append("INTEREST_NOT_CLAIMED")
     commercial = case.debtor.type.is_commercial and case.credit_type not in EXCLUDED_CREDIT_TYPES
     if case.debtor.type.is_commercial and not commercial:
         notes.append("LATE_PAYMENT_LAW_EXCLUDED_CREDIT_TYPE")
@@ -123,10 +123,12 @@ def select_regime(case: Case, tables: Mapping[str, RateTable]) -> Regime:
             notes.append("ES_AGRI_FOOD_NO_EXTRA_MARGIN")
         if it and any((claim.contract_date or i.issue_date) < IT_2013 for i in claim.invoices):
             notes.append("IT_CONTRACT_BEFORE_2013")
+        if not it and any((claim.contract_date or i.issue_date) < ES_RDL_4_2013 for i in claim.invoices):
+            notes.append("ES_CONTRACT_BEFORE_24_FEB_2013")
         law = ("IT_DLGS_198_2021" if claim.agri_food else "IT_DLGS_231_2002") if it else "ES_LEY_3_2004"
         table = tables["commercial_it" if it else "commercial_es"]
         return Regime(case, "commercial", law, table, tuple(notes))
-    if not it and claim.interest_from_demand is None:
+    if not it and claim.interest_from_demand is None and claim.interest:
         notes.append("ES_INTEREST_FROM_DEMAND_NOT_SET")
     law = "IT_CC_1284" if it else "ES_CC_1108"
     return Regime(case, "legal", law, tables["legal_it" if it else "legal_es"], tuple(notes))
