@@ -55,7 +55,7 @@ def date_problem(cert: x509.Certificate, at: Optional[datetime] = None) -> Optio
     not_before = cert["tbs_certificate"]["validity"]["not_before"].native
     not_after = cert["tbs_certificate"]["validity"]["not_after"].native
     if at < not_before:
-        return f"certificate '{common_name(cert)}' is not valid before {not_before:%Y-%m-%d %H:%M} UTC"
+        return f"certificate '{common_name(cert)}' is not yet valid (valid from {not_before:%Y-%m-%d %H:%M} UTC)"
     if at > not_after:
         return f"certificate '{common_name(cert)}' expired on {not_after:%Y-%m-%d %H:%M} UTC"
     return None

@@ -55,6 +55,8 @@ def cert_problems(status: SignatureStatus, what: str = "signer certificate") -> 
     elif status.intact and status.valid and not status.trusted:
         indic = status.trust_problem_indic
         text = _INDIC.get(indic.name) if indic else None
+        if text is None:  # generic indication: say at least what can be seen offline
+            text = trust.date_problem(status.signing_cert)
         if text and what != "signer certificate":
             text = text.replace("signer certificate", what)
         problems.append(text or f"{what} not trusted ({indic.name if indic else 'no validation path'})")
