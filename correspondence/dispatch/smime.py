@@ -69,7 +69,10 @@ def _find_signer_cert(signed_data: cms.SignedData, sid: cms.SignerIdentifier) ->
             continue
         cert = choice.chosen
         if sid.name == "issuer_and_serial_number":
-            if cert.issuer == sid.chosen["issuer"] and cert.serial_number == sid.chosen["serial_number"].native:
+            issuer = sid.chosen["issuer"]
+            # serial first and DER before asn1crypto's (slow, LDAP-normalising) Name equality
+            if cert.serial_number == sid.chosen["serial_number"].native and (
+                    cert.issuer.dump() == issuer.dump() or cert.issuer == issuer):
                 return cert
         elif cert.key_identifier == sid.chosen.native:
             return cert
