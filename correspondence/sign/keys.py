@@ -99,14 +99,15 @@ class SigningKey:
 
         cert_label = cert_label or key_label
         try:
-            probe = p11.PKCS11Signer(session, cert_label=cert_label, key_label=key_label)
+            # pull every certificate on the token once, keep only the signer's issuers as its chain
+            probe = p11.PKCS11Signer(session, cert_label=cert_label, key_label=key_label, other_certs_to_pull=None)
             cert = probe.signing_cert
             if cert is None:
                 raise InputError("key_label", f"no certificate labelled {cert_label!r} on the token")
+            chain = _issuer_chain(cert, list(probe.cert_registry))
             is_ec = cert.public_key.algorithm == "ec"
-            signer = p11.PKCS11Signer(session, cert_label=cert_label, key_label=key_label,
-                                      signing_cert=cert, use_raw_mechanism=is_ec)
-            # touch the private key now so a wrong label fails at load time, not on the first letter
+            signer = p11.PKCS11Signer(session, cert_label=cert_label, key_label=key_label, signing_cert=cert,
+                                      ca_chain=chain, other_certs_to_pull=(), use_raw_mechanism=is_ec)
             signer._load_objects()
             return signer
         except InputError:
@@ -187,6 +188,19 @@ class SigningKey:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def _issuer_chain(cert: x509.Certificate, pool: list[x509.Certificate]) -> list[x509.Certificate]:
+    """The issuers of `cert` found in `pool`, walking up by name until a self-signed root."""
+    chain: list[x509.Certificate] = []
+    current = cert
+    while current.subject != current.issuer and len(chain) < 8:
+        issuer = next((c for c in pool if c.subject == current.issuer and c not in chain), None)
+        if issuer is None:
+            break
+        chain.append(issuer)
+        current = issuer
+    return chain
 
 
 def run_sync(coro):

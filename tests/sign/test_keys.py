@@ -1,0 +1,123 @@
+"""Key sources and their failures: PKCS#12, SoftHSM2 token (RSA and raw ECDSA), passwords, PINs, TSA."""
+from __future__ import annotations
+
+import socket
+
+import pytest
+
+from correspondence.cli.app import main
+from correspondence.errors import InputError
+from correspondence.sign import SignOptions, SigningKey, verify_pdf
+from conftest import P12_PASSWORD
+
+
+def _closed_port_url() -> str:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    return f"http://127.0.0.1:{port}/tsa"
+
+
+def _run(args, capsys):
+    rc = main(args)
+    cap = capsys.readouterr()
+    return rc, " ".join(cap.err.split()), cap.out
+
+
+@pytest.fixture
+def src(letter, tmp_path):
+    path = tmp_path / "letter.pdf"
+    path.write_bytes(letter)
+    return path
+
+
+def _only(tmp_path, src):
+    assert sorted(tmp_path.iterdir()) == [src], "an output or temp file was left behind"
+
+
+def test_wrong_p12_password(pki, src, tmp_path, capsys):
+    bad = tmp_path / "pw.txt"
+    bad.write_text("not the password\n")
+    rc, err, _ = _run(["sign", str(src), "--p12", str(pki.p12("signer")), "--p12-password-file", str(bad),
+                       "-o", str(tmp_path / "out.pdf")], capsys)
+    assert rc == 2 and "p12_password: wrong password" in err
+    bad.unlink()
+    _only(tmp_path, src)
+
+
+def test_p12_password_from_environment(pki, src, tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("CORRESPONDENCE_P12_PASSWORD", P12_PASSWORD)
+    out = tmp_path / "out.pdf"
+    rc, err, stdout = _run(["sign", str(src), "--p12", str(pki.p12("signer")), "--trust", str(pki.root_pem),
+                            "--invisible", "-o", str(out)], capsys)
+    assert rc == 0, err
+    assert "signer: Avv. Maria Rossi" in stdout
+    assert verify_pdf(out.read_bytes(), [pki.root_pem]).valid
+
+
+def test_no_password_source_is_an_input_error(pki, src, tmp_path, capsys, monkeypatch):
+    monkeypatch.delenv("CORRESPONDENCE_P12_PASSWORD", raising=False)
+    rc, err, _ = _run(["sign", str(src), "--p12", str(pki.p12("signer")), "-o", str(tmp_path / "o.pdf")], capsys)
+    assert rc == 2 and "p12_password" in err and "CORRESPONDENCE_P12_PASSWORD" in err
+
+
+def test_unreachable_tsa(pki, src, tmp_path, capsys):
+    rc, err, _ = _run(["sign", str(src), "--p12", str(pki.p12("signer")), "--p12-password-file",
+                       str(pki.password_file), "--trust", str(pki.root_pem), "--level", "B-T",
+                       "--tsa-url", _closed_port_url(), "-o", str(tmp_path / "out.pdf")], capsys)
+    assert rc == 2 and "tsa_url: timestamp authority http://127.0.0.1:" in err
+    _only(tmp_path, src)
+
+
+def test_level_bt_without_tsa_is_refused(pki, src, tmp_path, capsys):
+    rc, err, _ = _run(["sign", str(src), "--p12", str(pki.p12("signer")), "--p12-password-file",
+                       str(pki.password_file), "--level", "B-LTA", "-o", str(tmp_path / "out.pdf")], capsys)
+    assert rc == 2 and "tsa_url: level B-LTA needs a timestamp authority" in err
+
+
+# -- PKCS#11 (SoftHSM2) ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("label,name", [("signer", "Avv. Maria Rossi"), ("signer-ec", "Abg. Juan Garcia")])
+def test_pkcs11_token_signs_all_levels_worth(pki, softhsm, letter, label, name):
+    with SigningKey.from_pkcs11(softhsm["module"], token_label=softhsm["token"], key_label=label,
+                                pin=softhsm["pin"]) as key:
+        assert key.is_ec == (label == "signer-ec")
+        opts = SignOptions(level="B-LT", tsa_url=pki.tsa_url, trust_roots=(pki.root_pem,))
+        signed = [key.sign_pdf(letter, opts) for _ in range(2)]  # one session, two letters
+    for data in signed:
+        report = verify_pdf(data, [pki.root_pem], allow_fetching=False)
+        assert report.valid, report.summary()
+        assert report.signatures[0].signer == name and report.signatures[0].level == "B-LT"
+
+
+def test_pkcs11_cli(pki, softhsm, src, tmp_path, capsys):
+    out = tmp_path / "out.pdf"
+    rc, err, _ = _run(["sign", str(src), "--pkcs11-module", softhsm["module"], "--token-label", softhsm["token"],
+                       "--key-label", "signer-ec", "--pin-file", str(softhsm["pin_file"]), "--trust",
+                       str(pki.root_pem), "--level", "B-T", "--tsa-url", pki.tsa_url, "-o", str(out)], capsys)
+    assert rc == 0, err
+    assert main(["verify", str(out), "--trust", str(pki.root_pem)]) == 0
+
+
+def test_pkcs11_wrong_pin(softhsm, src, tmp_path, capsys):
+    pin = tmp_path / "pin.txt"
+    pin.write_text("0000\n")
+    rc, err, _ = _run(["sign", str(src), "--pkcs11-module", softhsm["module"], "--token-label", softhsm["token"],
+                       "--key-label", "signer", "--pin-file", str(pin), "-o", str(tmp_path / "out.pdf")], capsys)
+    assert rc == 2 and "pin: wrong PIN" in err
+    assert not (tmp_path / "out.pdf").exists()
+
+
+def test_pkcs11_missing_key_label(softhsm, src, tmp_path, capsys):
+    rc, err, _ = _run(["sign", str(src), "--pkcs11-module", softhsm["module"], "--token-label", softhsm["token"],
+                       "--key-label", "nobody", "--pin-file", str(softhsm["pin_file"]),
+                       "-o", str(tmp_path / "out.pdf")], capsys)
+    assert rc == 2 and "key_label: no" in err and "'nobody'" in err
+    _only(tmp_path, src)
+
+
+def test_pkcs11_missing_token(softhsm):
+    with pytest.raises(InputError) as exc:
+        SigningKey.from_pkcs11(softhsm["module"], token_label="no-such-token", key_label="signer",
+                               pin=softhsm["pin"])
+    assert exc.value.field == "token_label"
