@@ -41,7 +41,8 @@ def create_app(settings: StoreSettings | None = None, *, store: Store | None = N
     )
     app.state.store = store
     problems.install(app)
-    app.add_middleware(BodyLimitMiddleware, limit=store.settings.max_upload_bytes + MULTIPART_OVERHEAD)
+    app.add_middleware(BodyLimitMiddleware, limit=store.settings.max_upload_bytes + MULTIPART_OVERHEAD,
+                       file_limit=store.settings.max_upload_bytes)
     app.include_router(health.router)
     for module in (cases, documents, dispatches, receipts):
         app.include_router(module.router, prefix="/v1")

@@ -12,14 +12,17 @@ from .problems import problem_response
 
 
 class BodyTooLarge(HTTPException):
-    def __init__(self, limit: int) -> None:
-        super().__init__(413, f"request body is larger than the limit of {limit} bytes")
+    def __init__(self, file_limit: int) -> None:
+        super().__init__(413, f"request body too large: files are limited to {file_limit} bytes")
 
 
 class BodyLimitMiddleware:
-    def __init__(self, app: ASGIApp, limit: int) -> None:
+    """`limit` bounds the whole body; `file_limit` (what users are told) is the per-file limit it allows for."""
+
+    def __init__(self, app: ASGIApp, limit: int, file_limit: int) -> None:
         self.app = app
         self.limit = limit
+        self.file_limit = file_limit
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -32,7 +35,7 @@ class BodyLimitMiddleware:
                 except ValueError:
                     declared = -1
                 if declared > self.limit:
-                    await problem_response(413, BodyTooLarge(self.limit).detail, slug="too-large",
+                    await problem_response(413, BodyTooLarge(self.file_limit).detail, slug="too-large",
                                            field="body")(scope, receive, send)
                     return
         seen = 0
@@ -44,7 +47,7 @@ class BodyLimitMiddleware:
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > self.limit:
-                    raise BodyTooLarge(self.limit)
+                    raise BodyTooLarge(self.file_limit)
             return message
 
         async def tracked_send(message: Message) -> None:
