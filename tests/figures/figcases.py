@@ -37,9 +37,9 @@ def inv(number: str, due: str, amount: str, issue: str | None = None) -> dict[st
     return {"number": number, "issue_date": issue or due, "due_date": due, "amount": amount}
 
 
-def make_case(language: str = "it", *, date: str, invoices: list[dict[str, Any]], debtor: str = "business",
-              payments: list[dict[str, Any]] | None = None, kind: str = "first_demand", **extra: Any) -> Case:
-    """A validated case; `claim__x=` sets claim fields, `options__x=` options, other keywords the case."""
+def case_data(language: str = "it", *, date: str, invoices: list[dict[str, Any]], debtor: str = "business",
+              payments: list[dict[str, Any]] | None = None, kind: str = "first_demand", **extra: Any) -> dict[str, Any]:
+    """Case data; `claim__x=` sets claim fields, `options__x=` options, other keywords the case."""
     parties = PARTIES[language]
     debtor_data = {**parties[debtor], "type": debtor}
     data: dict[str, Any] = {
@@ -54,4 +54,9 @@ def make_case(language: str = "it", *, date: str, invoices: list[dict[str, Any]]
             data["options"][key[9:]] = value
         else:
             data[key] = value
-    return Case.model_validate(data)
+    return data
+
+
+def make_case(language: str = "it", **kwargs: Any) -> Case:
+    """A validated case built by `case_data`."""
+    return Case.model_validate(case_data(language, **kwargs))
