@@ -94,7 +94,7 @@ def parse_daticert(xml: bytes) -> Daticert:
     except DefusedXmlException as exc:
         raise _bad(f"refused unsafe XML ({type(exc).__name__}: entity declarations or external "
                    "references are not allowed)") from None
-    except (ParseError, ValueError) as exc:
+    except (ParseError, ValueError, LookupError) as exc:  # LookupError: unknown declared encoding
         raise _bad(f"not well-formed XML ({exc})") from None
     if root.tag != "postacert":
         raise _bad(f"root element is <{root.tag}>, expected <postacert>")

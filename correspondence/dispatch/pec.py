@@ -42,7 +42,8 @@ class PecReceipt:
     `timestamp`/`zone` are the legal time of daticert dati/data; `msgid` is the original Message-ID as
     certified in daticert, `reference_message_id` the X-Riferimento-Message-ID header; both correlate the
     receipt with the message the firm sent. `identificativo` groups all receipts of one message;
-    `delivery_address` (daticert consegna) says which recipient a (non-)delivery concerns.
+    `delivery_address` (daticert consegna) says which recipient a (non-)delivery concerns (see
+    `applies_to`). `error` is daticert `errore` (no-dest, no-dominio, virus, altro), None for "nessuno".
     """
 
     kind: str
@@ -67,6 +68,16 @@ class PecReceipt:
     warnings: tuple[str, ...] = ()
     sha256: str = ""
     from_daticert: bool = True
+
+    @property
+    def applies_to(self) -> tuple[str, ...]:
+        """Recipient addresses whose delivery this receipt concerns: the `consegna` address for per-recipient
+        receipts, the ones taken in charge for a presa-in-carico, otherwise every addressee."""
+        if self.delivery_address:
+            return (self.delivery_address,)
+        if self.taken_in_charge_for:
+            return self.taken_in_charge_for
+        return tuple(r.address for r in self.recipients)
 
     @property
     def trusted(self) -> bool:
@@ -166,9 +177,14 @@ def _daticert(message: Message) -> tuple[Daticert | None, bool]:
     return daticert, has_original
 
 
+def _raw_header(message: Message, name: str) -> str:
+    """Header text, lower-cased; compat32 returns a Header object when the value has 8-bit bytes."""
+    return str(message.get(name) or "").strip().lower()
+
+
 def _header_kind(message: Message) -> str | None:
-    ricevuta = (message.get("X-Ricevuta") or "").strip().lower()
-    trasporto = (message.get("X-Trasporto") or "").strip().lower()
+    ricevuta = _raw_header(message, "X-Ricevuta")
+    trasporto = _raw_header(message, "X-Trasporto")
     if ricevuta:
         if ricevuta not in RECEIPT_KINDS:
             raise InputError("file", f"unknown X-Ricevuta value {ricevuta!r}")
@@ -196,7 +212,7 @@ def parse_pec_receipt(raw: bytes, *, max_bytes: int = MAX_RECEIPT_BYTES) -> PecR
         kind = ANOMALY  # the anomaly envelope wraps a message; any daticert belongs to what it wraps
     if daticert is None and kind != ANOMALY:
         warnings.append("daticert.xml missing: fields taken from unsigned headers")
-    if (message.get("X-VerificaSicurezza") or "").strip().lower() == "errore":
+    if _raw_header(message, "X-VerificaSicurezza") == "errore":
         warnings.append("X-VerificaSicurezza: errore (the gestore could not verify the envelope)")
     signature = verify_smime(bytes(raw), message)
     timestamp, zone = (daticert.timestamp, daticert.zone) if daticert else (None, None)
@@ -212,7 +228,7 @@ def parse_pec_receipt(raw: bytes, *, max_bytes: int = MAX_RECEIPT_BYTES) -> PecR
     use = daticert if kind != ANOMALY else None
     return PecReceipt(
         kind=kind,
-        error=use.error if use else None,
+        error=use.error if use and use.error != "nessuno" else None,
         error_detail=use.error_detail if use else None,
         gestore=use.gestore if use else None,
         timestamp=timestamp,

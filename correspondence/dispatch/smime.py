@@ -124,7 +124,10 @@ def verify_smime(raw: bytes, message: Message) -> SignatureCheck:
         return _fail(f"signature part is not a parseable CMS SignedData ({type(exc).__name__})")
     if cert is None:
         return _fail("signer certificate not included in the signature", algorithm=algorithm, when=when)
-    signer = x509.load_der_x509_certificate(cert.dump()).subject.rfc4514_string()
+    try:
+        signer = x509.load_der_x509_certificate(cert.dump()).subject.rfc4514_string()
+    except ValueError:
+        return _fail("signer certificate is not a parseable X.509 certificate", algorithm=algorithm, when=when)
     try:
         actual = hashlib.new(digest_name, content).digest()
         intact, valid = validate_sig_integrity(signer_info, cert, "data", actual)

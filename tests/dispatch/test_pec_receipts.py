@@ -6,6 +6,8 @@ import subprocess
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from correspondence.dispatch import (
     Channel,
@@ -27,23 +29,23 @@ SEEDOO_ID = "opec296.20211214143608.11149.382.1.69@pec.aruba.it"
 
 # file, kind, error, timestamp, zone, msgid, identificativo, delivery address, recipients, variant, signer
 REAL = [
-    ("jopenpec__message_ok__posta-certificata__aruba-2014.eml", "posta-certificata", "nessuno",
+    ("jopenpec__message_ok__posta-certificata__aruba-2014.eml", "posta-certificata", None,
      datetime(2014, 8, 6, 12, 1, 4, tzinfo=PLUS2), "+0200", "<N9VQGC$B2254FE9FD0BA8E3C2A66F0F7F17D574@pec.it>",
      "opec275.20140806120104.16138.09.3.17@pec.aruba.it", None,
      (("cavallaro.francesco@pec.it", "certificato"),), "completa", ARUBA_2014),
-    ("jopenpec__message-ok2__avvenuta-consegna-completa__aruba-2014.eml", "avvenuta-consegna", "nessuno",
+    ("jopenpec__message-ok2__avvenuta-consegna-completa__aruba-2014.eml", "avvenuta-consegna", None,
      datetime(2014, 9, 2, 12, 47, 33, tzinfo=PLUS2), "+0200", "<NB9SN9$A29DD6442289068639422B33E50DD933@pec.it>",
      "opec275.20140902124733.12087.08.1.15@pec.aruba.it", "tindaro.tornabene@pec.it",
      (("tindaro.tornabene@pec.it", "certificato"),), "completa", ARUBA_2014),
-    ("jopenpec__message_ko__posta-certificata__aruba-2013.eml", "posta-certificata", "nessuno",
+    ("jopenpec__message_ko__posta-certificata__aruba-2013.eml", "posta-certificata", None,
      datetime(2013, 12, 23, 19, 14, 50, tzinfo=PLUS1), "+0100", "<MY9UOQ$A0FAA1C5F95F8B3BB9A4680C225EAA6D@pec.it>",
      "opec275.20131223191450.21934.08.1.16@pec.aruba.it", None,
      (("antonio.miroddi@ipublic.it", "esterno"), ("cavallaro.francesco@pec.it", "certificato")), "completa",
      ARUBA_2014),
-    ("seedoo__accettazione__accettazione__aruba-2021.eml", "accettazione", "nessuno",
+    ("seedoo__accettazione__accettazione__aruba-2021.eml", "accettazione", None,
      datetime(2021, 12, 14, 14, 36, 8, tzinfo=PLUS1), "+0100", SEEDOO_MSGID, SEEDOO_ID, None,
      (("flosslabtest@legalmail.it", "certificato"), ("test01@pec.flosslab.it", "certificato")), None, ARUBA_2021),
-    ("seedoo__conferma__avvenuta-consegna__aruba-2021.eml", "avvenuta-consegna", "nessuno",
+    ("seedoo__conferma__avvenuta-consegna__aruba-2021.eml", "avvenuta-consegna", None,
      datetime(2021, 12, 14, 14, 36, 8, tzinfo=PLUS1), "+0100", SEEDOO_MSGID, SEEDOO_ID, "test01@pec.flosslab.it",
      (("flosslabtest@legalmail.it", "certificato"), ("test01@pec.flosslab.it", "certificato")), "completa",
      ARUBA_2021),
@@ -51,7 +53,7 @@ REAL = [
      datetime(2021, 12, 14, 14, 54, 32, tzinfo=PLUS1), "+0100", "<R43YMM$D7F793DD43B6B427D6C13182BD067782@pec.it>",
      "opec296.20211214145423.22932.377.1.68@pec.aruba.it", "provaprova@pec.flosslab.it",
      (("provaprova@pec.flosslab.it", "certificato"),), None, ARUBA_2021),
-    ("biagiot__accettazione__accettazione__anonymized-2024.eml", "accettazione", "nessuno",
+    ("biagiot__accettazione__accettazione__anonymized-2024.eml", "accettazione", None,
      datetime(2024, 11, 15, 18, 20, 38, tzinfo=PLUS1), "+0100", "<SN05IE$951DEC16C1CFD3E4FD8FF1B1D24A99AE@fakepec.it>",
      "opec210312.20241115182038.288127.606.1.53@fakepec.it", None, (("rec@fakepec.it", "certificato"),), None,
      None),
@@ -59,11 +61,11 @@ REAL = [
      datetime(2024, 11, 15, 18, 21, 3, tzinfo=PLUS1), "+0100", "<SN05IE$951DEC16C1CFD3E4FD8FF1B1D24A99AE@fakepec.it>",
      "opec210312.20241115182038.288127.606.1.53@fakepec.it", "rec@fakepec.it", (("rec@pec.it", "certificato"),),
      None, None),
-    ("gopec__email_2__avvenuta-consegna__anonymized-2021.eml", "avvenuta-consegna", "nessuno",
+    ("gopec__email_2__avvenuta-consegna__anonymized-2021.eml", "avvenuta-consegna", None,
      datetime(2021, 5, 13, 14, 35, 30, tzinfo=PLUS2), "+0200", "<CZPXCJRZKQDRVYXFAZYUIAWNACDAAHEVAEXAKN@example.com>",
      "CZPXCJRZKQDRVYXFAZYUIAWNACDAAHEVAEXAKN@example.com", "example.example.com",
      (("example.example.com", "certificato"),), "completa", None),
-    ("gopec__email_3__posta-certificata__anonymized-2021.eml", "posta-certificata", "nessuno",
+    ("gopec__email_3__posta-certificata__anonymized-2021.eml", "posta-certificata", None,
      datetime(2021, 5, 14, 12, 2, 8, tzinfo=PLUS2), "+0200", "<CZPXCJRZKQDRVYXFAZYUIAWNACDAAHEVAEXAKN@example.com>",
      "CZPXCJRZKQDRVYXFAZYUIAWNACDAAHEVAEXAKN@example.com", None, (("no-reply@example.com", "certificato"),),
      "completa", None),
@@ -154,10 +156,10 @@ def test_utf16_daticert_with_trailing_newline_in_identificativo():
 
 # Built fixtures: kind, error, event type, delivery address, variant, has original
 BUILT = [
-    ("built__accettazione.eml", "accettazione", "nessuno", EventType.accepted, None, None, False),
+    ("built__accettazione.eml", "accettazione", None, EventType.accepted, None, None, False),
     ("built__non-accettazione__altro.eml", "non-accettazione", "altro", EventType.not_accepted, None, None, False),
     ("built__non-accettazione__virus.eml", "non-accettazione", "virus", EventType.not_accepted, None, None, False),
-    ("built__presa-in-carico.eml", "presa-in-carico", "nessuno", EventType.in_transit, None, None, False),
+    ("built__presa-in-carico.eml", "presa-in-carico", None, EventType.in_transit, None, None, False),
     ("built__preavviso-errore-consegna__12h.eml", "preavviso-errore-consegna", "altro",
      EventType.delivery_warning, "debitore@pec.debitore.example", None, False),
     ("built__preavviso-errore-consegna__5.4.1.eml", "preavviso-errore-consegna", "altro",
@@ -166,11 +168,11 @@ BUILT = [
      "debitore@pec.debitore.example", None, False),
     ("built__errore-consegna__virus.eml", "errore-consegna", "virus", EventType.failed,
      "debitore@pec.debitore.example", None, False),
-    ("built__avvenuta-consegna__completa.eml", "avvenuta-consegna", "nessuno", EventType.delivered,
+    ("built__avvenuta-consegna__completa.eml", "avvenuta-consegna", None, EventType.delivered,
      "debitore@pec.debitore.example", "completa", True),
-    ("built__avvenuta-consegna__breve.eml", "avvenuta-consegna", "nessuno", EventType.delivered,
+    ("built__avvenuta-consegna__breve.eml", "avvenuta-consegna", None, EventType.delivered,
      "debitore@pec.debitore.example", "breve", True),
-    ("built__avvenuta-consegna__sintetica.eml", "avvenuta-consegna", "nessuno", EventType.delivered,
+    ("built__avvenuta-consegna__sintetica.eml", "avvenuta-consegna", None, EventType.delivered,
      "debitore@pec.debitore.example", "sintetica", False),
 ]
 
@@ -286,3 +288,31 @@ def test_receipt_is_immutable():
     receipt: PecReceipt = parse_pec_receipt(pec_bytes("built__accettazione.eml"))
     with pytest.raises(AttributeError):
         receipt.kind = "avvenuta-consegna"  # type: ignore[misc]
+
+
+def test_applies_to_routes_receipts_to_recipients():
+    accettazione = parse_pec_receipt(pec_bytes("seedoo__accettazione__accettazione__aruba-2021.eml"))
+    assert accettazione.applies_to == ("flosslabtest@legalmail.it", "test01@pec.flosslab.it")
+    conferma = parse_pec_receipt(pec_bytes("seedoo__conferma__avvenuta-consegna__aruba-2021.eml"))
+    assert conferma.applies_to == ("test01@pec.flosslab.it",)
+    presa = parse_pec_receipt(pec_bytes("built__presa-in-carico.eml"))
+    assert presa.applies_to == ("debitore@pec.debitore.example", "amministrazione@pec.debitore.example")
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_damaged_receipts_parse_or_fail_cleanly(data):
+    """Truncated or byte-damaged receipts give a PecReceipt or an InputError, never another exception."""
+    raw = bytearray(pec_bytes(data.draw(st.sampled_from(
+        ["seedoo__conferma__avvenuta-consegna__aruba-2021.eml", "built__presa-in-carico.eml",
+         "biagiot__consegna__errore-consegna__anonymized-2024.eml"]))))
+    for _ in range(data.draw(st.integers(0, 6))):
+        pos = data.draw(st.integers(0, len(raw) - 1))
+        raw[pos] = data.draw(st.integers(0, 255))
+    cut = data.draw(st.integers(1, len(raw)))
+    try:
+        receipt = parse_pec_receipt(bytes(raw[:cut]))
+    except InputError as exc:
+        assert exc.field == "file" and exc.reason
+        return
+    assert receipt.kind and isinstance(receipt.signature.valid, bool)
