@@ -230,7 +230,7 @@ def _load(folder: str, stamp: tuple[tuple[str, int], ...]) -> dict[str, RateTabl
 def load_rates(folder: Path | None = None) -> dict[str, RateTable]:
     """All rate tables, packaged rows overridden/extended by the user data directory."""
     folder = folder or data_dir()
-    return _load(str(folder), _user_files(folder))
+    return dict(_load(str(folder), _user_files(folder)))
 
 
 def update_rates(file: Path, folder: Path | None = None) -> dict[str, int]:

@@ -78,9 +78,9 @@ class Regime:
         """Margin on `day` for this invoice; None means the table row's own margin."""
         if self.kind != "commercial" or self.case.jurisdiction is not Jurisdiction.IT:
             return None
-        base = Decimal(7) if self.contract_date(inv) < IT_2013 else Decimal(8)
+        base = Decimal("7.00") if self.contract_date(inv) < IT_2013 else Decimal("8.00")
         if self.case.claim.agri_food:
-            return base + (Decimal(4) if day >= IT_AGRI_PLUS_4 else Decimal(2))
+            return base + (Decimal("4.00") if day >= IT_AGRI_PLUS_4 else Decimal("2.00"))
         return base if base != 8 else None
 
     def schedule(self, inv: Invoice) -> RateSchedule | None:
