@@ -2,10 +2,12 @@
 
 Pure library (no database, no HTTP). The store/API layer keeps events and calls `replay` to derive the
 state; `check_event` validates an event before it is stored; `parse_pec_receipt` turns a gestore's .eml
-into a `PecReceipt` whose `to_event()` feeds the machine.
+into a `PecReceipt` whose `to_event()` feeds the machine; `carrier_event` and `return_card_event` do the same
+for postal tracking statuses and signed return cards.
 """
 from __future__ import annotations
 
+from .carriers import carrier_event, civil_day, return_card_event
 from .daticert import Daticert, PecRecipient, parse_daticert
 from .legal import LegalEffect, LegalEffectPolicy, compute_deadline
 from .machine import RecipientStatus, check_event, replay
@@ -37,9 +39,12 @@ __all__ = [
     "PecRecipient",
     "RecipientStatus",
     "SignatureCheck",
+    "carrier_event",
     "check_event",
+    "civil_day",
     "compute_deadline",
     "parse_daticert",
     "parse_pec_receipt",
     "replay",
+    "return_card_event",
 ]
