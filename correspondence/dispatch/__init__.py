@@ -20,10 +20,13 @@ from .model import (
     EventType,
     IllegalTransition,
 )
-from .pec import MAX_RECEIPT_BYTES, PecReceipt, parse_pec_receipt
+from .pec import ANOMALY, ENVELOPE, MAX_RECEIPT_BYTES, RECEIPT_KINDS, PecReceipt, parse_pec_receipt
 from .smime import SignatureCheck
 
 __all__ = [
+    "ANOMALY",
+    "ENVELOPE",
+    "RECEIPT_KINDS",
     "CHANNEL_EVENTS",
     "FINAL_STATES",
     "MAX_RECEIPT_BYTES",

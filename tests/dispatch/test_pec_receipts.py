@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import shutil
 import subprocess
 from datetime import datetime, timedelta, timezone
 
@@ -199,12 +200,21 @@ def test_built_presa_in_carico_lists_recipients_taken_in_charge():
     assert receipt.taken_in_charge_for == ("debitore@pec.debitore.example", "amministrazione@pec.debitore.example")
 
 
+@pytest.mark.skipif(shutil.which("openssl") is None, reason="openssl command not installed")
 def test_built_fixtures_verify_with_openssl_too():
     """Cross-check the fixture builder with an independent S/MIME implementation."""
     for name in ("built__accettazione.eml", "built__anomalia.eml", "built__presa-in-carico.eml"):
         done = subprocess.run(["openssl", "smime", "-verify", "-noverify", "-in", str(PEC_DIR / name),
                                "-out", "/dev/null"], capture_output=True, text=True)
         assert "Verification successful" in done.stderr
+
+
+def test_verifica_sicurezza_errore_is_recorded():
+    raw = pec_bytes("jopenpec__message_ok__posta-certificata__aruba-2014.eml")
+    flagged = raw.replace(b"X-Trasporto: posta-certificata", b"X-Trasporto: posta-certificata\r\n"
+                                                              b"X-VerificaSicurezza: errore", 1)
+    assert any("X-VerificaSicurezza" in w for w in parse_pec_receipt(flagged).warnings)
+    assert parse_pec_receipt(raw).warnings == ()
 
 
 def test_anomaly_envelope_is_not_a_receipt():
