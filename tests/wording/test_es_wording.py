@@ -1,0 +1,317 @@
+"""Spanish wording: every kind x tone x credit type x debtor type renders through the real engine and
+figures, and the text says what the law allows (and nothing it forbids)."""
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from correspondence.casefile import apply_overrides, build_case, parse_case_text
+from correspondence.figures import compute_statement, prescription
+from correspondence.wording import Block, language_pack, write_blocks
+from correspondence.wording.context import wording_context
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE = parse_case_text((ROOT / "examples" / "case-es.yaml").read_text(encoding="utf-8"))
+PACK = language_pack("es")
+
+KINDS = ("first_demand", "second_demand", "legal_notice", "uncollectability_report")
+LETTERS = KINDS[:3]
+TONES = ("courteous", "firm", "stern")
+CREDIT_TYPES = ("commercial", "professional_fees", "rent", "installment_sale", "consumer_credit", "utilities",
+                "condominium")
+DEBTOR_TYPES = ("business", "consumer", "public_administration")
+
+DEBTORS: dict[str, dict[str, Any]] = {
+    "business": {},
+    "consumer": {"debtor.name": "Juan García López", "debtor.tax_id": "12345678Z",
+                 "claim.interest_from_demand": "2026-07-20"},
+    "public_administration": {"debtor.name": "Ayuntamiento de Getafe", "debtor.tax_id": "P2807900B"},
+}
+# The name of the credit title each credit type must use, and titles it must never borrow.
+TITLES = {
+    "commercial": "facturas",
+    "professional_fees": "minutas de honorarios",
+    "rent": "mensualidades de alquiler",
+    "installment_sale": "plazos del precio aplazado",
+    "consumer_credit": "cuotas del préstamo",
+    "utilities": "facturas de suministro",
+    "condominium": "cuotas de comunidad",
+}
+NOT_INVOICES = ("rent", "installment_sale", "consumer_credit", "condominium")
+# What no Spanish collection letter may say (shaming, third parties, crime, seizure without a court order).
+FORBIDDEN = ("delito", "penal", "embargo", "embargar", "familiares", "vecinos", "empleador", "lugar de trabajo",
+             "cobrador del frac", "lista de morosos", "detención", "cárcel", "publicar", "ejecución inmediata")
+
+
+def money(amount) -> str:
+    # The block parser collapses the locale's no-break space (U+00A0) to a plain space.
+    return PACK.money(amount).replace("\xa0", " ")
+
+
+def make_case(kind: str = "legal_notice", tone: str = "firm", credit: str = "commercial", debtor: str = "business",
+              **extra: Any):
+    overrides: dict[str, Any] = {"kind": kind, "tone": tone, "credit_type": credit, "debtor.type": debtor}
+    overrides.update(DEBTORS[debtor])
+    overrides.update(extra)
+    return build_case(apply_overrides(EXAMPLE, overrides))
+
+
+def render(case, *, prescribed: bool = False) -> list[Block]:
+    presc = prescription(case)
+    if prescribed:
+        presc = dataclasses.replace(presc, status="prescribed")
+    context = wording_context(case, compute_statement(case), presc, PACK)
+    return write_blocks("es", case.kind.value, context)
+
+
+def block_text(block: Block) -> str:
+    parts = [block.text, block.title or ""]
+    parts += ["".join(r.text for r in item) for item in block.items]
+    parts += [f"{label}: {''.join(r.text for r in runs)}" for label, runs in block.rows]
+    return " ".join(p for p in parts if p)
+
+
+def text_of(blocks: list[Block]) -> str:
+    return "\n".join(block_text(b) for b in blocks)
+
+
+@lru_cache(maxsize=None)
+def matrix(kind: str, tone: str, credit: str, debtor: str) -> tuple[Block, ...]:
+    return tuple(render(make_case(kind, tone, credit, debtor)))
+
+
+ALL = list(itertools.product(KINDS, TONES, CREDIT_TYPES, DEBTOR_TYPES))
+
+
+@pytest.mark.parametrize("kind,tone,credit,debtor", ALL)
+def test_renders_without_leaks_or_forbidden_threats(kind: str, tone: str, credit: str, debtor: str) -> None:
+    blocks = matrix(kind, tone, credit, debtor)
+    text = text_of(list(blocks))
+    for leak in ("None", "{{", "}}", "{%", "%}", "{#", "Undefined", "()", " ,", " .", ".."):
+        assert leak not in text, f"{leak!r} leaked into {kind}/{tone}/{credit}/{debtor}"
+    lowered = text.lower()
+    for word in FORBIDDEN:
+        assert word not in lowered, f"forbidden {word!r} in {kind}/{tone}/{credit}/{debtor}"
+    assert TITLES[credit] in lowered
+    if credit in NOT_INVOICES and kind != "uncollectability_report":  # the report may name a "factura rectificativa"
+        assert "factura" not in lowered, f"{credit} must not call its titles invoices"
+    styles = [b.style for b in blocks]
+    assert styles[-1] in ("signature", "note", "table") or "signature" in styles
+    if kind == "uncollectability_report":
+        assert "salutation" not in styles and "closing" not in styles
+        assert styles.count("heading") >= 6 and "fields" in styles
+        assert ("actions" in [b.ref for b in blocks])
+    else:
+        assert styles[:2] == ["subject", "salutation"] and "closing" in styles
+        assert any(b.style == "table" and b.ref == "invoices" for b in blocks) and "totals" in styles
+
+
+@pytest.mark.parametrize("kind,credit,debtor", list(itertools.product(LETTERS, CREDIT_TYPES, DEBTOR_TYPES)))
+def test_tones_read_differently(kind: str, credit: str, debtor: str) -> None:
+    versions = {tone: list(matrix(kind, tone, credit, debtor)) for tone in TONES}
+    for a, b in itertools.combinations(TONES, 2):
+        first = lambda blocks: next(x.text for x in blocks if x.style == "p")  # noqa: E731
+        closing = lambda blocks: next(x.text for x in blocks if x.style == "closing")  # noqa: E731
+        assert first(versions[a]) != first(versions[b]), f"same opening for {a} and {b}"
+        assert closing(versions[a]) != closing(versions[b]), f"same closing for {a} and {b}"
+        paras_a = {x.text for x in versions[a] if x.style == "p"}
+        paras_b = {x.text for x in versions[b] if x.style == "p"}
+        assert len(paras_a ^ paras_b) >= 4, f"{a} and {b} differ in fewer than two paragraphs each"
+
+
+@pytest.mark.parametrize("kind,tone,credit", list(itertools.product(LETTERS, TONES, CREDIT_TYPES)))
+def test_consumers_get_no_late_payment_law_and_get_their_rights(kind: str, tone: str, credit: str) -> None:
+    text = text_of(list(matrix(kind, tone, credit, "consumer")))
+    for banned in ("Ley 3/2004", "40,00", "40 euros", "40 €", "Banco Central Europeo"):
+        assert banned not in text
+    assert "calendario de pagos" in text
+    assert "OMIC" in text and "Agencia Española de Protección de Datos" in text
+    assert "Sr./Sra." in text or "señor/a" in text
+    if credit == "consumer_credit":
+        assert "Servicio de Reclamaciones del Banco de España" in text
+        assert "reducción temporal de la cuota" in text  # forbearance before any court step
+    if credit == "utilities":
+        assert "no se suspenderá el suministro" in text
+
+
+@pytest.mark.parametrize("kind,tone", list(itertools.product(LETTERS, TONES)))
+def test_business_letters_state_the_late_payment_law_where_it_applies(kind: str, tone: str) -> None:
+    case = make_case(kind, tone)
+    statement = compute_statement(case)
+    text = text_of(render(case))
+    if tone != "courteous" or kind != "first_demand":
+        assert "Ley 3/2004" in text and "40 euros por cada factura" in text
+        assert money(statement.compensation) in text
+    assert "ustedes" in text or "Les " in text or "les " in text
+    # Condominium fees and consumer loans are outside Ley 3/2004 even for a business debtor.
+    for credit in ("condominium", "consumer_credit"):
+        assert "Ley 3/2004" not in text_of(render(make_case(kind, tone, credit)))
+
+
+@pytest.mark.parametrize("kind,tone,debtor", list(itertools.product(("first_demand", "second_demand"), TONES,
+                                                                    DEBTOR_TYPES)))
+def test_demands_state_deadline_date_total_and_iban(kind: str, tone: str, debtor: str) -> None:
+    case = make_case(kind, tone, debtor=debtor)
+    context = wording_context(case, compute_statement(case), prescription(case), PACK)
+    text = text_of(write_blocks("es", kind, context))
+    assert PACK.date(context["deadline_date"]) in text
+    assert money(context["figures"].total_due) in text
+    assert "ES91 2100 0418 4502 0005 1332" in text
+    assert "disculpe" in text
+
+
+def test_first_demand_assumes_an_oversight_and_threatens_nothing() -> None:
+    for debtor in DEBTOR_TYPES:
+        text = text_of(render(make_case("first_demand", "courteous", debtor=debtor))).lower()
+        assert "simple olvido" in text and "si ya ha" in text
+        for threat in (r"\bjudicial", "monitorio", "requerimiento", "costas", "fichero"):
+            assert not re.search(threat, text)
+
+
+def test_second_demand_cites_earlier_letters_calls_and_visits_with_dates() -> None:
+    text = text_of(render(make_case("second_demand", "firm")))
+    assert "20 de abril de 2026 y 20 de julio de 2026" in text
+    assert "conversación telefónica mantenida el 3 de junio de 2026" in text
+    assert "visita realizada por nuestro gestor el 10 de septiembre de 2026" in text
+    assert "requerimiento extrajudicial" in text  # announces the next step
+    quiet = text_of(render(make_case("second_demand", "firm", actions=[])))
+    assert "comunicaciones de fechas" not in quiet and "conversación telefónica" not in quiet
+
+
+def test_legal_notice_contains_who_why_how_much_and_the_legal_effects() -> None:
+    case = make_case()
+    statement = compute_statement(case)
+    text = text_of(render(case))
+    assert "en nombre y representación de Distribuciones Eléctricas Diagonal, S.L." in text
+    assert "Construcciones Alcalá Norte, S.A. (NIF A28015865)" in text
+    assert "contrato de suministro de material eléctrico" in text
+    assert money(statement.total_due) in text and PACK.words(statement.total_due) in text
+    assert "15 días naturales a contar desde la recepción" in text
+    assert "procedimiento monitorio" in text and "812" in text and "costas" in text
+    assert "artículo 1100 del Código Civil" in text and "artículo 1973 del Código Civil" in text
+    assert "Ley Orgánica 1/2025" in text and "calendario de pagos" in text
+    assert "incrementado en 8 puntos porcentuales" in text
+
+
+@pytest.mark.parametrize("kind,tone,credit,debtor", [
+    (k, t, c, d) for k, t, c, d in itertools.product(LETTERS, TONES, CREDIT_TYPES, DEBTOR_TYPES)
+    if k != "first_demand" and c in ("commercial", "rent", "condominium")])
+def test_prescribed_credit_is_never_threatened_with_action(kind: str, tone: str, credit: str, debtor: str) -> None:
+    case = make_case(kind, tone, credit, debtor)
+    text = text_of(render(case, prescribed=True)).lower()
+    for threat in ("monitorio", r"\bjudicial", "desahucio", "contencioso", "costas", "interrumpe la prescripción",
+                   "último aviso", "artículo 20 de la ley orgánica 3/2018"):
+        assert not re.search(threat, text), f"{threat!r} in a prescribed {kind}/{tone}/{credit}/{debtor}"
+    if kind == "legal_notice" and debtor == "consumer":
+        assert "podría estar prescrita" in text and "carácter voluntario" in text
+    if kind == "legal_notice" and debtor != "public_administration":  # the same case, not prescribed, does warn
+        assert re.search(r"\bjudicial", text_of(render(case)).lower())
+
+
+def test_really_old_credit_is_prescribed_and_not_threatened() -> None:
+    invoices = [{"number": "2018/7", "issue_date": "2018-01-10", "due_date": "2018-02-10", "amount": "900.00"}]
+    case = make_case(claim={"invoices": invoices}, actions=[], options={"allow_prescribed": True})
+    assert prescription(case).status == "prescribed"
+    text = text_of(render(case)).lower()
+    assert "monitorio" not in text and not re.search(r"\bjudicial", text)
+
+
+def test_public_administration_goes_the_administrative_way() -> None:
+    text = text_of(render(make_case(debtor="public_administration")))
+    assert "artículo 199 de la Ley 9/2017" in text and "recurso contencioso-administrativo" in text
+    assert "198.4" in text
+    assert "monitorio" not in text and "Ley Orgánica 1/2025" not in text
+
+
+def test_rent_notice_blocks_enervation_and_sale_notice_terminates() -> None:
+    rent = text_of(render(make_case(credit="rent", debtor="consumer")))
+    assert "artículo 22.4 de la Ley de Enjuiciamiento Civil" in rent and "enervación" in rent
+    assert "desahucio" in rent and "vulnerabilidad" in rent
+    by_post = text_of(render(make_case(credit="rent", delivery="ordinary_mail")))
+    assert "22.4" not in by_post  # the art. 22.4 LEC demand must be fehaciente
+    sale = text_of(render(make_case(credit="installment_sale", options={"termination": True})))
+    assert "artículo 1504 del Código Civil" in sale and "resolver el contrato de compraventa" in sale
+    assert "monitorio" not in sale
+    plain_sale = text_of(render(make_case(credit="installment_sale")))
+    assert "1504" not in plain_sale and "monitorio" in plain_sale
+
+
+def test_credit_file_warning_only_when_its_conditions_hold() -> None:
+    marker = "artículo 20 de la Ley Orgánica 3/2018"
+    warned = text_of(render(make_case(debtor="consumer", options={"credit_file_warning": True})))
+    assert marker in warned
+    assert marker not in text_of(render(make_case(debtor="consumer")))
+    small = [{"number": "R-1", "issue_date": "2026-09-01", "due_date": "2026-09-30", "amount": "45.00"}]
+    tiny = make_case(debtor="consumer", options={"credit_file_warning": True}, claim={"invoices": small})
+    assert marker not in text_of(render(tiny))  # under 50 euros
+    prescribed = make_case(debtor="consumer", options={"credit_file_warning": True})
+    assert marker not in text_of(render(prescribed, prescribed=True))
+    second = text_of(render(make_case("second_demand", debtor="consumer", options={"credit_file_warning": True})))
+    assert marker in second
+
+
+def test_annex_with_periods_only_when_there_is_more_than_one_period() -> None:
+    blocks = render(make_case())
+    annex = [b for b in blocks if b.style == "annex"]
+    assert annex and annex[0].title == "Anexo. Detalle del cálculo de intereses"
+    assert blocks.index(annex[0]) < [b.ref for b in blocks].index("periods")
+    one = [{"number": "F-9", "issue_date": "2026-10-01", "due_date": "2026-10-15", "amount": "500.00"}]
+    single = render(make_case(claim={"invoices": one}))
+    assert not [b for b in single if b.style == "annex" or b.ref == "periods"]
+    assert "payments" not in [b.ref for b in single]
+    assert "payments" in [b.ref for b in blocks]
+
+
+def test_data_is_escaped_not_markup() -> None:
+    case = make_case(**{"debtor.name": "Tienda <b>Norte</b> & Cía", "claim.contract": "pedido <i>urgente</i> & otros"})
+    blocks = render(case)
+    text = text_of(blocks)
+    assert "Tienda <b>Norte</b> & Cía" in text and "pedido <i>urgente</i> & otros" in text
+    for block in blocks:
+        for run in block.runs:
+            if "Norte" in run.text:
+                assert not run.bold
+
+
+def test_report_structure_and_tax_elements() -> None:
+    case = make_case("uncollectability_report", actions=[
+        {"date": "2026-04-20", "type": "letter"},
+        {"date": "2026-10-01", "type": "legal_notice", "channel": "burofax"}])
+    text = text_of(render(case))
+    assert "artículo 13.1 de la Ley 27/2014" in text and "artículo 80 de la Ley 37/1992" in text
+    assert "2 de los 3 documentos reclamados" in text
+    assert "consta el requerimiento de 1 de octubre de 2026 (burofax)" in text
+    assert "Consulta al Registro Mercantil" in text and "acumula reclamaciones" in text
+    assert "resulta incobrable por vía extrajudicial" in text
+    custom = make_case("uncollectability_report", report={"conclusion": "Crédito incobrable: deudor desaparecido."})
+    custom_text = text_of(render(custom))
+    assert "Crédito incobrable: deudor desaparecido." in custom_text
+    assert "resulta incobrable por vía extrajudicial" not in custom_text
+    assert "Investigación patrimonial" not in custom_text and "No constan en el expediente datos" in custom_text
+    loan = text_of(render(make_case("uncollectability_report", credit="consumer_credit", debtor="consumer")))
+    assert "Ley 37/1992" not in loan  # consumer loans carry no VAT to recover
+    insolvent = make_case("uncollectability_report", report={"insolvency_proceeding": "Concurso n.º 12/2026, Juzgado de lo Mercantil n.º 3 de Madrid"})
+    insolvent_text = text_of(render(insolvent))
+    assert "Concurso n.º 12/2026" in insolvent_text and "apartado Tres" in insolvent_text
+
+
+def test_example_case_renders_as_given() -> None:
+    case = build_case(EXAMPLE)
+    assert case.delivery.value == "burofax" and case.creditor.iban.startswith("ES")
+    text = text_of(render(case))
+    assert re.search(r"requerimiento extrajudicial de pago de las facturas n\.º F-2026/0101", text)
+
+
+def test_labels_keep_the_layout_keys() -> None:
+    for key in ("document_title", "place_date", "reference", "recipient_prefix", "attention", "tax_id", "delivery",
+                "on_behalf", "annex", "invoice_table", "periods_table", "payments_table", "actions_table",
+                "action_types", "totals", "total_in_words"):
+        assert key in PACK.labels
+    for credit in CREDIT_TYPES:
+        assert PACK.labels["invoice_table"]["number"][credit]
