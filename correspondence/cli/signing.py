@@ -12,7 +12,7 @@ from rich.console import Console
 
 from ..errors import InputError
 from ..sign import (
-    P12_PASSWORD_ENV, PKCS11_PIN_ENV, Level, Permission, SignOptions, SigningKey, StampSpec, default_demo_dir,
+    P12_PASSWORD_ENV, PKCS11_PIN_ENV, EmptyField, Level, Permission, SignOptions, SigningKey, StampSpec, default_demo_dir,
     ensure_demo_signer, read_secret)
 from ..sign.cades import sign_p7m
 from ..sign.files import write_atomic
@@ -64,6 +64,17 @@ def _parse_box(text: str) -> tuple[float, float, float, float]:
     return parts  # type: ignore[return-value]
 
 
+def _parse_field(text: str) -> EmptyField:
+    parts = text.split(":")
+    if len(parts) not in (2, 3):
+        raise InputError("--add-field", "expected NAME:x1,y1,x2,y2 or NAME:x1,y1,x2,y2:PAGE")
+    try:
+        page = int(parts[2]) if len(parts) == 3 else -1
+    except ValueError:
+        raise InputError("--add-field", f"page must be a number, got {parts[2]!r}") from None
+    return EmptyField(parts[0], box=_parse_box(parts[1]), page=page)
+
+
 def register(app: typer.Typer) -> None:
     @app.command()
     def sign(
@@ -86,6 +97,7 @@ def register(app: typer.Typer) -> None:
         permission: Permission = typer.Option(Permission.FORM_FILLING, "--permission",
                                               help="What a certification signature still allows"),
         field_name: Optional[str] = typer.Option(None, "--field", help="Signature field name (existing empty field or new)"),
+        add_field: list[str] = typer.Option([], "--add-field", help="NAME:x1,y1,x2,y2[:PAGE] empty field for a later signer"),
         visible: bool = typer.Option(True, "--visible/--invisible", help="Visible stamp on the page, or none"),
         stamp_box: str = typer.Option(DEFAULT_BOX, "--stamp-box", help="x1,y1,x2,y2 in points from bottom left"),
         stamp_page: int = typer.Option(-1, "--stamp-page", help="0-based page; negative counts from the end"),
@@ -115,7 +127,7 @@ def register(app: typer.Typer) -> None:
             stamp = StampSpec(box=_parse_box(stamp_box), page=stamp_page, title=stamp_title, timezone=timezone)
         options = SignOptions(
             level=Level.parse(level), tsa_url=tsa_url, reason=reason, location=location, contact_info=contact,
-            stamp=stamp, field_name=field_name, certify=certify, permission=permission,
+            stamp=stamp, field_name=field_name, certify=certify, empty_fields=tuple(_parse_field(f) for f in add_field), permission=permission,
             trust_roots=tuple(trust), allow_invalid_signer=allow_invalid_signer, allow_fetching=not offline)
         with _load_key(p12, p12_password_file, pkcs11_module, token_label, key_label, cert_label, pin_file) as key:
             signed = sign_p7m(key, data, options) if as_p7m else sign_pdf(key, data, options)

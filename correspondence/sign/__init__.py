@@ -11,14 +11,14 @@ Typical use (key loaded once, reused for a batch)::
 from .cades import async_sign_p7m, async_verify_p7m, extract_p7m, sign_p7m, verify_p7m
 from .demo import DEMO_LABEL, default_demo_dir, ensure_demo_signer
 from .keys import SigningKey
-from .options import Level, Permission, SignOptions, StampSpec
+from .options import EmptyField, Level, Permission, SignOptions, StampSpec
 from .pades import async_sign_pdf, sign_pdf
 from .report import SignatureReport, VerificationReport
 from .secrets import P12_PASSWORD_ENV, PKCS11_PIN_ENV, read_secret
 from .verify import async_verify_file, async_verify_pdf, verify_file, verify_pdf
 
 __all__ = [
-    "DEMO_LABEL", "Level", "P12_PASSWORD_ENV", "PKCS11_PIN_ENV", "Permission", "SignOptions", "SignatureReport",
+    "DEMO_LABEL", "EmptyField", "Level", "P12_PASSWORD_ENV", "PKCS11_PIN_ENV", "Permission", "SignOptions", "SignatureReport",
     "SigningKey", "StampSpec", "VerificationReport", "async_sign_p7m", "async_sign_pdf", "async_verify_file",
     "async_verify_p7m", "async_verify_pdf", "default_demo_dir", "ensure_demo_signer", "extract_p7m",
     "read_secret", "sign_p7m", "sign_pdf", "verify_file", "verify_p7m", "verify_pdf",

@@ -79,6 +79,22 @@ class StampSpec:
             raise InputError("stamp.font", "use 'sans' or 'serif'")
 
 
+@dataclass(frozen=True)
+class EmptyField:
+    """An unsigned signature field to add (e.g. for the client to sign a certified document later)."""
+
+    name: str
+    box: tuple[float, float, float, float]
+    page: int = -1
+
+    def __post_init__(self) -> None:
+        if not self.name or "." in self.name:
+            raise InputError("empty_fields.name", "a field name is required and must not contain '.'")
+        x1, y1, x2, y2 = self.box
+        if x2 <= x1 or y2 <= y1:
+            raise InputError("empty_fields.box", "expected x1 < x2 and y1 < y2")
+
+
 TrustSource = Union[str, Path, bytes]
 
 
@@ -94,6 +110,7 @@ class SignOptions:
     stamp: Optional[StampSpec] = None  # None: invisible signature
     field_name: Optional[str] = None  # default: a fresh "Signature<n>"
     certify: bool = False
+    empty_fields: tuple[EmptyField, ...] = ()  # created in the signing revision, for later signers
     permission: Permission = Permission.FORM_FILLING
     trust_roots: Sequence[TrustSource] = field(default_factory=tuple)
     allow_invalid_signer: bool = False

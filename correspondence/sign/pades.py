@@ -10,6 +10,7 @@ from pyhanko.pdf_utils.misc import PdfReadError
 from pyhanko.sign import fields, signers, timestamps
 from pyhanko.sign.general import SigningError
 from pyhanko.sign.timestamps.common_utils import TimestampRequestError
+from pyhanko.sign.validation import read_certification_data
 from pyhanko_certvalidator import errors as cv_errors
 
 from ..errors import InputError
@@ -65,9 +66,22 @@ def _page_index(writer: IncrementalPdfFileWriter, page: int) -> int:
     return index
 
 
+def _add_empty_fields(writer: IncrementalPdfFileWriter, options: SignOptions) -> None:
+    existing = _existing_fields(writer)
+    for f in options.empty_fields:
+        if f.name in existing:
+            raise InputError("empty_fields", f"a signature field named {f.name!r} already exists")
+        fields.append_signature_field(writer, fields.SigFieldSpec(f.name, box=f.box,
+                                                                  on_page=_page_index(writer, f.page)))
+
+
 def _build_signer(key: SigningKey, writer: IncrementalPdfFileWriter, options: SignOptions):
     name = _field_name(writer, options.field_name)
     field_exists = name in _existing_fields(writer)
+    if options.stamp is not None and not field_exists and read_certification_data(writer.prev) is not None:
+        raise InputError("field_name", "the document is certified: a new visible signature field would break "
+                                       "the certification; sign a field prepared by the certifier (--field) "
+                                       "or sign invisibly")
     style = None
     spec = None
     if options.stamp is not None:
@@ -127,6 +141,7 @@ async def async_sign_pdf(key: SigningKey, data: bytes, options: Optional[SignOpt
     await key.ensure_valid(options)
     writer = _open(data)
     pdfa.align_producer(writer)
+    _add_empty_fields(writer, options)
     pdf_signer, vc = _build_signer(key, writer, options)
     reserved = options.bytes_reserved or _RESERVED[options.level]
     try:
@@ -137,6 +152,7 @@ async def async_sign_pdf(key: SigningKey, data: bytes, options: Optional[SignOpt
                 raise
             writer = _open(data)  # the estimate was too small for this chain: let pyHanko measure
             pdfa.align_producer(writer)
+            _add_empty_fields(writer, options)
             pdf_signer, vc2 = _build_signer(key, writer, options)
             try:
                 out = await pdf_signer.async_sign_pdf(writer)

@@ -1,6 +1,8 @@
 """Certificates: loading trust anchors, naming signers, and refusing unusable signer certificates."""
 from __future__ import annotations
 
+import functools
+import ssl
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterable, Optional, Sequence
@@ -39,6 +41,19 @@ def load_trust_roots(sources: Sequence[TrustSource]) -> list[x509.Certificate]:
     return [cert for src in sources for cert in load_certificates(src)]
 
 
+@functools.lru_cache(maxsize=1)
+def system_roots() -> tuple[x509.Certificate, ...]:
+    """The operating system's CA bundle (Debian: ca-certificates), read once."""
+    paths = ssl.get_default_verify_paths()
+    for candidate in (paths.cafile, paths.openssl_cafile, "/etc/ssl/certs/ca-certificates.crt"):
+        if candidate and Path(candidate).is_file():
+            try:
+                return tuple(load_certificates(Path(candidate)))
+            except InputError:
+                continue
+    return ()
+
+
 def common_name(cert: x509.Certificate) -> str:
     """The name a reader recognises: CN, else the whole subject."""
     native = cert.subject.native
@@ -74,14 +89,14 @@ def context_kwargs(
     revocation_mode: str = "soft-fail",
     timeout: float = 10.0,
 ) -> dict:
-    """ValidationContext arguments: explicit roots, or the system store plus the self-signed certificates
-    among `other_certs` (a PKCS#12 file usually carries its own root)."""
+    """ValidationContext arguments: explicit roots, or the system CA bundle plus the self-signed
+    certificates among `other_certs` (at signing time: the root a PKCS#12 file carries)."""
     others = list(other_certs)
     kwargs: dict = {"other_certs": others, "allow_fetching": allow_fetching, "revocation_mode": revocation_mode}
     if trust_roots:
         kwargs["trust_roots"] = list(trust_roots)
     else:
-        kwargs["extra_trust_roots"] = [c for c in others if is_self_signed(c)]
+        kwargs["trust_roots"] = list(system_roots()) + [c for c in others if is_self_signed(c)]
     if allow_fetching:
         kwargs["fetcher_backend"] = fetcher_backend(timeout)
     return kwargs

@@ -1,0 +1,68 @@
+"""Certification (DocMDP) and a second signature on an already signed document (lawyer, then client)."""
+from __future__ import annotations
+
+import pytest
+
+from correspondence.errors import InputError
+from correspondence.sign import EmptyField, Permission, SignOptions, SigningKey, StampSpec, verify_pdf
+from conftest import P12_PASSWORD
+from sign_helpers import pdfa_problems, pdfsig
+
+
+@pytest.fixture(scope="module")
+def lawyer(pki):
+    return SigningKey.from_p12(pki.p12("signer"), P12_PASSWORD)
+
+
+@pytest.fixture(scope="module")
+def client(pki):
+    return SigningKey.from_p12(pki.p12("signer-ec"), P12_PASSWORD)
+
+
+def test_certified_then_countersigned(pki, lawyer, client, letter, tmp_path):
+    # the certifier prepares the client's (visible) field; a new visible field would break certification
+    first = lawyer.sign_pdf(letter, SignOptions(
+        certify=True, permission=Permission.FORM_FILLING, level="B-T", tsa_url=pki.tsa_url,
+        trust_roots=(pki.root_pem,), reason="Autore", stamp=StampSpec(box=(40, 40, 260, 110)),
+        empty_fields=(EmptyField("Cliente", box=(335, 40, 560, 110)),)))
+    with pytest.raises(InputError, match="certified"):
+        client.sign_pdf(first, SignOptions(trust_roots=(pki.root_pem,), stamp=StampSpec(box=(335, 150, 560, 220))))
+    second = client.sign_pdf(first, SignOptions(
+        level="B-T", tsa_url=pki.tsa_url, trust_roots=(pki.root_pem,), reason="Per accettazione",
+        field_name="Cliente", stamp=StampSpec(box=(335, 40, 560, 110))))
+    assert second.startswith(first)  # incremental: the first revision is untouched
+    report = verify_pdf(second, [pki.root_pem])
+    assert report.valid, report.summary()
+    s1, s2 = report.signatures
+    assert (s1.signer, s1.certification, s1.coverage) == ("Avv. Maria Rossi", "fill-forms", "entire revision")
+    assert (s2.field, s2.signer, s2.certification, s2.coverage) == ("Cliente", "Abg. Juan Garcia", None, "entire file")
+    assert pdfa_problems(second) == []
+    path = tmp_path / "two.pdf"
+    path.write_bytes(second)
+    out = pdfsig(path, "-nocert")
+    assert out.count("Signature is Valid.") == 2, out
+
+
+def test_approval_then_approval_at_b_lta(pki, lawyer, client, letter):
+    first = lawyer.sign_pdf(letter, SignOptions(level="B-LTA", tsa_url=pki.tsa_url, trust_roots=(pki.root_pem,)))
+    second = client.sign_pdf(first, SignOptions(level="B-LTA", tsa_url=pki.tsa_url, trust_roots=(pki.root_pem,)))
+    report = verify_pdf(second, [pki.root_pem], allow_fetching=False)
+    assert report.valid, report.summary()
+    kinds = [s.kind for s in report.signatures]
+    assert kinds == ["signature", "document-timestamp", "signature", "document-timestamp"]
+    assert [s.level for s in report.signatures if s.kind == "signature"] == ["B-LTA", "B-LTA"]
+    assert pdfa_problems(second) == []
+
+
+def test_no_changes_certification_refuses_second_signature(pki, lawyer, client, letter):
+    locked = lawyer.sign_pdf(letter, SignOptions(certify=True, permission=Permission.NO_CHANGES,
+                                                 trust_roots=(pki.root_pem,)))
+    assert verify_pdf(locked, [pki.root_pem]).signatures[0].certification == "no-changes"
+    with pytest.raises(InputError):
+        client.sign_pdf(locked, SignOptions(trust_roots=(pki.root_pem,)))
+
+
+def test_named_field_cannot_be_signed_twice(pki, lawyer, letter):
+    signed = lawyer.sign_pdf(letter, SignOptions(field_name="Avvocato", trust_roots=(pki.root_pem,)))
+    with pytest.raises(InputError, match="already signed"):
+        lawyer.sign_pdf(signed, SignOptions(field_name="Avvocato", trust_roots=(pki.root_pem,)))
