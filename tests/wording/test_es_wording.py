@@ -95,6 +95,11 @@ def test_renders_without_leaks_or_forbidden_threats(kind: str, tone: str, credit
     text = text_of(list(blocks))
     for leak in ("None", "{{", "}}", "{%", "%}", "{#", "Undefined", "()", " ,", " .", ".."):
         assert leak not in text, f"{leak!r} leaked into {kind}/{tone}/{credit}/{debtor}"
+    for block in blocks:
+        if block.style in ("subject", "heading", "salutation", "p", "closing", "note") and block.text:
+            assert block.text[0].isupper() or block.text[0].isdigit(), f"lower-case start: {block.text[:60]!r}"
+        if block.style in ("salutation", "p", "closing", "note", "item"):
+            assert block.text.rstrip()[-1] in ".:,", f"unfinished sentence: {block.text[-60:]!r}"
     lowered = text.lower()
     for word in FORBIDDEN:
         assert word not in lowered, f"forbidden {word!r} in {kind}/{tone}/{credit}/{debtor}"
