@@ -152,7 +152,10 @@ def test_business_letters_state_the_late_payment_law_where_it_applies(kind: str,
     text = text_of(render(case))
     if tone != "courteous" or kind != "first_demand":
         assert "Ley 3/2004" in text and "40 euros por cada factura" in text
-        assert money(statement.compensation) in text
+        owed = sum(inv.compensation_owed for inv in statement.invoices)
+        assert owed == 40 * len(case.claim.invoices)  # the example's three invoices are all late
+        assert f"({money(owed)} en total)" in text  # the same figure the totals block prints
+        assert money(statement.interest_accrued) in text
     assert "ustedes" in text or "Les " in text or "les " in text
     # Condominium fees and consumer loans are outside Ley 3/2004 even for a business debtor.
     for credit in ("condominium", "consumer_credit"):
