@@ -52,10 +52,10 @@ CREDITS: dict[str, dict[str, Any]] = {
         "claim.invoices": _invoices({"period": "marzo 2026"}, {"period": "maggio 2026"})},
     "installment_sale": {
         "claim.contract": "contratto di vendita rateale del lotto n. 12 del 5 settembre 2024",
-        "claim.invoices": _invoices({"period": "rata n. 7"}, {"period": "rata n. 8"})},
+        "claim.invoices": _invoices({"number": "7/24"}, {"number": "8/24"})},
     "consumer_credit": {
         "claim.contract": "contratto di finanziamento n. 88123 del 3 giugno 2025",
-        "claim.invoices": _invoices({"period": "rata di marzo 2026"}, {"period": "rata di maggio 2026"})},
+        "claim.invoices": _invoices({"period": "marzo 2026"}, {"period": "maggio 2026"})},
     "utilities": {
         "claim.contract": "contratto di fornitura di energia elettrica POD IT001E12345678",
         "claim.invoices": _invoices({"period": "gennaio-febbraio 2026"}, {"period": "marzo-aprile 2026"})},
