@@ -192,10 +192,12 @@ def test_consumers_get_no_late_payment_law_and_are_told_their_rights(kind: str, 
 def test_business_letters_state_the_late_payment_law_and_the_flat_compensation(kind: str, tone: str) -> None:
     case = make_case(kind, tone)
     statement = compute_statement(case)
-    assert statement.compensation > 0
+    compensation = sum(inv.compensation_owed for inv in statement.invoices)
+    assert compensation == 80  # two invoices paid late: 40 EUR each, as the totals block shows
     text = text_of(render(case))
     assert "D.Lgs. 9 ottobre 2002, n. 231" in text
-    assert f"{money(40)} per ciascun documento pagato in ritardo" in text and money(statement.compensation) in text
+    assert f"{money(40)} per ciascun documento pagato in ritardo" in text and f"({money(compensation)})" in text
+    assert f"interessi maturati ({money(statement.interest_accrued)})" in text
     assert "Vi " in text and "Spettabile Bianchi S.p.A.," in text
     # Condominium fees and consumer loans are outside the late-payment law even for a business debtor.
     for credit in ("condominium", "consumer_credit"):
