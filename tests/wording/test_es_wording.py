@@ -323,3 +323,30 @@ def test_labels_keep_the_layout_keys() -> None:
         assert key in PACK.labels
     for credit in CREDIT_TYPES:
         assert PACK.labels["invoice_table"]["number"][credit]
+
+
+def _without_representative_or_bank() -> dict[str, Any]:
+    data = {k: v for k, v in EXAMPLE.items() if k != "representative"}
+    data["creditor"] = {k: v for k, v in EXAMPLE["creditor"].items() if k not in ("iban", "bank", "email", "phone")}
+    return data
+
+
+@pytest.mark.parametrize("kind,tone,debtor", list(itertools.product(KINDS, TONES, DEBTOR_TYPES)))
+def test_creditor_writing_itself_without_bank_or_contacts(kind: str, tone: str, debtor: str) -> None:
+    overrides = {"kind": kind, "tone": tone, "debtor.type": debtor, **DEBTORS[debtor]}
+    case = build_case(apply_overrides(_without_representative_or_bank(), overrides))
+    text = text_of(render(case))
+    for leak in ("None", "IBAN", "nuestro cliente", "nuestro mandante", "en nombre y representación", " ,", ".."):
+        assert leak not in text
+    if kind != "uncollectability_report":
+        assert "Avinguda Diagonal 640" in text  # place of payment: the creditor's address
+        assert "dirección que figura en el encabezamiento" in text
+
+
+def test_single_instalment_agrees_in_gender_and_number() -> None:
+    one = [{"number": "7/24", "issue_date": "2026-05-01", "due_date": "2026-06-01", "amount": "750.00"}]
+    text = text_of(render(make_case(credit="installment_sale", claim={"invoices": one})))
+    assert "del plazo del precio aplazado n.º 7/24" in text
+    assert "se adeuda el plazo del precio aplazado que se relaciona a continuación, vencido, líquido y exigible" in text
+    rent = text_of(render(make_case("second_demand", "stern", "rent", claim={"invoices": one})))
+    assert "la mensualidad de alquiler que se detalla a continuación" in rent and "sigue impagada" in rent
