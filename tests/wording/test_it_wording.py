@@ -271,6 +271,9 @@ def test_prescribed_credit_is_never_threatened_with_action(kind: str, tone: str,
     found = re.search(ACTION + r"|1454|risolt|e costituzione in mora|vale quale|intim|ultima volta|prima dell'azione", text.lower())
     assert not found, f"{found and found.group(0)!r} in a prescribed {kind}/{tone}/{credit}/{debtor}"
     assert re.search(r"decreto ingiuntivo|giudizial", text_of(render(case)))  # not prescribed: it does warn
+    honest = "il credito potrebbe essere prescritto"
+    assert (honest in text and "art. 2940 c.c." in text) == (debtor == "consumer")
+    assert honest not in text_of(render(case))
 
 
 def test_really_old_credit_is_prescribed_and_not_threatened() -> None:
@@ -385,7 +388,7 @@ def test_example_case_renders_as_given() -> None:
     case = build_case(EXAMPLE)
     text = text_of(render(case))
     assert text.startswith("Oggetto: diffida e costituzione in mora ai sensi dell'art. 1219 c.c. – "
-                           "Rossi Forniture S.r.l. / Bianchi S.p.A. – rif. PR-2026/0147")
+                           "Rossi Forniture S.r.l. / Bianchi S.p.A.\n")
 
 
 def test_labels_keep_the_layout_keys() -> None:
