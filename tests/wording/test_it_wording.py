@@ -152,6 +152,26 @@ def test_renders_without_leaks_and_names_the_title(kind: str, tone: str, credit:
         assert text.count("considerare nulla la presente") == 1
 
 
+@pytest.mark.parametrize("kind,credit,debtor", list(itertools.product(KINDS, CREDIT_TYPES, DEBTOR_TYPES)))
+def test_minimal_case_leaves_no_empty_placeholder(kind: str, credit: str, debtor: str) -> None:
+    """No representative, reference, IBAN, contacts, tax ids, contract, periods, payments or actions."""
+    case = make_case(kind, "stern", credit, debtor, reference=None, representative=None, actions=None, claim={
+        "invoices": [{"number": "A1", "issue_date": "2026-05-02", "due_date": "2026-06-01", "amount": "410.00"}]})
+    data = case.model_dump(mode="json", exclude_none=True)
+    for party in ("creditor", "debtor"):
+        for key in ("tax_id", "pec", "email", "phone", "iban", "bank"):
+            data[party].pop(key, None)
+        data[party]["address"].pop("province", None)
+    blocks = render(build_case(data))
+    text = text_of(blocks)
+    for leak in ("None", "{{", "()", " ,", " .", "..", ",,", "  ", ": ,", "IBAN", "rif.", "come da ", "C.F."):
+        assert leak not in text, f"{leak!r} in a minimal {kind}/{credit}/{debtor}"
+    if kind != "uncollectability_report":
+        assert "rispondendo alla presente" in text  # no contact details: the reply is the channel
+        assert "coordinate bancarie" in text
+        assert "n. A1" in text
+
+
 @pytest.mark.parametrize("kind,credit,debtor", list(itertools.product(LETTERS, CREDIT_TYPES, DEBTOR_TYPES)))
 def test_tones_read_differently(kind: str, credit: str, debtor: str) -> None:
     versions = {tone: matrix(kind, tone, credit, debtor) for tone in TONES}
