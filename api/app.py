@@ -8,10 +8,9 @@ from fastapi import FastAPI
 
 from correspondence.store import Store, StoreSettings
 
-from . import problems
+from . import openapi, problems
 from .limits import BodyLimitMiddleware
 from .routes import cases, dispatches, documents, health, receipts
-from .schemas import ProblemOut
 
 MULTIPART_OVERHEAD = 64 * 1024
 
@@ -34,13 +33,10 @@ def create_app(settings: StoreSettings | None = None, *, store: Store | None = N
         yield
         store.close()
 
-    app = FastAPI(
-        title="correspondence", version="1.0.0", description=DESCRIPTION, lifespan=lifespan,
-        responses={401: {"model": ProblemOut, "description": "Missing or invalid API key"},
-                   422: {"model": ProblemOut, "description": "Invalid input (field names the culprit)"}},
-    )
+    app = FastAPI(title="correspondence", version="1.0.0", description=DESCRIPTION, lifespan=lifespan)
     app.state.store = store
     problems.install(app)
+    openapi.install(app)
     app.add_middleware(BodyLimitMiddleware, limit=store.settings.max_upload_bytes + MULTIPART_OVERHEAD,
                        file_limit=store.settings.max_upload_bytes)
     app.include_router(health.router)

@@ -81,6 +81,21 @@ def _validation_errors(exc: RequestValidationError) -> list[dict[str, str]]:
     return out
 
 
+def _allowed_methods(request: Request) -> list[str]:
+    """All methods any route offers for this path (Starlette lists only the first matching route's)."""
+    from starlette.routing import Match
+
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        match, _ = route.matches({**request.scope, "method": "GET"})
+        if match != Match.NONE and getattr(route, "methods", None):
+            for method in route.methods:
+                match_m, _ = route.matches({**request.scope, "method": method})
+                if match_m == Match.FULL:
+                    methods.add(method)
+    return sorted(methods)
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(Problem)
     async def _problem(_: Request, exc: Problem) -> JSONResponse:
@@ -88,11 +103,17 @@ def install(app: FastAPI) -> None:
                                 **exc.extra)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         detail = exc.detail if isinstance(exc.detail, str) else None
+        headers = dict(getattr(exc, "headers", None) or {})
         if exc.status_code == 413:
             return problem_response(413, detail, slug="too-large", field="body")
-        return problem_response(exc.status_code, detail, headers=getattr(exc, "headers", None))
+        if exc.status_code == 400 and detail == "There was an error parsing the body":
+            return problem_response(422, "body: not valid JSON (or not UTF-8)", slug="validation", field="body",
+                                    errors=[{"field": "body", "reason": "not valid JSON"}])
+        if exc.status_code == 405:
+            headers["Allow"] = ", ".join(_allowed_methods(request))
+        return problem_response(exc.status_code, detail, headers=headers)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:

@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
-from typing import Optional
+from typing import Annotated, Optional
 
 from fastapi import APIRouter, Query, Response
+from pydantic import BeforeValidator
 from sqlalchemy import select
 
 from correspondence.dispatch.model import DeliveryState, DispatchEvent
@@ -50,8 +52,17 @@ def list_dispatches(session: SessionDep, who: TenantDep, case_id: Optional[uuid.
     return [DispatchSummary.model_validate(d) for d in session.scalars(stmt)]
 
 
+def _iso_date(value: object) -> object:
+    if value is not None and not (isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value)):
+        raise ValueError("must be a date as YYYY-MM-DD")
+    return value
+
+
+IsoDate = Annotated[Optional[dt.date], BeforeValidator(_iso_date)]
+
+
 @router.get("/dispatches/overdue", response_model=OverdueOut)
-def overdue(session: SessionDep, who: TenantDep, as_of: Optional[dt.date] = None,
+def overdue(session: SessionDep, who: TenantDep, as_of: IsoDate = None,
             limit: int = Query(100, ge=1, le=1000), offset: int = Query(0, ge=0, le=1_000_000)) -> OverdueOut:
     """Dispatches whose payment deadline expired (before `as_of`, default today UTC) on unpaid cases:
     the work list for the next step."""

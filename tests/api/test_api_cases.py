@@ -1,0 +1,141 @@
+"""Cases, payments, actions, the timeline, the overdue list and the shape of problem bodies."""
+from __future__ import annotations
+
+import datetime as dt
+
+from tests.api.conftest import Api, json_ready
+from tests.casedata import example
+
+
+def test_create_and_read_case(api: Api) -> None:
+    case = api.case()
+    assert case["debtor_name"] == "Bianchi S.p.A." and case["jurisdiction"] == "IT"
+    assert case["outstanding"] == "1880.50"  # 1250.00 + 830.50 - 200.00 paid
+    assert case["data"]["debtor"]["tax_id"] == "IT00743110157"
+    got = api.get(f"/v1/cases/{case['id']}").json()
+    assert got == case
+    assert [c["id"] for c in api.get("/v1/cases").json()] == [case["id"]]
+
+
+def test_spanish_case_defaults_to_spanish_jurisdiction(api: Api) -> None:
+    assert api.case("es")["jurisdiction"] == "ES"
+
+
+def test_invalid_case_is_422_naming_the_field(api: Api) -> None:
+    data = json_ready(example("it"))
+    data["debtor"]["tax_id"] = "IT00743110158"  # wrong check digit
+    r = api.post("/v1/cases", json=data)
+    assert r.status_code == 422
+    body = r.json()
+    assert body["field"] == "debtor.tax_id" and body["status"] == 422 and body["title"] == "Invalid input"
+    assert set(body) >= {"type", "title", "status", "detail", "field", "errors"}
+    assert r.headers["content-type"] == "application/problem+json"
+
+    data = json_ready(example("it"))
+    data["claim"]["invoices"][0]["amount"] = 12.5  # floats are refused for money
+    r = api.post("/v1/cases", json=data)
+    assert r.status_code == 422 and r.json()["field"] == "claim.invoices.0.amount"
+
+    data = json_ready(example("it"))
+    del data["creditor"]
+    data["surprise"] = 1
+    r = api.post("/v1/cases", json=data)
+    fields = {e["field"]: e["reason"] for e in r.json()["errors"]}
+    assert fields == {"creditor": "is required", "surprise": "is not a known field"}
+
+
+def test_malformed_json_and_bad_ids_are_422(api: Api) -> None:
+    r = api.post("/v1/cases", content=b"{not json", headers={"Content-Type": "application/json"})
+    assert r.status_code == 422 and r.json()["type"].endswith("validation")
+    r = api.get("/v1/cases/not-a-uuid")
+    assert r.status_code == 422 and r.json()["field"] == "case_id"
+    assert api.get("/v1/cases?limit=0").json()["field"] == "limit"
+
+
+def test_logo_paths_are_refused_through_the_api(api: Api) -> None:
+    data = json_ready(example("it"))
+    data["brand"] = {"logo": "/etc/passwd"}
+    r = api.post("/v1/cases", json=data)
+    assert r.status_code == 422 and r.json()["field"] == "brand.logo"
+
+
+def test_unknown_route_and_method_are_problems(api: Api) -> None:
+    r = api.get("/v1/nothing-here")
+    assert r.status_code == 404 and r.json()["status"] == 404
+    r = api.delete("/v1/cases")
+    assert r.status_code == 405 and r.json()["title"] == "Method not allowed"
+
+
+def test_timeline_lists_every_step_in_order(api: Api) -> None:
+    d = api.dispatch("raccomandata_ar", deadline_days=15)
+    case_id = d["case_id"]
+    api.event(d["id"], "accepted", "2026-12-01T10:00:00+01:00")
+    api.event(d["id"], "delivered", "2026-12-03T11:00:00+01:00")
+    api.post(f"/v1/cases/{case_id}/actions", json={"occurred_on": "2026-12-10", "type": "phone_call",
+                                                   "outcome": "promised to pay"})
+    api.post(f"/v1/cases/{case_id}/payments", json={"paid_on": "2026-12-20", "amount": "500.00", "reference": "CRO 1"})
+    r = api.get(f"/v1/cases/{case_id}/timeline")
+    assert r.status_code == 200
+    entries = r.json()["entries"]
+    kinds = [e["kind"] for e in entries]
+    ats = [e["at"] for e in entries]
+    assert ats == sorted(ats, key=lambda a: dt.datetime.fromisoformat(a.replace("Z", "+00:00")))
+    dated = [k for k in kinds if k not in ("case", "document", "dispatch")]  # those carry today's clock
+    assert dated == ["payment", "action:letter", "action:phone_call", "action:letter",  # from the case file
+                     "event:accepted", "event:delivered", "legal_effect", "action:phone_call", "deadline",
+                     "payment"]
+    legal = next(e for e in entries if e["kind"] == "legal_effect")
+    assert "return_card_signature" in legal["summary"] and legal["ref"] == d["id"]
+    deadline = next(e for e in entries if e["kind"] == "deadline")
+    assert deadline["at"].startswith("2026-12-18")  # 3 Dec + 15 days, a Friday
+    assert any("EUR 500.00 (CRO 1)" in e["summary"] for e in entries)
+
+
+def test_overdue_lists_expired_unpaid_dispatches(api: Api, other: Api) -> None:
+    d = api.dispatch("raccomandata_ar", deadline_days=15)
+    api.event(d["id"], "delivered", "2026-03-05T11:00:00+01:00")  # deadline 20 March 2026
+    pending = api.dispatch("raccomandata_ar")  # no legal effect yet: no deadline
+    assert api.get(f"/v1/dispatches/{pending['id']}").json()["deadline_at"] is None
+
+    r = api.get("/v1/dispatches/overdue", params={"as_of": "2026-03-20"})
+    assert r.json() == {"as_of": "2026-03-20", "dispatches": []}  # the last day itself is not expired
+    r = api.get("/v1/dispatches/overdue", params={"as_of": "2026-03-21"})
+    listed = r.json()["dispatches"]
+    assert [x["id"] for x in listed] == [d["id"]] and listed[0]["deadline_at"] == "2026-03-20"
+    assert other.get("/v1/dispatches/overdue", params={"as_of": "2026-03-21"}).json()["dispatches"] == []
+
+    # a partial payment leaves it overdue; paying the balance removes it
+    api.post(f"/v1/cases/{d['case_id']}/payments", json={"paid_on": "2026-03-25", "amount": "1000.00"})
+    assert len(api.get("/v1/dispatches/overdue", params={"as_of": "2026-03-30"}).json()["dispatches"]) == 1
+    api.post(f"/v1/cases/{d['case_id']}/payments", json={"paid_on": "2026-03-26", "amount": "880.50"})
+    assert api.get(f"/v1/cases/{d['case_id']}").json()["outstanding"] == "0.00"
+    assert api.get("/v1/dispatches/overdue", params={"as_of": "2026-03-30"}).json()["dispatches"] == []
+
+
+def test_payment_validation(api: Api) -> None:
+    case = api.case()
+    r = api.post(f"/v1/cases/{case['id']}/payments", json={"paid_on": "2026-03-25", "amount": "-5"})
+    assert r.status_code == 422 and r.json()["field"] == "amount"
+
+
+def test_dispatch_validation(api: Api) -> None:
+    case = api.case()
+    doc = api.document(case["id"])
+    base = {"case_id": case["id"], "document_id": doc["id"], "recipient": "x@pec.it"}
+    r = api.post("/v1/dispatches", json={**base, "channel": "pigeon"})
+    assert r.status_code == 422 and r.json()["field"] == "channel"
+    r = api.post("/v1/dispatches", json={**base, "channel": "raccomandata_ar", "policy": {"it_unclaimed": "never"}})
+    assert r.status_code == 422 and r.json()["field"] == "policy.it_unclaimed"
+    r = api.post("/v1/dispatches", json={**base, "channel": "pec", "message_id": "has spaces@x"})
+    assert r.status_code == 422 and r.json()["field"] == "message_id"
+    first = api.post("/v1/dispatches", json={**base, "channel": "pec", "message_id": "abc@studio.it"})
+    assert first.status_code == 201 and first.json()["message_id"] == "<abc@studio.it>"
+    dup = api.post("/v1/dispatches", json={**base, "channel": "pec", "message_id": "<abc@studio.it>"})
+    assert dup.status_code == 409 and dup.json()["field"] == "message_id"
+    generated = api.post("/v1/dispatches", json={**base, "channel": "pec"}).json()
+    assert generated["message_id"].startswith("<") and generated["message_id"].endswith("@correspondence.invalid>")
+    other_case = api.case()
+    r = api.post("/v1/dispatches", json={**base, "case_id": other_case["id"], "channel": "burofax"})
+    assert r.status_code == 422 and r.json()["field"] == "document_id"
+    defaults = api.post("/v1/dispatches", json={**base, "channel": "burofax"}).json()
+    assert defaults["deadline_days"] == 15 and defaults["jurisdiction"] == "IT"
