@@ -12,8 +12,8 @@ from rich.console import Console
 
 from ..errors import InputError
 from ..sign import (
-    P12_PASSWORD_ENV, PKCS11_PIN_ENV, EmptyField, Level, Permission, SignOptions, SigningKey, StampSpec, default_demo_dir,
-    ensure_demo_signer, read_secret)
+    P12_PASSWORD_ENV, PKCS11_PIN_ENV, EmptyField, KeySource, Level, Permission, SignOptions, SigningKey, StampSpec,
+    default_demo_dir, ensure_demo_signer, open_key)
 from ..sign.cades import sign_p7m
 from ..sign.files import write_atomic
 from ..sign.pades import sign_pdf
@@ -29,29 +29,12 @@ def _quiet_libraries() -> None:
         logging.getLogger(name).setLevel(logging.CRITICAL)
 
 
-def _prompt(label: str):
-    return lambda: typer.prompt(label, hide_input=True)
+def _load_key(source: KeySource) -> SigningKey:
+    def warn(p12: Path, ca: Path) -> None:
+        err.print(f"[yellow]warning:[/] no key given: signing with the DEMO certificate {p12} "
+                  f"(NOT FOR LEGAL USE; verify with --trust {ca})")
 
-
-def _load_key(p12: Optional[Path], p12_password_file: Optional[Path], module: Optional[Path],
-              token_label: Optional[str], key_label: Optional[str], cert_label: Optional[str],
-              pin_file: Optional[Path]) -> SigningKey:
-    if p12 and module:
-        raise InputError("--p12", "use either --p12 or --pkcs11-module, not both")
-    if module:
-        if not key_label:
-            raise InputError("--key-label", "required with --pkcs11-module")
-        pin = read_secret("pin", file=pin_file, env_var=PKCS11_PIN_ENV, prompt=_prompt("Token PIN"))
-        return SigningKey.from_pkcs11(module, token_label=token_label, key_label=key_label, pin=pin,
-                                      cert_label=cert_label)
-    if p12:
-        password = read_secret("p12_password", file=p12_password_file, env_var=P12_PASSWORD_ENV,
-                               prompt=_prompt("PKCS#12 password"))
-        return SigningKey.from_p12(p12, password)
-    p12_path, password, ca = ensure_demo_signer(default_demo_dir())
-    err.print(f"[yellow]warning:[/] no key given: signing with the DEMO certificate {p12_path} "
-              f"(NOT FOR LEGAL USE; verify with --trust {ca})")
-    return SigningKey.from_p12(p12_path, password)
+    return open_key(source, prompt=lambda label: typer.prompt(label, hide_input=True), on_demo=warn)
 
 
 def _parse_box(text: str) -> tuple[float, float, float, float]:
@@ -129,7 +112,9 @@ def register(app: typer.Typer) -> None:
             level=Level.parse(level), tsa_url=tsa_url, reason=reason, location=location, contact_info=contact,
             stamp=stamp, field_name=field_name, certify=certify, empty_fields=tuple(_parse_field(f) for f in add_field), permission=permission,
             trust_roots=tuple(trust), allow_invalid_signer=allow_invalid_signer, allow_fetching=not offline)
-        with _load_key(p12, p12_password_file, pkcs11_module, token_label, key_label, cert_label, pin_file) as key:
+        source = KeySource(p12=p12, p12_password_file=p12_password_file, pkcs11_module=pkcs11_module,
+                           token_label=token_label, key_label=key_label, cert_label=cert_label, pin_file=pin_file)
+        with _load_key(source) as key:
             signed = sign_p7m(key, data, options) if as_p7m else sign_pdf(key, data, options)
             write_atomic(output, signed)
             kind = "CAdES-BES .p7m" if as_p7m else f"PAdES {options.level.value}"

@@ -14,12 +14,14 @@ from .keys import SigningKey
 from .options import EmptyField, Level, Permission, SignOptions, StampSpec
 from .pades import async_sign_pdf, sign_pdf
 from .report import SignatureReport, VerificationReport
+from .source import KeySource, open_key
 from .secrets import P12_PASSWORD_ENV, PKCS11_PIN_ENV, read_secret
 from .verify import async_verify_file, async_verify_pdf, verify_file, verify_pdf
 
 __all__ = [
-    "DEMO_LABEL", "EmptyField", "Level", "P12_PASSWORD_ENV", "PKCS11_PIN_ENV", "Permission", "SignOptions", "SignatureReport",
-    "SigningKey", "StampSpec", "VerificationReport", "async_sign_p7m", "async_sign_pdf", "async_verify_file",
-    "async_verify_p7m", "async_verify_pdf", "default_demo_dir", "ensure_demo_signer", "extract_p7m",
-    "read_secret", "sign_p7m", "sign_pdf", "verify_file", "verify_p7m", "verify_pdf",
+    "DEMO_LABEL", "EmptyField", "KeySource", "Level", "P12_PASSWORD_ENV", "PKCS11_PIN_ENV", "Permission",
+    "SignOptions", "SignatureReport", "SigningKey", "StampSpec", "VerificationReport", "async_sign_p7m",
+    "async_sign_pdf", "async_verify_file", "async_verify_p7m", "async_verify_pdf", "default_demo_dir",
+    "ensure_demo_signer", "extract_p7m", "open_key", "read_secret", "sign_p7m", "sign_pdf", "verify_file",
+    "verify_p7m", "verify_pdf",
 ]
