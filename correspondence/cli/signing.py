@@ -16,7 +16,7 @@ from ..sign import (
     default_demo_dir, ensure_demo_signer, open_key)
 from ..sign.cades import sign_p7m
 from ..sign.files import write_atomic
-from ..sign.pades import sign_pdf
+from ..sign.pades import renew_lta, sign_pdf
 from ..sign.verify import verify_file
 
 err = Console(stderr=True)
@@ -147,6 +147,22 @@ def register(app: typer.Typer) -> None:
                 typer.echo(f"content written to {extract}")
         if not report.valid:
             raise SystemExit(1)  # not typer.Exit: app.main() ignores the return code of non-standalone click
+
+    @app.command("renew-lta")
+    def renew_lta_cmd(
+        file: Path = typer.Argument(..., help="PDF signed at B-LTA"),
+        output: Path = typer.Option(..., "-o", "--output"),
+        tsa_url: str = typer.Option(..., "--tsa-url"),
+        trust: list[Path] = typer.Option([], "--trust", help="Trusted root(s) of the previous timestamp"),
+    ) -> None:
+        """Add a new archival document timestamp to a B-LTA PDF (before the last one's TSA cert expires)."""
+        _quiet_libraries()
+        try:
+            data = file.read_bytes()
+        except OSError as exc:
+            raise InputError("file", f"cannot read {file}: {exc.strerror or exc}") from None
+        write_atomic(output, renew_lta(data, tsa_url, tuple(trust)))
+        typer.echo(f"renewed archival timestamp chain: {file} -> {output}")
 
     @app.command("demo-cert")
     def demo_cert(

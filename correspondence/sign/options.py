@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional, Sequence, Union
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..errors import InputError
 
@@ -77,6 +79,13 @@ class StampSpec:
             raise InputError("stamp.box", "coordinates must not be negative")
         if self.font not in ("sans", "serif"):
             raise InputError("stamp.font", "use 'sans' or 'serif'")
+        try:
+            ZoneInfo(self.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise InputError("stamp.timezone", f"unknown time zone {self.timezone!r}") from None
+        for name in ("primary_color", "accent_color", "text_color", "background_color"):
+            if not re.fullmatch(r"#[0-9A-Fa-f]{6}", getattr(self, name)):
+                raise InputError(f"stamp.{name}", "expected a colour like #1F3A5F")
 
 
 @dataclass(frozen=True)

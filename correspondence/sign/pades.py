@@ -177,3 +177,34 @@ async def async_sign_pdf(key: SigningKey, data: bytes, options: Optional[SignOpt
 def sign_pdf(key: SigningKey, data: bytes, options: Optional[SignOptions] = None) -> bytes:
     """Synchronous `async_sign_pdf` (not inside a running event loop)."""
     return run_sync(async_sign_pdf(key, data, options))
+
+
+async def async_renew_lta(data: bytes, tsa_url: str, trust_roots=(), *, timeout: float = 10.0) -> bytes:
+    """Extend a B-LTA document's archival chain: revocation data for the last document timestamp plus a
+    new document timestamp. Run it before the last timestamp's TSA certificate expires."""
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    if not tsa_url.startswith(("http://", "https://")):
+        raise InputError("tsa_url", "must be an http:// or https:// URL")
+    try:
+        reader = PdfFileReader(io.BytesIO(data), strict=False)
+    except (PdfReadError, ValueError, KeyError) as exc:
+        raise InputError("pdf", f"unreadable PDF: {exc}") from None
+    if not any(e.sig_object_type == "/DocTimeStamp" for e in reader.embedded_signatures):
+        raise InputError("pdf", "no document timestamp to renew: sign at level B-LTA first")
+    vc = trust.validation_context(trust.load_trust_roots(trust_roots), allow_fetching=True,
+                                  revocation_mode="hard-fail", timeout=timeout)
+    stamper = signers.PdfTimeStamper(timestamps.HTTPTimeStamper(tsa_url, timeout=int(max(1, timeout))))
+    try:
+        out = await stamper.async_update_archival_timestamp_chain(reader, vc, in_place=False)
+    except (SigningError, TimestampRequestError, cv_errors.PathValidationError, cv_errors.PathBuildingError,
+            OSError) as exc:
+        raise _explain(exc, SignOptions(level=Level.B_T, tsa_url=tsa_url)) from None
+    finally:
+        await vc.aclose()
+    return out.getvalue()
+
+
+def renew_lta(data: bytes, tsa_url: str, trust_roots=(), *, timeout: float = 10.0) -> bytes:
+    """Synchronous `async_renew_lta`."""
+    return run_sync(async_renew_lta(data, tsa_url, trust_roots, timeout=timeout))

@@ -66,3 +66,22 @@ def test_named_field_cannot_be_signed_twice(pki, lawyer, letter):
     signed = lawyer.sign_pdf(letter, SignOptions(field_name="Avvocato", trust_roots=(pki.root_pem,)))
     with pytest.raises(InputError, match="already signed"):
         lawyer.sign_pdf(signed, SignOptions(field_name="Avvocato", trust_roots=(pki.root_pem,)))
+
+
+def test_renew_lta_adds_a_second_document_timestamp(pki, lawyer, letter, tmp_path, capsys):
+    from correspondence.cli.app import main
+
+    src = tmp_path / "lta.pdf"
+    src.write_bytes(lawyer.sign_pdf(letter, SignOptions(level="B-LTA", tsa_url=pki.tsa_url,
+                                                        trust_roots=(pki.root_pem,))))
+    out = tmp_path / "renewed.pdf"
+    assert main(["renew-lta", str(src), "--tsa-url", pki.tsa_url, "--trust", str(pki.root_pem),
+                 "-o", str(out)]) == 0
+    report = verify_pdf(out.read_bytes(), [pki.root_pem], allow_fetching=False)
+    assert report.valid, report.summary()
+    assert [s.kind for s in report.signatures] == ["signature", "document-timestamp", "document-timestamp"]
+    assert pdfa_problems(out.read_bytes()) == []
+    plain = tmp_path / "bb.pdf"
+    plain.write_bytes(letter)
+    assert main(["renew-lta", str(plain), "--tsa-url", pki.tsa_url, "-o", str(tmp_path / "x.pdf")]) == 2
+    assert not (tmp_path / "x.pdf").exists()
