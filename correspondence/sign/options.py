@@ -71,6 +71,14 @@ class StampSpec:
     background_color: str = "#FFFFFF"
     font: str = "sans"  # "sans" or "serif" (Liberation)
 
+    @classmethod
+    def for_brand(cls, brand, box: tuple[float, float, float, float], **overrides) -> "StampSpec":
+        """A stamp in a client's colours and font family (`brand`: correspondence.model.Brand or alike)."""
+        values = {"primary_color": brand.primary_color, "accent_color": brand.accent_color,
+                  "font": getattr(brand, "font", "sans")}
+        values.update(overrides)
+        return cls(box=box, **values)
+
     def __post_init__(self) -> None:
         x1, y1, x2, y2 = self.box
         if x2 - x1 < 40 or y2 - y1 < 20:

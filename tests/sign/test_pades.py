@@ -169,3 +169,26 @@ def test_key_reused_across_batch(pki, rsa_key, letter):
     outputs = [rsa_key.sign_pdf(letter, opts) for _ in range(3)]
     assert len(set(outputs)) == 3  # distinct signatures (signing time / IDs), same key
     assert all(verify_pdf(o, [pki.root_pem]).valid for o in outputs)
+
+
+def test_brand_stamp_and_bad_stamp_options(pki, rsa_key, letter, tmp_path, capsys):
+    from correspondence.cli.app import main
+    from correspondence.errors import InputError
+    from correspondence.model.brand import Brand
+
+    spec = StampSpec.for_brand(Brand(primary_color="#004488", accent_color="#CC6600", font="serif"),
+                               box=(335, 40, 560, 110), title="Firmado digitalmente por")
+    assert (spec.primary_color, spec.font) == ("#004488", "serif")
+    signed = rsa_key.sign_pdf(letter, SignOptions(stamp=spec, trust_roots=(pki.root_pem,)))
+    path = tmp_path / "brand.pdf"
+    path.write_bytes(signed)
+    import subprocess
+    fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
+    assert "StampFont" in fonts and pdfa_problems(signed) == []
+    with pytest.raises(InputError, match="colour"):
+        StampSpec(box=(0, 0, 200, 60), primary_color="red;}body{display:none")
+    src = tmp_path / "l.pdf"
+    src.write_bytes(letter)
+    rc = main(["sign", str(src), "--p12", str(pki.p12("signer")), "--p12-password-file", str(pki.password_file),
+               "--stamp-box", "1,2,3", "-o", str(tmp_path / "o.pdf")])
+    assert rc == 2 and "--stamp-box" in capsys.readouterr().err
