@@ -14,7 +14,7 @@ from rich.console import Console
 
 from ..errors import CorrespondenceError, InputError, InputErrors
 
-COMMAND_MODULES = ("render", "figures", "signing", "dispatch", "serve")
+COMMAND_MODULES = ("render", "figures", "signing", "dispatch", "serve", "demo")
 
 app = typer.Typer(
     name="correspondence",

@@ -1,7 +1,10 @@
 """Compose a case into a `Document`: figures, then wording, then the tables and blocks layouts print."""
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
+
+from ..errors import ConfigurationError
 
 from ..figures import Statement, assert_may_demand, compute_statement, prescription
 from ..model import Case, DocumentKind
@@ -52,7 +55,7 @@ def compose_document(case: Case, *, base_dir: Path | None = None, wording_dir: P
         place_date=pack.label("place_date").format(place=case.place, date=pack.date(case.date)),
         reference=f"{pack.label('reference')} {case.reference}" if case.reference else None,
         tables=_tables(case, statement, pack),
-        totals=_totals(statement, pack),
+        totals=_totals(case, statement, pack),
         total_in_words=f"{pack.label('total_in_words')}: {pack.words(statement.total_due)}",
         signature_lines=signature,
         footer=brand.footer or " · ".join(x for x in (sender.name, sender.tax_id) if x),
@@ -114,15 +117,23 @@ def _tables(case: Case, st: Statement, pack: LanguagePack) -> dict[str, Table]:
     return tables
 
 
-def _totals(st: Statement, pack: LanguagePack) -> list[tuple[str, str, bool]]:
-    """Rows that add up to the total due; payments appear in their own table with their imputation."""
+def _totals(case: Case, st: Statement, pack: LanguagePack) -> list[tuple[str, str, bool]]:
+    """Gross amounts, less payments received, equal the total due (how the payments were imputed is in
+    the payments table); checked here so a letter can never print a sum that does not add up."""
     t = pack.labels["totals"]
-    rows = [(t["principal_outstanding"] if st.payments_total else t["principal"], pack.money(st.principal_outstanding), False)]
-    if st.regime != "none" or st.interest:
-        rows.append((t["interest"], pack.money(st.interest), False))
-    if st.compensation:
-        rows.append((t["compensation"], pack.money(st.compensation), False))
-    if st.costs:
-        rows.append((t["costs"], pack.money(st.costs), False))
-    rows.append((t["total_due"], pack.money(st.total_due), True))
-    return rows
+    compensation = sum((inv.compensation_owed for inv in st.invoices), Decimal(0))
+    costs = sum((c.amount for c in case.claim.costs), Decimal(0))
+    rows = [(t["principal"], st.principal)]
+    if st.regime != "none" or st.interest_accrued:
+        rows.append((t["interest"], st.interest_accrued))
+    if compensation:
+        rows.append((t["compensation"], compensation))
+    if costs:
+        rows.append((t["costs"], costs))
+    if st.payments_total:
+        rows.append((t["payments"], -st.payments_total))
+    if sum(amount for _, amount in rows) != st.total_due - st.surplus:
+        raise ConfigurationError(f"figures do not add up: {rows} != {st.total_due}")
+    out = [(label, ("− " + pack.money(-amount)) if amount < 0 else pack.money(amount), False) for label, amount in rows]
+    out.append((t["total_due"], pack.money(st.total_due), True))
+    return out
