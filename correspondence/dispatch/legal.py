@@ -181,7 +181,10 @@ def _unclaimed(final: DispatchEvent | None, notice: DispatchEvent | None, jurisd
 def compute_legal_effect(channel: Channel, state: DeliveryState, decisive: DispatchEvent | None,
                          trusted: tuple[DispatchEvent, ...], jurisdiction: str,
                          policy: LegalEffectPolicy) -> LegalEffect | None:
-    """Legal effect for a replayed delivery; None while nothing can be said yet."""
+    """Legal effect for a replayed delivery; None while nothing can be said yet.
+
+    A refusal counts as the addressee's unless the event's details say `refused_by` someone else.
+    """
     notice = _first(trusted, EventType.notice_left)
     if state == DeliveryState.delivered and decisive is not None:
         if decisive.type == EventType.picked_up:
@@ -197,7 +200,7 @@ def compute_legal_effect(channel: Channel, state: DeliveryState, decisive: Dispa
                                "Refused by the addressee: effective on the day of refusal",
                                "art. 1335 c.c.; art. 138 c.2 c.p.c. by analogy", deemed=True)
         return LegalEffect(decisive.occurred_at, "refusal",
-                           "Rehusado por el destinatario: produce efectos el día del rechazo", SRC_ES_DEEMED,
+                           "Refused (rehusado) by the addressee: deemed notified on the day of refusal", SRC_ES_DEEMED,
                            deemed=True)
     if state == DeliveryState.unclaimed and channel in _POSTAL:
         return _unclaimed(decisive, notice, jurisdiction, policy)
