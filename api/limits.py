@@ -12,32 +12,35 @@ from .problems import problem_response
 
 
 class BodyTooLarge(HTTPException):
-    def __init__(self, file_limit: int) -> None:
-        super().__init__(413, f"request body too large: files are limited to {file_limit} bytes")
+    def __init__(self, limit: int) -> None:
+        super().__init__(413, f"request body too large: the limit is {limit} bytes")
 
 
 class BodyLimitMiddleware:
-    """`limit` bounds the whole body; `file_limit` (what users are told) is the per-file limit it allows for."""
+    """`limit` bounds a multipart body (`file_limit`, what users are told, plus room for the part headers);
+    any other body (JSON) gets the smaller `json_limit`."""
 
-    def __init__(self, app: ASGIApp, limit: int, file_limit: int) -> None:
+    def __init__(self, app: ASGIApp, limit: int, file_limit: int, json_limit: int = 2 * 1024 * 1024) -> None:
         self.app = app
         self.limit = limit
         self.file_limit = file_limit
+        self.json_limit = min(json_limit, limit)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        for name, value in scope.get("headers", ()):
-            if name == b"content-length":
-                try:
-                    declared = int(value)
-                except ValueError:
-                    declared = -1
-                if declared > self.limit:
-                    await problem_response(413, BodyTooLarge(self.file_limit).detail, slug="too-large",
-                                           field="body")(scope, receive, send)
-                    return
+        headers = dict(scope.get("headers", ()))
+        multipart = headers.get(b"content-type", b"").lower().startswith(b"multipart/")
+        limit, shown = (self.limit, self.file_limit) if multipart else (self.json_limit, self.json_limit)
+        try:
+            declared = int(headers.get(b"content-length", b"-1"))
+        except ValueError:
+            declared = -1
+        if declared > limit:
+            await problem_response(413, BodyTooLarge(shown).detail, slug="too-large",
+                                   field="body")(scope, receive, send)
+            return
         seen = 0
         started = False
 
@@ -46,8 +49,8 @@ class BodyLimitMiddleware:
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
-                if seen > self.limit:
-                    raise BodyTooLarge(self.file_limit)
+                if seen > limit:
+                    raise BodyTooLarge(shown)
             return message
 
         async def tracked_send(message: Message) -> None:

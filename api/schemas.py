@@ -6,7 +6,8 @@ import uuid
 from decimal import Decimal
 from typing import Any, Literal, Optional
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+from typing_extensions import Annotated
 
 from correspondence.dispatch.model import EVENT_SOURCES, Channel, DeliveryState, EventType
 from correspondence.model.enums import ActionType, Jurisdiction
@@ -136,7 +137,9 @@ class EventIn(In):
     type: EventType
     occurred_at: AwareDatetime = Field(description="When it happened, with its UTC offset")
     source: Literal["carrier", "staff", "integration"] = "carrier"
-    details: dict[str, str] = Field(default_factory=dict, max_length=20)
+    details: dict[Annotated[str, StringConstraints(min_length=1, max_length=60)],
+                  Annotated[str, StringConstraints(max_length=1000)]] = Field(
+        default_factory=dict, max_length=20, description="Carrier codes, tracking number, who refused...")
 
 
 class EventOut(BaseModel):

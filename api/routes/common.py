@@ -53,7 +53,7 @@ def file_response(request: Request, store: Store, sha256: str, media_type: str, 
     digest_b64 = base64.b64encode(bytes.fromhex(sha256)).decode()
     etag = f'"{sha256}"'
     headers = {"ETag": etag, "Repr-Digest": f"sha-256=:{digest_b64}:", "Digest": f"SHA-256={digest_b64}",
-               "Cache-Control": "private, max-age=31536000, immutable"}
+               "Cache-Control": "private, max-age=31536000, immutable", "X-Content-Type-Options": "nosniff"}
     if etag in [t.strip() for t in request.headers.get("if-none-match", "").split(",")]:
         return Response(status_code=304, headers=headers)
     path = store.blobs.path(sha256)

@@ -66,9 +66,10 @@ def authenticate(session: Session, presented: str) -> Tenant | None:
     if not match:
         return None
     key_id, secret = match.groups()
-    row = session.get(ApiKey, key_id)
-    expected = row.secret_sha256 if row is not None else "0" * 64
-    ok = hmac.compare_digest(expected, _hash(secret))
-    if row is None or not ok or row.revoked_at is not None:
+    found = session.execute(select(ApiKey, Tenant).join(Tenant, Tenant.id == ApiKey.tenant_id)
+                            .where(ApiKey.id == key_id)).first()
+    expected = found[0].secret_sha256 if found is not None else "0" * 64
+    ok = hmac.compare_digest(expected, _hash(secret))  # compared even for unknown ids: same timing
+    if found is None or not ok or found[0].revoked_at is not None:
         return None
-    return row.tenant
+    return found[1]

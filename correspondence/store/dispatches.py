@@ -78,6 +78,11 @@ def create_dispatch(session: Session, case: CaseRecord, document: Document, *, c
     if not 0 <= deadline_days <= 365:
         raise InputError("deadline_days", "must be between 0 and 365")
     pol = make_policy(policy)
+    recipient = recipient.strip()
+    if not recipient:
+        raise InputError("recipient", "must not be empty")
+    if chan in (Channel.pec, Channel.certified_email, Channel.erds) and "@" not in recipient:
+        raise InputError("recipient", f"a {chan.value} dispatch needs an electronic address (name@domain)")
     if document.case_id is not None and document.case_id != case.id:
         raise InputError("document_id", "the document belongs to another case")
     if message_id:
@@ -86,7 +91,7 @@ def create_dispatch(session: Session, case: CaseRecord, document: Document, *, c
         message_id = f"<{uuid.uuid4().hex}@correspondence.invalid>"
     dispatch = Dispatch(
         tenant_id=case.tenant_id, case_id=case.id, document_id=document.id, channel=chan.value,
-        recipient=recipient.strip(), recipient_name=recipient_name, jurisdiction=juris,
+        recipient=recipient, recipient_name=recipient_name, jurisdiction=juris,
         deadline_days=deadline_days, policy=asdict(pol), message_id=message_id,
         state=DeliveryState.draft.value, version=0,
     )

@@ -139,3 +139,25 @@ def test_dispatch_validation(api: Api) -> None:
     assert r.status_code == 422 and r.json()["field"] == "document_id"
     defaults = api.post("/v1/dispatches", json={**base, "channel": "burofax"}).json()
     assert defaults["deadline_days"] == 15 and defaults["jurisdiction"] == "IT"
+
+
+def test_json_bodies_have_their_own_smaller_limit(api: Api) -> None:
+    data = json_ready(example("it"))
+    data["place"] = "x" * (3 * 1024 * 1024)
+    r = api.post("/v1/cases", json=data)
+    assert r.status_code == 413 and r.json()["type"].endswith("too-large")
+
+
+def test_electronic_channels_need_an_address(api: Api) -> None:
+    case = api.case()
+    doc = api.document(case["id"])
+    r = api.post("/v1/dispatches", json={"case_id": case["id"], "document_id": doc["id"], "channel": "pec",
+                                        "recipient": "Via Roma 1, Milano"})
+    assert r.status_code == 422 and r.json()["field"] == "recipient"
+
+
+def test_event_details_are_bounded(api: Api) -> None:
+    d = api.dispatch("raccomandata_ar")
+    r = api.post(f"/v1/dispatches/{d['id']}/events", json={
+        "type": "accepted", "occurred_at": "2026-03-02T10:00:00+01:00", "details": {"note": "x" * 5000}})
+    assert r.status_code == 422 and r.json()["field"] == "details.note"

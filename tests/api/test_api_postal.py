@@ -68,8 +68,9 @@ CASES = [
 @pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
 def test_lifecycle_and_legal_rule(api: Api, case) -> None:
     _, channel, language, policy, events, state, rule, effective, deemed, deadline = case
-    d = api.dispatch(channel, language=language, recipient="Via Garibaldi 22, 10122 Torino", deadline_days=15,
-                     policy=policy)
+    electronic = channel in ("pec", "certified_email", "erds")
+    recipient = "bianchi@pec.example.it" if electronic else "Via Garibaldi 22, 10122 Torino"
+    d = api.dispatch(channel, language=language, recipient=recipient, deadline_days=15, policy=policy)
     assert d["jurisdiction"] == language.upper()
     for etype, at in events:
         r = api.event(d["id"], etype, at)
