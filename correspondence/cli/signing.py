@@ -70,7 +70,8 @@ def register(app: typer.Typer) -> None:
         token_label: Optional[str] = typer.Option(None, "--token-label"),
         key_label: Optional[str] = typer.Option(None, "--key-label"),
         cert_label: Optional[str] = typer.Option(None, "--cert-label", help="Default: the key label"),
-        pin_file: Optional[Path] = typer.Option(None, "--pin-file", help=f"File holding the PIN (else ${PKCS11_PIN_ENV}, else prompt)"),
+        pin_file: Optional[Path] = typer.Option(
+            None, "--pin-file", help=f"File holding the PIN (else ${PKCS11_PIN_ENV}, else prompt)"),
         level: str = typer.Option("B-B", "--level", help="PAdES level: B-B, B-T, B-LT, B-LTA"),
         tsa_url: Optional[str] = typer.Option(None, "--tsa-url", help="RFC 3161 timestamp authority (B-T and up)"),
         reason: Optional[str] = typer.Option(None, "--reason"),
@@ -79,8 +80,10 @@ def register(app: typer.Typer) -> None:
         certify: bool = typer.Option(False, "--certify", help="Certification (DocMDP) signature instead of approval"),
         permission: Permission = typer.Option(Permission.FORM_FILLING, "--permission",
                                               help="What a certification signature still allows"),
-        field_name: Optional[str] = typer.Option(None, "--field", help="Signature field name (existing empty field or new)"),
-        add_field: list[str] = typer.Option([], "--add-field", help="NAME:x1,y1,x2,y2[:PAGE] empty field for a later signer"),
+        field_name: Optional[str] = typer.Option(
+            None, "--field", help="Signature field name (existing empty field or new)"),
+        add_field: list[str] = typer.Option(
+            [], "--add-field", help="NAME:x1,y1,x2,y2[:PAGE] empty field for a later signer"),
         visible: bool = typer.Option(True, "--visible/--invisible", help="Visible stamp on the page, or none"),
         stamp_box: str = typer.Option(DEFAULT_BOX, "--stamp-box", help="x1,y1,x2,y2 in points from bottom left"),
         stamp_page: int = typer.Option(-1, "--stamp-page", help="0-based page; negative counts from the end"),
@@ -110,7 +113,8 @@ def register(app: typer.Typer) -> None:
             stamp = StampSpec(box=_parse_box(stamp_box), page=stamp_page, title=stamp_title, timezone=timezone)
         options = SignOptions(
             level=Level.parse(level), tsa_url=tsa_url, reason=reason, location=location, contact_info=contact,
-            stamp=stamp, field_name=field_name, certify=certify, empty_fields=tuple(_parse_field(f) for f in add_field), permission=permission,
+            stamp=stamp, field_name=field_name, certify=certify, permission=permission,
+            empty_fields=tuple(_parse_field(f) for f in add_field),
             trust_roots=tuple(trust), allow_invalid_signer=allow_invalid_signer, allow_fetching=not offline)
         source = KeySource(p12=p12, p12_password_file=p12_password_file, pkcs11_module=pkcs11_module,
                            token_label=token_label, key_label=key_label, cert_label=cert_label, pin_file=pin_file)
@@ -123,7 +127,8 @@ def register(app: typer.Typer) -> None:
     @app.command()
     def verify(
         file: Path = typer.Argument(..., help="Signed PDF or .p7m"),
-        trust: list[Path] = typer.Option([], "--trust", help="Trusted root certificate(s), PEM/DER; default: system store"),
+        trust: list[Path] = typer.Option(
+            [], "--trust", help="Trusted root certificate(s), PEM/DER; default: system store"),
         as_json: bool = typer.Option(False, "--json", help="Machine-readable report on stdout"),
         offline: bool = typer.Option(False, "--offline", help="Use only revocation data embedded in the file"),
         extract: Optional[Path] = typer.Option(None, "--extract", help=".p7m: write the signed content here"),
@@ -166,7 +171,8 @@ def register(app: typer.Typer) -> None:
 
     @app.command("demo-cert")
     def demo_cert(
-        directory: Optional[Path] = typer.Option(None, "--dir", help="Default: $CORRESPONDENCE_HOME/demo-cert or ./var/demo-cert"),
+        directory: Optional[Path] = typer.Option(
+            None, "--dir", help="Default: $CORRESPONDENCE_HOME/demo-cert or ./var/demo-cert"),
     ) -> None:
         """Create (once) a demo CA and signer labelled 'DEMO - NOT FOR LEGAL USE'."""
         p12_path, _, ca = ensure_demo_signer(directory or default_demo_dir())

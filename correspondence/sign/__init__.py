@@ -20,8 +20,8 @@ from .verify import async_verify_file, async_verify_pdf, verify_file, verify_pdf
 
 __all__ = [
     "DEMO_LABEL", "EmptyField", "KeySource", "Level", "P12_PASSWORD_ENV", "PKCS11_PIN_ENV", "Permission",
-    "SignOptions", "SignatureReport", "SigningKey", "StampSpec", "VerificationReport", "async_renew_lta", "async_sign_p7m",
-    "async_sign_pdf", "async_verify_file", "async_verify_p7m", "async_verify_pdf", "default_demo_dir",
-    "ensure_demo_signer", "extract_p7m", "open_key", "read_secret", "renew_lta", "sign_p7m", "sign_pdf", "verify_file",
-    "verify_p7m", "verify_pdf",
+    "SignOptions", "SignatureReport", "SigningKey", "StampSpec", "VerificationReport", "async_renew_lta",
+    "async_sign_p7m", "async_sign_pdf", "async_verify_file", "async_verify_p7m", "async_verify_pdf",
+    "default_demo_dir", "ensure_demo_signer", "extract_p7m", "open_key", "read_secret", "renew_lta",
+    "sign_p7m", "sign_pdf", "verify_file", "verify_p7m", "verify_pdf",
 ]

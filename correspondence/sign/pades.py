@@ -52,6 +52,9 @@ def _field_name(writer: IncrementalPdfFileWriter, wanted: Optional[str]) -> str:
         if existing.get(wanted):
             raise InputError("field_name", f"signature field {wanted!r} is already signed")
         return wanted
+    empty = [name for name, signed in existing.items() if not signed]
+    if len(empty) == 1:
+        return empty[0]  # a field prepared for us (by the certifier or the renderer): fill it
     n = 1
     while f"Signature{n}" in existing:
         n += 1
@@ -66,17 +69,26 @@ def _page_index(writer: IncrementalPdfFileWriter, page: int) -> int:
     return index
 
 
-def _add_empty_fields(writer: IncrementalPdfFileWriter, options: SignOptions) -> None:
+def _add_empty_fields(writer: IncrementalPdfFileWriter, options: SignOptions, signing_field: str) -> None:
     existing = _existing_fields(writer)
     for f in options.empty_fields:
-        if f.name in existing:
+        if f.name in existing or f.name == signing_field:
             raise InputError("empty_fields", f"a signature field named {f.name!r} already exists")
         fields.append_signature_field(writer, fields.SigFieldSpec(f.name, box=f.box,
                                                                   on_page=_page_index(writer, f.page)))
 
 
-def _build_signer(key: SigningKey, writer: IncrementalPdfFileWriter, options: SignOptions):
-    name = _field_name(writer, options.field_name)
+def _prepare(key: SigningKey, data: bytes, options: SignOptions):
+    """Open the document, fix its metadata, add requested empty fields and build the pyHanko signer."""
+    writer = _open(data)
+    pdfa.align_producer(writer)
+    name = _field_name(writer, options.field_name)  # before adding fields for later signers
+    _add_empty_fields(writer, options, name)
+    pdf_signer, vc = _build_signer(key, writer, options, name)
+    return writer, pdf_signer, vc
+
+
+def _build_signer(key: SigningKey, writer: IncrementalPdfFileWriter, options: SignOptions, name: str):
     field_exists = name in _existing_fields(writer)
     if options.stamp is not None and not field_exists and read_certification_data(writer.prev) is not None:
         raise InputError("field_name", "the document is certified: a new visible signature field would break "
@@ -139,10 +151,7 @@ async def async_sign_pdf(key: SigningKey, data: bytes, options: Optional[SignOpt
     """
     options = options or SignOptions()
     await key.ensure_valid(options)
-    writer = _open(data)
-    pdfa.align_producer(writer)
-    _add_empty_fields(writer, options)
-    pdf_signer, vc = _build_signer(key, writer, options)
+    writer, pdf_signer, vc = _prepare(key, data, options)
     reserved = options.bytes_reserved or _RESERVED[options.level]
     try:
         try:
@@ -150,10 +159,8 @@ async def async_sign_pdf(key: SigningKey, data: bytes, options: Optional[SignOpt
         except SigningError as exc:
             if "larger than expected" not in str(exc) or options.bytes_reserved:
                 raise
-            writer = _open(data)  # the estimate was too small for this chain: let pyHanko measure
-            pdfa.align_producer(writer)
-            _add_empty_fields(writer, options)
-            pdf_signer, vc2 = _build_signer(key, writer, options)
+            # the fixed reservation was too small for this chain: let pyHanko measure
+            writer, pdf_signer, vc2 = _prepare(key, data, options)
             try:
                 out = await pdf_signer.async_sign_pdf(writer)
             finally:

@@ -26,7 +26,8 @@ def test_certified_then_countersigned(pki, lawyer, client, letter, tmp_path):
         trust_roots=(pki.root_pem,), reason="Autore", stamp=StampSpec(box=(40, 40, 260, 110)),
         empty_fields=(EmptyField("Cliente", box=(335, 40, 560, 110)),)))
     with pytest.raises(InputError, match="certified"):
-        client.sign_pdf(first, SignOptions(trust_roots=(pki.root_pem,), stamp=StampSpec(box=(335, 150, 560, 220))))
+        client.sign_pdf(first, SignOptions(trust_roots=(pki.root_pem,), field_name="Nuovo",
+                                           stamp=StampSpec(box=(335, 150, 560, 220))))
     second = client.sign_pdf(first, SignOptions(
         level="B-T", tsa_url=pki.tsa_url, trust_roots=(pki.root_pem,), reason="Per accettazione",
         field_name="Cliente", stamp=StampSpec(box=(335, 40, 560, 110))))
@@ -37,6 +38,9 @@ def test_certified_then_countersigned(pki, lawyer, client, letter, tmp_path):
     assert (s1.signer, s1.certification, s1.coverage) == ("Avv. Maria Rossi", "fill-forms", "entire revision")
     assert (s2.field, s2.signer, s2.certification, s2.coverage) == ("Cliente", "Abg. Juan Garcia", None, "entire file")
     assert pdfa_problems(second) == []
+    # the only empty field is picked without naming it
+    again = client.sign_pdf(first, SignOptions(trust_roots=(pki.root_pem,), stamp=StampSpec(box=(335, 40, 560, 110))))
+    assert [s.field for s in verify_pdf(again, [pki.root_pem]).signatures] == ["Signature1", "Cliente"]
     path = tmp_path / "two.pdf"
     path.write_bytes(second)
     out = pdfsig(path, "-nocert")

@@ -192,3 +192,13 @@ def test_brand_stamp_and_bad_stamp_options(pki, rsa_key, letter, tmp_path, capsy
     rc = main(["sign", str(src), "--p12", str(pki.p12("signer")), "--p12-password-file", str(pki.password_file),
                "--stamp-box", "1,2,3", "-o", str(tmp_path / "o.pdf")])
     assert rc == 2 and "--stamp-box" in capsys.readouterr().err
+
+
+def test_too_small_reservation_falls_back_to_measured_size(pki, rsa_key, letter, monkeypatch):
+    from correspondence.sign import pades
+    from correspondence.sign.options import Level
+
+    monkeypatch.setitem(pades._RESERVED, Level.B_T, 2048)  # far below one certificate: must be retried
+    signed = rsa_key.sign_pdf(letter, SignOptions(level="B-T", tsa_url=pki.tsa_url, trust_roots=(pki.root_pem,)))
+    assert verify_pdf(signed, [pki.root_pem]).valid
+    assert pdfa_problems(signed) == []
