@@ -202,3 +202,15 @@ def test_too_small_reservation_falls_back_to_measured_size(pki, rsa_key, letter,
     signed = rsa_key.sign_pdf(letter, SignOptions(level="B-T", tsa_url=pki.tsa_url, trust_roots=(pki.root_pem,)))
     assert verify_pdf(signed, [pki.root_pem]).valid
     assert pdfa_problems(signed) == []
+
+
+def test_pyhanko_default_text_stamp_would_break_pdfa_fonts(rsa_key, letter):
+    # the reason for the WeasyPrint stamp: pyHanko's default stamp font (Courier) is not embedded
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import fields, signers
+
+    meta = signers.PdfSignatureMetadata(field_name="S", subfilter=fields.SigSeedSubFilter.PADES)
+    spec = fields.SigFieldSpec("S", box=(335, 40, 560, 110))
+    raw = signers.PdfSigner(meta, rsa_key.signer, new_field_spec=spec).sign_pdf(
+        IncrementalPdfFileWriter(io.BytesIO(letter))).getvalue()
+    assert any(p.startswith("font not embedded") for p in pdfa_problems(raw)), pdfa_problems(raw)
