@@ -85,6 +85,7 @@ def add_event(dispatch_id: uuid.UUID, body: EventIn, session: SessionDep, who: T
     """Append an event (e.g. a postal tracking step). Refused with 409 if the history cannot allow it;
     posting the same event twice is a no-op (200). Corrections are new events, never edits."""
     dispatch = dispatch_or_404(session, who, dispatch_id)
+    store.check_manual_event(dispatch, body.type)
     event = DispatchEvent(body.type, body.occurred_at, body.source, True, body.details)
     record, created = store.add_event(session, dispatch, event)
     response.status_code = 201 if created else 200

@@ -10,6 +10,7 @@ from starlette.concurrency import run_in_threadpool
 from correspondence.dispatch import DispatchEvent, EventType, parse_pec_receipt
 from correspondence.errors import InputError
 from correspondence.store import receipts as store
+from correspondence.store.dispatches import check_manual_event
 from correspondence.store.models import Receipt
 
 from ..deps import Principal, SessionDep, StoreDep, TenantDep
@@ -82,19 +83,23 @@ def _save(store_: StoreDep, who: Principal, dispatch_id: uuid.UUID | None, uploa
           kind: str) -> tuple[ReceiptOut, bool]:
     with store_.session() as session:
         if kind == "pec":
+            dispatch = dispatch_or_404(session, who, dispatch_id) if dispatch_id is not None else None
             parsed = parse_pec_receipt(upload.data, max_bytes=store_.settings.max_upload_bytes)
-            if dispatch_id is None:
+            if dispatch is None:
                 dispatch = store.dispatch_for_pec(session, who.tenant_id, parsed)
-            else:
-                dispatch = dispatch_or_404(session, who, dispatch_id)
             receipt, created = store.attach_pec(session, store_.blobs, dispatch, upload.data, parsed,
                                                 filename=upload.filename, media_type="message/rfc822")
         else:
             assert dispatch_id is not None
             dispatch = dispatch_or_404(session, who, dispatch_id)
+            event = _scan_event(upload.fields)
+            if event is not None:
+                try:
+                    check_manual_event(dispatch, event.type)
+                except InputError as exc:
+                    raise InputError("event_type", exc.reason) from None
             receipt, created = store.attach(session, store_.blobs, dispatch, upload.data, kind=kind,
-                                            media_type=upload.media_type, filename=upload.filename,
-                                            event=_scan_event(upload.fields))
+                                            media_type=upload.media_type, filename=upload.filename, event=event)
         return receipt_out(session, receipt), created
 
 

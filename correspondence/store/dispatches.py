@@ -104,6 +104,21 @@ def create_dispatch(session: Session, case: CaseRecord, document: Document, *, c
     return dispatch
 
 
+#: On a PEC dispatch these are proven only by the gestore's signed receipts, never by a posted event.
+PEC_RECEIPT_EVENTS = frozenset({
+    EventType.accepted, EventType.not_accepted, EventType.in_transit, EventType.delivery_warning,
+    EventType.delivered, EventType.undeliverable, EventType.failed, EventType.virus_detected,
+})
+
+
+def check_manual_event(dispatch: Dispatch, event_type: EventType) -> None:
+    """Refuse manual (JSON or scan) evidence that only a signed PEC receipt may give: otherwise an unsigned
+    claim could move a PEC dispatch to delivered."""
+    if dispatch.channel == Channel.pec.value and event_type in PEC_RECEIPT_EVENTS:
+        raise InputError("type", f"on a PEC dispatch '{event_type.value}' is proven by the gestore's receipt: "
+                                 "upload the .eml to /v1/dispatches/{id}/receipts")
+
+
 def event_fingerprint(event: DispatchEvent) -> str:
     """Same type, instant, source, trust and details = the same event (re-posting it is a no-op)."""
     canonical = json.dumps({

@@ -40,7 +40,7 @@ sqlite_schema = schemathesis.openapi.from_asgi("/openapi.json", SQLITE_APP)
 # so "positive data acceptance" is not checked; every other built-in check is (no 5xx, documented status
 # codes, content types, headers and response schemas, rejection of schema-violating input, auth enforced).
 EXCLUDED = [positive_data_acceptance]
-FUZZ = settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+FUZZ = settings(max_examples=10, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
 
 
 @sqlite_schema.parametrize()

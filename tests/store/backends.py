@@ -32,6 +32,8 @@ def create_pg_database() -> tuple[str, str]:
     name = f"corr_test_{uuid.uuid4().hex[:12]}"
     with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
+        # test databases need no durability: commits without waiting for the WAL flush
+        conn.execute(f'ALTER DATABASE "{name}" SET synchronous_commit = off')
     base = PG_ADMIN_URL.rsplit("/", 1)[0]
     return name, f"{base}/{name}".replace("postgresql://", "postgresql+psycopg://", 1)
 
