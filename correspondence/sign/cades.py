@@ -2,13 +2,17 @@
 from __future__ import annotations
 
 import base64
+import hashlib
 import binascii
 from datetime import datetime, timezone
 from typing import Optional, Sequence
 
 from asn1crypto import cms, pem
+from pyhanko.sign import timestamps
 from pyhanko.sign.signers.pdf_cms import PdfCMSSignedAttributes
+from pyhanko.sign.timestamps.common_utils import TimestampRequestError
 from pyhanko.sign.validation import async_validate_cms_signature
+from pyhanko.sign.validation.generic_cms import collect_timing_info
 from pyhanko.sign.validation.status import StandardCMSSignatureStatus
 
 from ..errors import InputError
@@ -20,13 +24,19 @@ from .verify import KEY_USAGE, cert_problems
 
 
 async def async_sign_p7m(key: SigningKey, data: bytes, options: Optional[SignOptions] = None) -> bytes:
-    """Wrap `data` in a DER CAdES-BES SignedData (SHA-256, signing-certificate-v2, content inside)."""
+    """Wrap `data` in a DER CAdES-BES SignedData (SHA-256, signing-certificate-v2, content inside);
+    with a timestamp level (B-T and up) and a TSA, CAdES-T. Revocation data is not embedded in a .p7m."""
     options = options or SignOptions()
     await key.ensure_valid(options)
+    tsa = timestamps.HTTPTimeStamper(options.tsa_url, timeout=int(max(1, options.timeout))) \
+        if options.level.needs_timestamp else None  # CAdES-T: signature timestamp as unsigned attribute
     try:
         signed = await key.signer.async_sign_general_data(
-            data, "sha256", detached=False, use_cades=True,
+            data, "sha256", detached=False, use_cades=True, timestamper=tsa,
             signed_attr_settings=PdfCMSSignedAttributes(signing_time=datetime.now(timezone.utc)))
+    except TimestampRequestError as exc:
+        raise InputError("tsa_url", f"timestamp authority {options.tsa_url} failed: {exc.__cause__ or exc}") \
+            from None
     except Exception as exc:
         if exc.__class__.__module__.startswith("pkcs11"):
             raise InputError("pkcs11", f"token refused to sign: {exc.__class__.__name__} {exc}") from None
@@ -86,7 +96,10 @@ async def async_verify_p7m(
     vc = trust.validation_context(roots, allow_fetching=allow_fetching, timeout=timeout)
     try:
         status = await async_validate_cms_signature(
-            signed, status_cls=StandardCMSSignatureStatus, validation_context=vc, key_usage_settings=KEY_USAGE)
+            signed, status_cls=StandardCMSSignatureStatus, validation_context=vc, key_usage_settings=KEY_USAGE,
+            status_kwargs=await collect_timing_info(
+                signed["signer_infos"][0], ts_validation_context=vc,
+                raw_digest=lambda algo: hashlib.new(algo, report.content).digest()))
     finally:
         await vc.aclose()
     cert = status.signing_cert
@@ -96,6 +109,13 @@ async def async_verify_p7m(
                             intact=bool(status.intact), valid=bool(status.valid), trusted=bool(status.trusted),
                             revoked=bool(status.revoked))
     entry.problems.extend(cert_problems(status))
+    ts = status.timestamp_validity
+    if ts is not None:
+        entry.timestamp = ts.timestamp
+        entry.level = "CAdES-T"
+        entry.problems.extend("signature timestamp: " + p for p in cert_problems(ts, "timestamp authority certificate"))
+    else:
+        entry.level = "CAdES-BES"
     if len(signed["signer_infos"]) > 1:
         report.problems.append("only the first of several signers was checked")
     report.signatures.append(entry)

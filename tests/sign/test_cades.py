@@ -70,3 +70,20 @@ def test_p7m_untrusted_and_garbage(pki, docx_bytes, tmp_path, capsys):
     path.write_bytes(b"\x30\x03garbage")
     assert main(["verify", str(path)]) == 2
     assert "p7m:" in capsys.readouterr().err
+
+
+def test_p7m_with_signature_timestamp(pki, docx_bytes, tmp_path, capsys):
+    src = tmp_path / "a.docx"
+    src.write_bytes(docx_bytes)
+    assert main(["sign", str(src), "--p12", str(pki.p12("signer")), "--p12-password-file", str(pki.password_file),
+                 "--trust", str(pki.root_pem), "--level", "B-T", "--tsa-url", pki.tsa_url]) == 0
+    capsys.readouterr()
+    assert main(["verify", str(tmp_path / "a.docx.p7m"), "--trust", str(pki.root_pem), "--json"]) == 0
+    import json
+
+    sig = json.loads(capsys.readouterr().out)["signatures"][0]
+    assert sig["level"] == "CAdES-T" and sig["timestamp"] and sig["signing_time"]
+    proc = subprocess.run(["openssl", "cms", "-verify", "-inform", "DER", "-in", str(tmp_path / "a.docx.p7m"),
+                           "-CAfile", str(pki.root_pem), "-purpose", "any", "-out", "/dev/null"],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
