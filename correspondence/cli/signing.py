@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Optional
 
@@ -132,6 +133,8 @@ def register(app: typer.Typer) -> None:
         as_json: bool = typer.Option(False, "--json", help="Machine-readable report on stdout"),
         offline: bool = typer.Option(False, "--offline", help="Use only revocation data embedded in the file"),
         extract: Optional[Path] = typer.Option(None, "--extract", help=".p7m: write the signed content here"),
+        at: Optional[datetime] = typer.Option(
+            None, "--at", formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"], help="PDF: validation time (UTC), default now"),
     ) -> None:
         """Verify signatures; exit code 0 only if every signature is valid and trusted."""
         _quiet_libraries()
@@ -139,7 +142,8 @@ def register(app: typer.Typer) -> None:
             data = file.read_bytes()
         except OSError as exc:
             raise InputError("file", f"cannot read {file}: {exc.strerror or exc}") from None
-        report = verify_file(data, tuple(trust), allow_fetching=not offline)
+        when = at.replace(tzinfo=timezone.utc) if at is not None else None
+        report = verify_file(data, tuple(trust), allow_fetching=not offline, at=when)
         if extract is not None:
             if report.content is None:
                 raise InputError("--extract", "only a .p7m has enveloped content to extract")

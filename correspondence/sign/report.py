@@ -25,7 +25,9 @@ class SignatureReport:
     revoked: bool = False
     coverage: Optional[str] = None
     modification: Optional[str] = None
+    validated_at: Optional[datetime] = None  # set when validated as of the timestamp, not the current time
     problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # worth knowing, not a failure
 
     @property
     def ok(self) -> bool:
@@ -34,7 +36,7 @@ class SignatureReport:
     def to_dict(self) -> dict:
         data = asdict(self)
         data["ok"] = self.ok
-        for key in ("signing_time", "timestamp"):
+        for key in ("signing_time", "timestamp", "validated_at"):
             if data[key] is not None:
                 data[key] = data[key].isoformat()
         return data
@@ -82,4 +84,5 @@ class VerificationReport:
                          + (f", coverage: {s.coverage}" if s.coverage else "")
                          + (f", modifications: {s.modification}" if s.modification else ""))
             lines.extend(f"    ! {p}" for p in s.problems)
+            lines.extend(f"    note: {n}" for n in s.notes)
         return "\n".join(lines)

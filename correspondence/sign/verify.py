@@ -7,7 +7,8 @@ trusted, not revoked, and no disallowed change after it.
 from __future__ import annotations
 
 import io
-from typing import Sequence
+from datetime import datetime
+from typing import Optional, Sequence
 
 from pyhanko.pdf_utils.misc import PdfReadError
 from pyhanko.pdf_utils.reader import PdfFileReader
@@ -81,13 +82,78 @@ def _modification_problems(status) -> list[str]:
     return problems
 
 
-def _dss_context(reader: PdfFileReader, kwargs: dict) -> tuple[ValidationContext, bool]:
-    try:
-        dss = DocumentSecurityStore.read_dss(reader)
-    except NoDSSFoundError:
-        return ValidationContext(**kwargs), False
-    has_revinfo = bool(list(dss.ocsps) or list(dss.crls))
-    return dss.as_validation_context(kwargs), has_revinfo
+class _Contexts:
+    """Validation contexts for one document (system or given roots + the document's DSS), closed together."""
+
+    def __init__(self, reader: PdfFileReader, roots, *, allow_fetching: bool, timeout: float) -> None:
+        self.roots, self.allow_fetching, self.timeout = roots, allow_fetching, timeout
+        try:
+            self.dss = DocumentSecurityStore.read_dss(reader)
+        except NoDSSFoundError:
+            self.dss = None
+        self.has_revinfo = bool(self.dss is not None and (list(self.dss.ocsps) or list(self.dss.crls)))
+        self._cache: dict = {}
+
+    def get(self, *, hard: bool, moment: Optional[datetime] = None, past: bool = False) -> ValidationContext:
+        key = (hard, moment, past)
+        if key not in self._cache:
+            kwargs = trust.context_kwargs(self.roots, allow_fetching=self.allow_fetching, timeout=self.timeout,
+                                          revocation_mode="hard-fail" if hard else "soft-fail")
+            if moment is not None:
+                kwargs["moment"] = moment
+            if past:  # revocation data gathered at signing time vouches for the (slightly earlier) timestamp
+                kwargs["retroactive_revinfo"] = True
+            self._cache[key] = (self.dss.as_validation_context(kwargs) if self.dss is not None
+                                else ValidationContext(**kwargs))
+        return self._cache[key]
+
+    async def aclose(self) -> None:
+        for vc in self._cache.values():
+            await vc.aclose()
+
+
+def _timestamp_problems(status) -> list[str]:
+    ts = status.timestamp_validity
+    if ts is None:
+        return []
+    return ["signature timestamp: " + p for p in cert_problems(ts, "timestamp authority certificate")]
+
+
+async def _check_signature(emb, ctx: _Contexts, at: Optional[datetime], entry: SignatureReport):
+    """Validate now (or at `at`); a long-term signature that fails only because time has passed is
+    validated again as of its trusted timestamp, with the revocation data embedded when it was signed."""
+    now_vc = ctx.get(hard=ctx.has_revinfo, moment=at)
+    status = await async_validate_pdf_signature(emb, signer_validation_context=now_vc,
+                                                ts_validation_context=ctx.get(hard=False, moment=at),
+                                                key_usage_settings=KEY_USAGE)
+    problems = cert_problems(status) + _timestamp_problems(status)
+    ts = status.timestamp_validity
+    if problems and ctx.has_revinfo and status.intact and status.valid and ts is not None and ts.intact \
+            and ts.valid and not status.revoked:
+        when = ts.timestamp
+        past_vc = ctx.get(hard=True, moment=when, past=True)
+        past = await async_validate_pdf_signature(emb, signer_validation_context=past_vc,
+                                                  ts_validation_context=past_vc, key_usage_settings=KEY_USAGE)
+        if not (cert_problems(past) + _timestamp_problems(past)):
+            entry.validated_at = when
+            entry.notes.append(f"valid as of its timestamp ({when:%Y-%m-%d %H:%M} UTC) with the revocation data "
+                               f"embedded in the document; checked at the validation time: {'; '.join(problems)}")
+            return past, []
+    return status, problems
+
+
+async def _check_doc_timestamp(emb, ctx: _Contexts, at: Optional[datetime], entry: SignatureReport):
+    status = await async_validate_pdf_timestamp(emb, validation_context=ctx.get(hard=False, moment=at))
+    problems = cert_problems(status, "timestamp authority certificate")
+    if problems and ctx.has_revinfo and status.intact and status.valid and not status.revoked:
+        past = await async_validate_pdf_timestamp(
+            emb, validation_context=ctx.get(hard=False, moment=status.timestamp, past=True))
+        if not cert_problems(past, "timestamp authority certificate"):
+            entry.validated_at = status.timestamp
+            entry.notes.append("valid as of its own time only: renew the archival timestamp chain (renew-lta); "
+                               f"checked at the validation time: {'; '.join(problems)}")
+            return past, []
+    return status, problems
 
 
 async def async_verify_pdf(
@@ -96,11 +162,13 @@ async def async_verify_pdf(
     *,
     allow_fetching: bool = True,
     timeout: float = 10.0,
+    at: Optional[datetime] = None,
 ) -> VerificationReport:
     """Verify every signature and document timestamp in a PDF.
 
     `trust_roots` are PEM/DER files or bytes; without them the system trust store is used.
     With `allow_fetching=False` only revocation data embedded in the document (B-LT/B-LTA) counts.
+    `at` sets the validation time (default: now), e.g. to check how a document will verify in future.
     """
     report = VerificationReport(file_type="pdf")
     try:
@@ -111,16 +179,7 @@ async def async_verify_pdf(
     if not embedded:
         report.problems.append("the document has no signatures")
         return report
-    roots = trust.load_trust_roots(trust_roots)
-    kwargs = trust.context_kwargs(roots, allow_fetching=allow_fetching, timeout=timeout,
-                                  revocation_mode="soft-fail")
-    vc, dss_revinfo = _dss_context(reader, kwargs)
-    if dss_revinfo:
-        kwargs_hard = trust.context_kwargs(roots, allow_fetching=allow_fetching, timeout=timeout,
-                                           revocation_mode="hard-fail")
-        vc_lt, _ = _dss_context(reader, kwargs_hard)
-    else:
-        vc_lt = vc
+    ctx = _Contexts(reader, trust.load_trust_roots(trust_roots), allow_fetching=allow_fetching, timeout=timeout)
     try:
         last_doc_ts_revision = max((e.signed_revision for e in embedded
                                     if e.sig_object_type == "/DocTimeStamp"), default=-1)
@@ -131,61 +190,53 @@ async def async_verify_pdf(
                 field=emb.field_name, signer=trust.common_name(cert),
                 signer_subject=cert.subject.human_friendly, issuer=cert.issuer.human_friendly)
             if entry.kind == "document-timestamp":
-                status = await async_validate_pdf_timestamp(emb, validation_context=vc)
-                _fill_common(entry, status)
+                status, problems = await _check_doc_timestamp(emb, ctx, at, entry)
                 entry.timestamp = status.timestamp
-                entry.problems.extend(cert_problems(status, "timestamp authority certificate"))
             else:
-                status = await async_validate_pdf_signature(
-                    emb, signer_validation_context=vc_lt if dss_revinfo else vc, ts_validation_context=vc,
-                    key_usage_settings=KEY_USAGE)
-                _fill_common(entry, status)
+                status, problems = await _check_signature(emb, ctx, at, entry)
                 entry.signing_time = status.signer_reported_dt
                 ts = status.timestamp_validity
-                if ts is not None:
-                    entry.timestamp = ts.timestamp
-                    entry.problems.extend("signature timestamp: " + p
-                                          for p in cert_problems(ts, "timestamp authority certificate"))
+                entry.timestamp = ts.timestamp if ts is not None else None
                 level = "B-T" if ts is not None else "B-B"
-                if ts is not None and dss_revinfo:
+                if ts is not None and ctx.has_revinfo:
                     level = "B-LTA" if last_doc_ts_revision > emb.signed_revision else "B-LT"
                 entry.level = level
                 docmdp = emb.docmdp_level
                 if docmdp is not None:
                     entry.certification = docmdp.name.lower().replace("_", "-")
-                entry.problems.extend(cert_problems(status))
+            _fill_common(entry, status)
+            entry.problems.extend(problems)
             entry.coverage = status.coverage.name.lower().replace("_", " ") if status.coverage else None
             if status.modification_level is not None:
                 entry.modification = status.modification_level.name.lower().replace("_", " ")
             entry.problems.extend(_modification_problems(status))
             report.signatures.append(entry)
     finally:
-        await vc.aclose()
-        if vc_lt is not vc:
-            await vc_lt.aclose()
+        await ctx.aclose()
     return report
 
 
 def verify_pdf(data: bytes, trust_roots: Sequence[TrustSource] = (), *, allow_fetching: bool = True,
-               timeout: float = 10.0) -> VerificationReport:
+               timeout: float = 10.0, at: Optional[datetime] = None) -> VerificationReport:
     """Synchronous `async_verify_pdf`."""
-    return run_sync(async_verify_pdf(data, trust_roots, allow_fetching=allow_fetching, timeout=timeout))
+    return run_sync(async_verify_pdf(data, trust_roots, allow_fetching=allow_fetching, timeout=timeout, at=at))
 
 
 def verify_file(data: bytes, trust_roots: Sequence[TrustSource] = (), *, allow_fetching: bool = True,
-                timeout: float = 10.0) -> VerificationReport:
-    """Verify a signed PDF or a CAdES .p7m, told apart by content."""
+                timeout: float = 10.0, at: Optional[datetime] = None) -> VerificationReport:
+    """Verify a signed PDF or a CAdES .p7m, told apart by content (`at` applies to PDFs)."""
     if data.lstrip()[:5] == b"%PDF-":
-        return verify_pdf(data, trust_roots, allow_fetching=allow_fetching, timeout=timeout)
+        return verify_pdf(data, trust_roots, allow_fetching=allow_fetching, timeout=timeout, at=at)
     from .cades import verify_p7m
 
     return verify_p7m(data, trust_roots, allow_fetching=allow_fetching, timeout=timeout)
 
 
 async def async_verify_file(data: bytes, trust_roots: Sequence[TrustSource] = (), *,
-                            allow_fetching: bool = True, timeout: float = 10.0) -> VerificationReport:
+                            allow_fetching: bool = True, timeout: float = 10.0,
+                            at: Optional[datetime] = None) -> VerificationReport:
     if data.lstrip()[:5] == b"%PDF-":
-        return await async_verify_pdf(data, trust_roots, allow_fetching=allow_fetching, timeout=timeout)
+        return await async_verify_pdf(data, trust_roots, allow_fetching=allow_fetching, timeout=timeout, at=at)
     from .cades import async_verify_p7m
 
     return await async_verify_p7m(data, trust_roots, allow_fetching=allow_fetching, timeout=timeout)

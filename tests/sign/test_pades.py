@@ -214,3 +214,26 @@ def test_pyhanko_default_text_stamp_would_break_pdfa_fonts(rsa_key, letter):
     raw = signers.PdfSigner(meta, rsa_key.signer, new_field_spec=spec).sign_pdf(
         IncrementalPdfFileWriter(io.BytesIO(letter))).getvalue()
     assert any(p.startswith("font not embedded") for p in pdfa_problems(raw)), pdfa_problems(raw)
+
+
+def test_long_term_levels_still_verify_after_the_signer_certificate_expired(pki, signed, tmp_path, capsys):
+    # the signer certificate ends in 2300, the CA and TSA certificates later: in 2350 only B-LT/B-LTA
+    # (timestamp + embedded revocation data) can still prove the signature, as of its timestamp
+    from datetime import datetime, timezone
+
+    from correspondence.cli.app import main
+
+    later = datetime(2350, 1, 1, tzinfo=timezone.utc)
+    for level in ("B-LT", "B-LTA"):
+        report = verify_pdf(signed[level], [pki.root_pem], allow_fetching=False, at=later)
+        assert report.valid, report.summary()
+        sig = report.signatures[0]
+        assert sig.validated_at == sig.timestamp and sig.notes
+    for level in ("B-B", "B-T"):
+        report = verify_pdf(signed[level], [pki.root_pem], allow_fetching=False, at=later)
+        assert not report.valid
+        assert any("expired" in p or "revocation" in p for p in report.signatures[0].problems), report.summary()
+    path = tmp_path / "lta.pdf"
+    path.write_bytes(signed["B-LTA"])
+    assert main(["verify", str(path), "--trust", str(pki.root_pem), "--offline", "--at", "2350-01-01"]) == 0
+    assert "note: valid as of its timestamp" in capsys.readouterr().out
