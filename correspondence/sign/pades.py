@@ -1,6 +1,7 @@
 """PAdES signing of PDF documents (B-B, B-T, B-LT, B-LTA), approval or certification, visible or not."""
 from __future__ import annotations
 
+import dataclasses
 import io
 from datetime import datetime, timezone
 from typing import Optional
@@ -61,6 +62,21 @@ def _field_name(writer: IncrementalPdfFileWriter, wanted: Optional[str]) -> str:
     return f"Signature{n}"
 
 
+def _field_rect(writer: IncrementalPdfFileWriter, name: str) -> Optional[tuple[float, float, float, float]]:
+    """Rectangle of an existing visible signature field (None if invisible or not found)."""
+    for fq_name, _value, field_ref in fields.enumerate_sig_fields(writer.prev):
+        if fq_name != name:
+            continue
+        field = field_ref.get_object()
+        widget = field if "/Rect" in field else next(iter(field.get("/Kids", [])), None)
+        if widget is None or "/Rect" not in widget.get_object():
+            return None
+        x1, y1, x2, y2 = (float(v) for v in widget.get_object()["/Rect"])
+        box = (min(x1, x2), min(y1, y2), max(x1, x2), max(y1, y2))
+        return box if box[2] - box[0] >= 40 and box[3] - box[1] >= 20 else None
+    return None
+
+
 def _page_index(writer: IncrementalPdfFileWriter, page: int) -> int:
     count = int(writer.prev.root["/Pages"]["/Count"])
     index = page if page >= 0 else count + page
@@ -98,7 +114,11 @@ def _build_signer(key: SigningKey, writer: IncrementalPdfFileWriter, options: Si
     spec = None
     if options.stamp is not None:
         when = datetime.now(timezone.utc)
-        style = stamp.stamp_style(stamp.render_stamp_pdf(options.stamp, key.subject_name, options.reason, when))
+        spec_stamp = options.stamp
+        rect = _field_rect(writer, name) if field_exists else None
+        if rect is not None:  # draw for the prepared field's own size, not the caller's default box
+            spec_stamp = dataclasses.replace(spec_stamp, box=rect)
+        style = stamp.stamp_style(stamp.render_stamp_pdf(spec_stamp, key.subject_name, options.reason, when))
         if not field_exists:
             spec = fields.SigFieldSpec(name, box=options.stamp.box, on_page=_page_index(writer, options.stamp.page))
     elif not field_exists:

@@ -1,6 +1,8 @@
 """Certification (DocMDP) and a second signature on an already signed document (lawyer, then client)."""
 from __future__ import annotations
 
+import io
+
 import pytest
 
 from correspondence.errors import InputError
@@ -24,7 +26,7 @@ def test_certified_then_countersigned(pki, lawyer, client, letter, tmp_path):
     first = lawyer.sign_pdf(letter, SignOptions(
         certify=True, permission=Permission.FORM_FILLING, level="B-T", tsa_url=pki.tsa_url,
         trust_roots=(pki.root_pem,), reason="Autore", stamp=StampSpec(box=(40, 40, 260, 110)),
-        empty_fields=(EmptyField("Cliente", box=(335, 40, 560, 110)),)))
+        empty_fields=(EmptyField("Cliente", box=(335, 40, 520, 100)),)))
     with pytest.raises(InputError, match="certified"):
         client.sign_pdf(first, SignOptions(trust_roots=(pki.root_pem,), field_name="Nuovo",
                                            stamp=StampSpec(box=(335, 150, 560, 220))))
@@ -38,6 +40,18 @@ def test_certified_then_countersigned(pki, lawyer, client, letter, tmp_path):
     assert (s1.signer, s1.certification, s1.coverage) == ("Avv. Maria Rossi", "fill-forms", "entire revision")
     assert (s2.field, s2.signer, s2.certification, s2.coverage) == ("Cliente", "Abg. Juan Garcia", None, "entire file")
     assert pdfa_problems(second) == []
+    # the client's stamp is drawn for the prepared field's size (185 x 60), not the default box
+    import pypdf
+    widget = next(a.get_object() for a in pypdf.PdfReader(io.BytesIO(second)).pages[0]["/Annots"]
+                  if a.get_object().get("/T") == "Cliente")
+    ap = widget["/AP"]["/N"].get_object()
+    imported = [x.get_object() for x in ap["/Resources"]["/XObject"].values()]
+    sizes = set()
+    for xobj in imported:  # the stamp page imported from WeasyPrint may sit one form deeper
+        for candidate in [xobj, *(y.get_object() for y in xobj.get("/Resources", {}).get("/XObject", {}).values())]:
+            b = [float(v) for v in candidate["/BBox"]]
+            sizes.add((round(abs(b[2] - b[0])), round(abs(b[3] - b[1]))))
+    assert (185, 60) in sizes and (225, 70) not in sizes, sizes
     # the only empty field is picked without naming it
     again = client.sign_pdf(first, SignOptions(trust_roots=(pki.root_pem,), stamp=StampSpec(box=(335, 40, 560, 110))))
     assert [s.field for s in verify_pdf(again, [pki.root_pem]).signatures] == ["Signature1", "Cliente"]
