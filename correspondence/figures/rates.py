@@ -9,6 +9,7 @@ replaces every packaged row it overlaps, so a newly published half-year needs no
 """
 from __future__ import annotations
 
+from bisect import bisect_right
 import csv
 import io
 import os
@@ -69,11 +70,14 @@ class RateTable:
     name: str
     rows: tuple[RateRow, ...]  # sorted by start, non-overlapping
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_starts", tuple(r.start for r in self.rows))
+
     def row_for(self, day: date) -> RateRow:
         """The row in force on `day`; raises `RateMissingError` naming the period otherwise."""
-        for row in self.rows:
-            if row.start <= day <= row.end:
-                return row
+        i = bisect_right(self._starts, day) - 1  # type: ignore[attr-defined]
+        if i >= 0 and day <= self.rows[i].end:
+            return self.rows[i]
         raise RateMissingError(self.name, period_label(self.name, day), day)
 
 
