@@ -74,6 +74,8 @@ class SigningKey:
             signer = signers.SimpleSigner.load_pkcs12_data(data, other_certs=[], passphrase=pw or None)
         except ValueError:
             raise InputError("p12_password", "wrong password, or the file is not a PKCS#12 archive") from None
+        except (TypeError, AttributeError):  # parsed, but no private key (or no certificate) inside
+            raise InputError("p12", "the PKCS#12 archive holds no certificate with a private key") from None
         if signer is None or signer.signing_cert is None:
             raise InputError("p12", "the PKCS#12 archive holds no certificate with a private key")
         return cls(_CachedKeySigner(signer), source=source)

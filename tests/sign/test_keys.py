@@ -121,3 +121,20 @@ def test_pkcs11_missing_token(softhsm):
         SigningKey.from_pkcs11(softhsm["module"], token_label="no-such-token", key_label="signer",
                                pin=softhsm["pin"])
     assert exc.value.field == "token_label"
+
+
+def test_p12_without_private_key_and_garbage_p12(pki, tmp_path):
+    from cryptography import x509
+    from cryptography.hazmat.primitives.serialization import BestAvailableEncryption, pkcs12
+
+    cert = x509.load_pem_x509_certificate(pki.root_pem.read_bytes())
+    certs_only = pkcs12.serialize_key_and_certificates(b"x", None, cert, None, BestAvailableEncryption(b"pw"))
+    with pytest.raises(InputError) as exc:
+        SigningKey.from_p12_data(certs_only, "pw")
+    assert exc.value.field == "p12" and "private key" in exc.value.reason
+    with pytest.raises(InputError) as exc:
+        SigningKey.from_p12_data(b"not a p12 at all", "pw")
+    assert exc.value.field == "p12_password"
+    with pytest.raises(InputError) as exc:
+        SigningKey.from_p12(tmp_path / "missing.p12", "pw")
+    assert exc.value.field == "p12"
