@@ -1,5 +1,14 @@
 """Legally correct figures for letters and reports: interest, flat compensation, payments, deadlines,
-prescription. Plain data only; the wording lives elsewhere. Rate tables ship as CSV under ``data/``.
+prescription. Plain data only (machine note codes, legal citations); the wording lives elsewhere.
+
+Conventions, also stated in every `Statement` (``day_count``, ``rounding``, ``citations``):
+- simple interest; the days after the start date up to and including the end date; ACT/365, or 366 in
+  leap years with ``Options.leap_year_366``; pieces split at each rate period (half-year or year), each
+  1 January, each payment date; each piece rounded ROUND_HALF_UP to the cent, pieces summed;
+- rates from the CSV tables under ``data/`` (one row per half-year or year, with its GU / BOE source and
+  status), overridable via ``correspondence rates update``; a missing period raises `RateMissingError`;
+- regimes and margins: see `regime`; payment imputation: see `statement`; deadlines: see `deadlines`;
+  prescription terms and interruptions: see `prescription`.
 """
 from .deadlines import Deadline, deadline_date, deadline_from_effect, is_italian_holiday, letter_deadline
 from .interest import CENT, InterestPeriod, RateSchedule, accrue, cents
