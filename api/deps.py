@@ -24,7 +24,8 @@ class Principal:
     tenant_name: str
 
 
-def get_store(request: Request) -> Store:
+async def get_store(request: Request) -> Store:
+    """Async on purpose: no I/O, so no trip through the thread pool."""
     return request.app.state.store
 
 
