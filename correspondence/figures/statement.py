@@ -264,6 +264,9 @@ def _finish(case: Case, regime: Regime, ledger: _Ledger, at: date) -> Statement:
     notes = ledger.notes
     if any(d.inv.due_date >= at for d in ledger.debts):
         notes.append("NOT_YET_DUE")
+    five_years_ago = date(at.year - 5, at.month, 28 if (at.month, at.day) == (2, 29) else at.day)
+    if any(p.start < five_years_ago for d in ledger.debts for p in d.periods):
+        notes.append("INTEREST_OLDER_THAN_5_YEARS")  # IT art. 2948 n.4 c.c., ES art. 1966.3ª CC: check interruptions
     invoices = tuple(InvoiceFigures(d.inv.number, d.inv.due_date, d.inv.amount, d.principal, d.interest_out,
                                     d.comp_out, tuple(d.periods), total(d.periods), d.late, d.comp_owed)
                      for d in ledger.debts)

@@ -151,3 +151,11 @@ def test_delay_excused_and_interest_not_claimed():
 def test_unverified_rate_is_flagged():
     s = compute_statement(make_case("it", date="2026-07-31", invoices=[inv("A", "2026-06-30", "1000.00")]))
     assert "RATE_UNVERIFIED:commercial_it:2026-H2" in s.notes
+
+
+def test_interest_older_than_five_years_is_flagged():
+    # Interest itself prescribes in 5 years (IT art. 2948 n.4 c.c., ES art. 1966.3ª CC): flag it.
+    old = compute_statement(make_case("it", date="2026-11-23", invoices=[inv("A", "2019-12-31", "100.00")]))
+    assert "INTEREST_OLDER_THAN_5_YEARS" in old.notes
+    recent = compute_statement(make_case("it", date="2026-11-23", invoices=[inv("A", "2021-11-23", "100.00")]))
+    assert "INTEREST_OLDER_THAN_5_YEARS" not in recent.notes  # first day accrued is 24 Nov 2021
