@@ -139,7 +139,7 @@ def render_docx(doc: Document) -> bytes:
     blocks = []
     for b in doc.blocks:
         entry = {"style": b.style, "title": b.title or "", "rich": _rich(b.runs),
-                 "items": [_rich(i) for i in b.items]}
+                 "entries": [_rich(i) for i in b.items]}
         if b.style == "table":
             entry["subdoc"] = _data_table(tpl, doc.tables[b.ref], brand.primary_color)
         elif b.style == "fields":

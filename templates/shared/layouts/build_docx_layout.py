@@ -98,7 +98,7 @@ def build() -> None:
         (None, "{%p elif b.style == 'note' %}"), ("Note", "{{r b.rich }}"),
         (None, "{%p elif b.style == 'closing' %}"), ("Closing", "{{r b.rich }}"),
         (None, "{%p elif b.style == 'list' %}"),
-        (None, "{%p for item in b.items %}"), ("ListItem", "•\t{{r item }}"), (None, "{%p endfor %}"),
+        (None, "{%p for item in b.entries %}"), ("ListItem", "•\t{{r item }}"), (None, "{%p endfor %}"),
         (None, "{%p elif b.style in ('table', 'fields', 'totals') %}"), (None, "{{p b.subdoc }}"),
         (None, "{%p if b.style == 'totals' %}"), ("Words", "{{ total_in_words }}"), (None, "{%p endif %}"),
         (None, "{%p elif b.style == 'annex' %}"), ("AnnexTitle", "{{ b.title }}"),
