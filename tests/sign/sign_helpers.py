@@ -76,3 +76,24 @@ def append_page_content(data: bytes) -> bytes:
     out = io.BytesIO()
     w.write(out)
     return out.getvalue()
+
+
+def signed_attribute_types(pdf: bytes, index: int = 0) -> dict:
+    """Signed attributes of the index-th signature's CMS: {type name: parsed values}."""
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    emb = PdfFileReader(io.BytesIO(pdf)).embedded_signatures[index]
+    attrs = emb.signer_info["signed_attrs"]
+    return {a["type"].native: a["values"] for a in attrs}
+
+
+def assert_ess_signing_certificate(pdf: bytes, cert) -> None:
+    """PAdES requires signing-certificate-v2 naming the signer certificate (hash + issuer/serial)."""
+    import hashlib
+
+    attrs = signed_attribute_types(pdf)
+    assert "signing_certificate_v2" in attrs, sorted(attrs)
+    ess = attrs["signing_certificate_v2"][0]["certs"][0]
+    assert ess["cert_hash"].native == hashlib.sha256(cert.dump()).digest()
+    assert ess["issuer_serial"]["serial_number"].native == cert.serial_number
+    assert "signing_time" not in attrs  # PAdES baseline: the time is in the PDF /M entry, not the CMS

@@ -9,6 +9,7 @@ from correspondence.cli.app import main
 from correspondence.errors import InputError
 from correspondence.sign import SignOptions, SigningKey, verify_pdf
 from conftest import P12_PASSWORD
+from sign_helpers import assert_ess_signing_certificate
 
 
 def _closed_port_url() -> str:
@@ -85,6 +86,7 @@ def test_pkcs11_token_signs_all_levels_worth(pki, softhsm, letter, label, name):
         opts = SignOptions(level="B-LT", tsa_url=pki.tsa_url, trust_roots=(pki.root_pem,))
         signed = [key.sign_pdf(letter, opts) for _ in range(2)]  # one session, two letters
     for data in signed:
+        assert_ess_signing_certificate(data, pki.cert(label))
         report = verify_pdf(data, [pki.root_pem], allow_fetching=False)
         assert report.valid, report.summary()
         assert report.signatures[0].signer == name and report.signatures[0].level == "B-LT"

@@ -10,7 +10,7 @@ from pyhanko_certvalidator import ValidationContext
 
 from correspondence.sign import SignOptions, SigningKey, StampSpec, verify_pdf
 from conftest import P12_PASSWORD
-from sign_helpers import pdfa_problems, pdfsig, qpdf_check
+from sign_helpers import assert_ess_signing_certificate, pdfa_problems, pdfsig, qpdf_check
 
 
 @pytest.fixture(scope="module")
@@ -164,11 +164,16 @@ def test_invisible_signature_has_zero_rect_and_print_flag(pki, rsa_key, letter):
     assert pdfa_problems(signed) == []
 
 
-def test_key_reused_across_batch(pki, rsa_key, letter):
+def test_key_reused_across_batch(pki, rsa_key, ec_key, letter):
+    # one loaded key, several letters: each carries its own correct ESS signing-certificate-v2
+    # attribute (encoded once per key, see keys._cache_signing_certificate_attribute)
     opts = SignOptions(trust_roots=(pki.root_pem,))
-    outputs = [rsa_key.sign_pdf(letter, opts) for _ in range(3)]
-    assert len(set(outputs)) == 3  # distinct signatures (signing time / IDs), same key
-    assert all(verify_pdf(o, [pki.root_pem]).valid for o in outputs)
+    for key in (rsa_key, ec_key, rsa_key):
+        outputs = [key.sign_pdf(letter, opts) for _ in range(2)]
+        assert len(set(outputs)) == 2  # distinct signatures (signing time / IDs), same key
+        for out in outputs:
+            assert verify_pdf(out, [pki.root_pem]).valid
+            assert_ess_signing_certificate(out, key.certificate)
 
 
 def test_brand_stamp_and_bad_stamp_options(pki, rsa_key, letter, tmp_path, capsys):
