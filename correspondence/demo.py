@@ -12,8 +12,10 @@ from typing import Callable, Optional
 
 from .casefile import build_case, read_case_file
 from .model import Case
-from .render import compose_document, render_docx, render_pdf
 from .files import write_atomic
+from .pipeline import Signing, sign_options
+from .render import compose_document, render_docx, render_pdf
+from .sign import SigningKey, default_demo_dir, ensure_demo_signer
 from .templates import examples_dir
 
 PLAN = (  # (kind, tone) rendered for each language
@@ -43,7 +45,7 @@ def run_demo(out_dir: Path, *, step: Optional[Callable[[str], None]] = None,
     """Render, sign and store the demo set under `out_dir`; `step` is told what is being done."""
     step = step or (lambda _msg: None)
     files: list[DemoFile] = []
-    signer = _demo_signer(certificate_dir)
+    signing = _demo_signing(certificate_dir)
     for lang, base in demo_cases().items():
         for kind, tone in PLAN:
             case = base.model_copy(update={"kind": base.kind.__class__(kind), "tone": base.tone.__class__(tone)})
@@ -56,30 +58,16 @@ def run_demo(out_dir: Path, *, step: Optional[Callable[[str], None]] = None,
                 path = stem.with_suffix(f".{fmt}")
                 write_atomic(path, data)
                 files.append(DemoFile(path, lang, kind, fmt, len(data), "PDF/A-3b" if fmt == "pdf" and rendered.pdfa else ""))
-            if kind == "legal_notice" and signer is not None:
+            if kind == "legal_notice":
                 step(f"{lang}: signing {kind}")
-                signed = signer(rendered, case)
+                signed = signing.key.sign_pdf(rendered.data, sign_options(case, rendered, signing))
                 path = stem.with_name(f"{kind}.signed.pdf")
                 write_atomic(path, signed)
                 files.append(DemoFile(path, lang, kind, "pdf", len(signed), "PAdES B-B, demo certificate"))
     return files
 
 
-def _demo_signer(certificate_dir: Optional[Path]):
-    """A function signing a rendered PDF with the demo certificate, or None if signing is unavailable."""
-    from .sign import SigningKey, SignOptions, StampSpec
-    from .sign.demo import ensure_demo_signer
-
-    p12, password, _ca = ensure_demo_signer(certificate_dir)
-    key = SigningKey.from_p12(p12, password)
-
-    def sign(rendered, case: Case) -> bytes:
-        stamp = None
-        if rendered.signature_box is not None:
-            x1, y1, x2, y2 = rendered.signature_box.box
-            stamp = StampSpec(box=(x1, y1 - 4, x2, y2 + 4), page=rendered.signature_box.page,
-                              primary_color=case.brand.primary_color, accent_color=case.brand.accent_color)
-        return key.sign_pdf(rendered.data, SignOptions(reason=f"{case.kind.value} {case.reference or ''}".strip(),
-                                                      location=case.place, stamp=stamp))
-
-    return sign
+def _demo_signing(certificate_dir: Optional[Path]) -> Signing:
+    """The demo certificate, generated on first use, loaded once for every letter."""
+    p12, password, _ca = ensure_demo_signer(certificate_dir or default_demo_dir())
+    return Signing(key=SigningKey.from_p12(p12, password))

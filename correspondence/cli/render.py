@@ -12,9 +12,9 @@ from rich.table import Table
 
 from ..casefile import load_case
 from ..errors import InputError
-from ..model import Case, CreditType, DebtorType, DocumentKind, Jurisdiction, Language, Tone
-from ..render import FORMATS, compose_document, render_docx, render_pdf
 from ..files import write_atomic
+from ..model import Case, CreditType, DebtorType, DocumentKind, Jurisdiction, Language, Tone
+from ..render import FORMATS
 from ..templates import available_languages
 from ..wording import available_kinds
 
@@ -32,13 +32,8 @@ def _format_for(output: Path, fmt: Optional[str]) -> str:
     return suffix
 
 
-def render_to_file(case: Case, output: Path, fmt: str, *, base_dir: Optional[Path] = None,
-                   pdfa: Optional[bool] = None, wording_dir: Optional[Path] = None) -> int:
-    """Render one case into `output` atomically; returns the number of bytes written."""
-    doc = compose_document(case, base_dir=base_dir, wording_dir=wording_dir)
-    data = render_pdf(doc, pdfa=pdfa).data if fmt == "pdf" else render_docx(doc)
-    write_atomic(output, data)
-    return len(data)
+def _prompt(label: str) -> str:
+    return typer.prompt(label, hide_input=True)
 
 
 def register(app: typer.Typer) -> None:
@@ -58,6 +53,16 @@ def register(app: typer.Typer) -> None:
         pdfa: Optional[bool] = typer.Option(None, "--pdfa/--no-pdfa", help="PDF/A-3b (default on for legal notices)"),
         wording_dir: Optional[Path] = typer.Option(None, "--wording-dir", help="Folder of wording templates overriding the packaged ones"),
         allow_prescribed: bool = typer.Option(False, "--allow-prescribed", help="Write a demand for a prescribed credit"),
+        sign: bool = typer.Option(False, "--sign", help="Sign the PDF (PAdES); without a key, the demo certificate"),
+        p12: Optional[Path] = typer.Option(None, "--p12", help="PKCS#12 (.p12/.pfx) signing key"),
+        p12_password_file: Optional[Path] = typer.Option(None, "--p12-password-file", help="File holding the PKCS#12 password (or env CORRESPONDENCE_P12_PASSWORD)"),
+        pkcs11_module: Optional[Path] = typer.Option(None, "--pkcs11-module", help="PKCS#11 module of a smart card or HSM"),
+        token_label: Optional[str] = typer.Option(None, "--token-label"),
+        key_label: Optional[str] = typer.Option(None, "--key-label"),
+        pin_file: Optional[Path] = typer.Option(None, "--pin-file", help="File holding the token PIN (or env CORRESPONDENCE_PKCS11_PIN)"),
+        level: str = typer.Option("B-B", "--level", help="PAdES level: B-B, B-T, B-LT, B-LTA"),
+        tsa_url: Optional[str] = typer.Option(None, "--tsa-url", help="RFC 3161 timestamp authority (B-T and above)"),
+        invisible: bool = typer.Option(False, "--invisible", help="Invisible signature (no stamp)"),
     ) -> None:
         """Render a case to PDF or DOCX. Options override the same fields in the case file."""
         overrides = {
@@ -67,10 +72,25 @@ def register(app: typer.Typer) -> None:
             "date": date and date.date().isoformat(), "deadline_days": deadline_days,
             "options.allow_prescribed": allow_prescribed or None,
         }
+        from ..pipeline import Signing, produce
+        from ..sign import KeySource, Level, open_key
+
         fmt_ = _format_for(output, fmt)
         case = load_case(case_file, overrides)
-        size = render_to_file(case, output, fmt_, base_dir=case_file.parent, pdfa=pdfa, wording_dir=wording_dir)
-        console.print(f"wrote {output} ({size:,} bytes, {case.kind.value}, {case.language.value}, {case.tone.value})")
+        signing = None
+        if sign or p12 or pkcs11_module:
+            if fmt_ != "pdf":
+                raise InputError("--sign", "only PDF output is signed; use `correspondence sign` for a .p7m")
+            source = KeySource(p12=p12, p12_password_file=p12_password_file, pkcs11_module=pkcs11_module,
+                               token_label=token_label, key_label=key_label, pin_file=pin_file)
+            key = open_key(source, prompt=_prompt, on_demo=lambda p, ca: console.print(
+                f"[yellow]signing with the DEMO certificate {p} (not for legal use); trust root: {ca}[/]"))
+            signing = Signing(key=key, level=Level.parse(level), tsa_url=tsa_url, visible=not invisible)
+        data = produce(case, fmt_, base_dir=case_file.parent, pdfa=pdfa, wording_dir=wording_dir, signing=signing)
+        write_atomic(output, data)
+        note = f", signed {signing.level.value}" if signing else ""
+        console.print(f"wrote {output} ({len(data):,} bytes, {case.kind.value}, {case.language.value}, "
+                      f"{case.tone.value}{note})")
 
     @app.command()
     def templates() -> None:

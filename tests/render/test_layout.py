@@ -87,7 +87,8 @@ def test_signature_box_is_where_the_signature_block_is():
     name = [(x, y) for text, x, y in found if "Avv. Maria Verdi" in text]
     assert name, "the signatory's name is printed on the page of the signature box"
     x, y = name[0]
-    assert x1 <= x <= x2 and y1 <= y <= y2, (name, box.box)
+    # the stamp area sits right under the signatory's name and role, within the same column
+    assert x1 <= x <= x2 and y2 < y < y2 + 60, (name, box.box)
 
 
 def test_brand_changes_layout_not_wording():

@@ -1,0 +1,70 @@
+"""The one core behind the CLI, the library and the API: case -> figures -> wording -> render -> sign.
+
+`produce` returns the bytes of the finished document; signing is optional and reuses a loaded key, so a
+batch signs many letters with one key load.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Optional
+
+from .errors import InputError
+from .model import Case
+from .render import FORMATS, compose_document, render_docx, render_pdf
+from .render.pdf import RenderedPdf
+from .sign import Level, SigningKey, SignOptions, StampSpec
+
+STAMP_TIMEZONES = {"IT": "Europe/Rome", "ES": "Europe/Madrid"}
+
+
+@dataclass(frozen=True)
+class Signing:
+    """How to sign rendered PDFs: a key loaded once, a PAdES level, a TSA for B-T and above."""
+
+    key: SigningKey
+    level: Level = Level.B_B
+    tsa_url: Optional[str] = None
+    visible: bool = True
+    certify: bool = False
+
+
+def sign_options(case: Case, rendered: RenderedPdf, signing: Signing) -> SignOptions:
+    """Signature options for a rendered letter: a stamp in the brand's colours over the signature block."""
+    pack_labels = _stamp_labels(case)
+    stamp = None
+    if signing.visible and rendered.signature_box is not None:
+        x1, y1, x2, y2 = rendered.signature_box.box
+        stamp = StampSpec.for_brand(
+            case.brand, (x1, y1, x2, y2), page=rendered.signature_box.page,
+            title=pack_labels["title"], date_label=pack_labels["date"], reason_label=pack_labels["reason"],
+            timezone=STAMP_TIMEZONES.get(case.jurisdiction.value if case.jurisdiction else "IT", "UTC"),
+            date_format="%d/%m/%Y %H:%M %Z",
+        )
+    reason = " ".join(x for x in (pack_labels["document"], case.reference) if x)
+    return SignOptions(level=signing.level, tsa_url=signing.tsa_url, reason=reason, location=case.place,
+                       stamp=stamp, certify=signing.certify)
+
+
+def _stamp_labels(case: Case) -> dict[str, str]:
+    from .wording import language_pack
+
+    pack = language_pack(case.language.value)
+    return {"title": pack.label("signature_stamp", "title"), "date": pack.label("signature_stamp", "date"),
+            "reason": pack.label("signature_stamp", "reason"), "document": pack.label("document_title", case.kind.value)}
+
+
+def produce(case: Case, fmt: str, *, base_dir: Path | None = None, pdfa: bool | None = None,
+            wording_dir: Path | None = None, signing: Signing | None = None) -> bytes:
+    """Render a case to PDF or DOCX; PDFs are signed (PAdES) when `signing` is given."""
+    if fmt not in FORMATS:
+        raise InputError("format", f"'{fmt}' is not one of {', '.join(FORMATS)}")
+    if signing is not None and fmt != "pdf":
+        raise InputError("sign", "only PDF output is signed here; sign a DOCX as CAdES .p7m with `correspondence sign`")
+    doc = compose_document(case, base_dir=base_dir, wording_dir=wording_dir)
+    if fmt == "docx":
+        return render_docx(doc)
+    rendered = render_pdf(doc, pdfa=pdfa)
+    if signing is None:
+        return rendered.data
+    return signing.key.sign_pdf(rendered.data, sign_options(case, rendered, signing))
