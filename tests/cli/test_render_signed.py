@@ -1,0 +1,56 @@
+"""`render --sign`: a signed PDF/A letter that validates, or exit 2 and no file."""
+from __future__ import annotations
+
+import io
+import re
+
+import pypdf
+import pytest
+
+from correspondence.cli.app import main
+from correspondence.sign import verify_pdf
+from tests.casedata import EXAMPLES
+from tests.textutil import pdf_flat
+
+
+@pytest.fixture()
+def home(tmp_path, monkeypatch):
+    monkeypatch.setenv("CORRESPONDENCE_HOME", str(tmp_path / "home"))
+    return tmp_path / "home"
+
+
+def test_render_sign_with_demo_certificate_validates_and_stays_pdfa(tmp_path, home, capsys):
+    out = tmp_path / "diffida.pdf"
+    assert main(["render", str(EXAMPLES / "case-it.yaml"), "--kind", "legal_notice", "--sign", "-o", str(out)]) == 0
+    assert "DEMO" in capsys.readouterr().out
+    data = out.read_bytes()
+    report = verify_pdf(data, [home / "demo-cert" / "demo-ca.pem"], allow_fetching=False)
+    assert report.valid, report.all_problems()
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    root = reader.trailer["/Root"]
+    assert "/OutputIntents" in root
+    xmp = root["/Metadata"].get_object().get_data().decode()
+    info_producer = str(reader.metadata["/Producer"])
+    xmp_producer = re.search(r'pdf:Producer(?:="|>)([^"<]*)', xmp).group(1)
+    assert info_producer == xmp_producer  # PDF/A: Info and XMP stay equivalent after signing
+    # the visible stamp carries the Italian labels
+    assert "Firmato digitalmente da" in pdf_flat(data)
+
+
+def test_render_sign_with_wrong_password_exits_2_without_output(tmp_path, home, capsys):
+    from correspondence.sign import ensure_demo_signer
+
+    p12, _password, _ca = ensure_demo_signer(tmp_path / "certs")
+    wrong = tmp_path / "pw.txt"
+    wrong.write_text("not-the-password\n")
+    out = tmp_path / "x.pdf"
+    code = main(["render", str(EXAMPLES / "case-it.yaml"), "--sign", "--p12", str(p12),
+                 "--p12-password-file", str(wrong), "-o", str(out)])
+    err = capsys.readouterr().err
+    assert code == 2 and "password" in err.lower(), err
+    assert not out.exists() and list(tmp_path.glob(".x.pdf*")) == []
+
+
+def test_signing_a_docx_is_refused_with_exit_2(tmp_path, home, capsys):
+    code = main(["render", str(EXAMPLES / "case-it.yaml"), "--sign", "-o", str(tmp_path / "x.docx")])
+    assert code == 2 and "--sign" in capsys.readouterr().err
