@@ -12,6 +12,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from pyhanko.sign import signers
 from pyhanko.sign.attributes import CMSAttributeProvider, SigningCertificateV2Provider
 from pyhanko.sign.general import as_signing_certificate_v2, get_pyca_cryptography_hash, simple_cms_attribute
+from pyhanko.sign.signers.pdf_cms import PdfCMSSignedAttributes
 
 from ..errors import ConfigurationError, InputError
 from . import trust
@@ -80,17 +81,34 @@ def _cache_signing_certificate_attribute(signer: signers.Signer) -> None:
     signer._signed_attr_providers = providers
 
 
-def _reload_signed_attributes(signer: signers.Signer) -> None:
-    """Hand pyHanko its signed attributes as freshly loaded DER.
+def _fast_signed_attributes(signer: signers.Signer) -> None:
+    """Assemble the signed attributes from DER-backed pieces instead of rebuilding them value by value.
 
-    The attributes are serialised anyway (they are what gets signed); a DER-backed object is then copied
-    cheaply when pyHanko retags it into the SignerInfo, where a freshly built one is deep-copied (~2 ms).
-    The signed bytes are identical.
+    pyHanko's `format_attributes` regroups every attribute's values into newly built ASN.1 objects, which
+    asn1crypto then deep-copies and re-encodes (~6 ms CPU, half of a B-B signature). The same attributes
+    (content type, message digest, the providers' ones) are loaded from their own DER here; the SET OF is
+    sorted on encoding by asn1crypto either way, so the signed bytes are identical. Repeated attribute
+    types, which pyHanko merges, take pyHanko's own path.
     """
     original = signer.signed_attrs
 
-    async def signed_attrs(*args, **kwargs) -> cms.CMSAttributes:
-        return cms.CMSAttributes.load((await original(*args, **kwargs)).dump())
+    async def signed_attrs(data_digest: bytes, digest_algorithm: str, attr_settings=None, content_type="data",
+                           use_pades=False, timestamper=None, dry_run=False, is_pdf_sig=True) -> cms.CMSAttributes:
+        provs = signer._signed_attr_providers(
+            data_digest=data_digest, digest_algorithm=digest_algorithm, use_cades=use_pades,
+            attr_settings=attr_settings or PdfCMSSignedAttributes(), timestamper=timestamper,
+            is_pdf_sig=is_pdf_sig)
+        attrs = [simple_cms_attribute("content_type", content_type),
+                 simple_cms_attribute("message_digest", data_digest)]
+        attrs += [a for a in await asyncio.gather(*(p.get_attribute(dry_run=dry_run) for p in provs))
+                  if a is not None]
+        types = [a["type"].dotted for a in attrs]
+        if len(set(types)) != len(types):
+            built = await original(data_digest, digest_algorithm, attr_settings=attr_settings,
+                                   content_type=content_type, use_pades=use_pades, timestamper=timestamper,
+                                   dry_run=dry_run, is_pdf_sig=is_pdf_sig)
+            return cms.CMSAttributes.load(built.dump())
+        return cms.CMSAttributes([cms.CMSAttribute.load(a.dump()) for a in attrs])
 
     signer.signed_attrs = signed_attrs
 
@@ -105,7 +123,7 @@ class SigningKey:
     def __init__(self, signer: signers.Signer, *, source: str, session=None) -> None:
         self._signer = signer
         _cache_signing_certificate_attribute(signer)
-        _reload_signed_attributes(signer)
+        _fast_signed_attributes(signer)
         self.source = source
         self._session = session
         self._checked: dict[tuple, float] = {}

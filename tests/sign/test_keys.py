@@ -140,3 +140,27 @@ def test_p12_without_private_key_and_garbage_p12(pki, tmp_path):
     with pytest.raises(InputError) as exc:
         SigningKey.from_p12(tmp_path / "missing.p12", "pw")
     assert exc.value.field == "p12"
+
+
+@pytest.mark.parametrize("use_pades", [True, False])
+def test_fast_signed_attributes_are_byte_identical_to_pyhankos(pki, use_pades):
+    # keys.py assembles signed attributes from DER pieces for speed: the signed bytes must not change
+    import asyncio
+    from datetime import datetime, timezone
+
+    from pyhanko.sign.signers import SimpleSigner
+    from pyhanko.sign.signers.pdf_cms import PdfCMSSignedAttributes
+
+    plain = SimpleSigner.load_pkcs12_data(pki.p12("signer").read_bytes(), [], P12_PASSWORD.encode())
+    key = SigningKey.from_p12(pki.p12("signer"), P12_PASSWORD)
+    settings = PdfCMSSignedAttributes(signing_time=datetime(2026, 11, 26, 8, 0, tzinfo=timezone.utc))
+    digest = bytes(range(32))
+
+    async def both():
+        ours = await key.signer.signed_attrs(digest, "sha256", attr_settings=settings, use_pades=use_pades)
+        theirs = await plain.signed_attrs(digest, "sha256", attr_settings=settings, use_pades=use_pades)
+        return ours.dump(), theirs.dump()
+
+    ours, theirs = asyncio.run(both())
+    assert ours == theirs
+    assert b"\x2a\x86\x48\x86\xf7\x0d\x01\x09\x10\x02\x2f" in ours  # signing-certificate-v2 OID present
