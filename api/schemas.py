@@ -9,7 +9,7 @@ from typing import Any, Literal, Optional
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 from typing_extensions import Annotated
 
-from correspondence.dispatch.model import EVENT_SOURCES, Channel, DeliveryState, EventType
+from correspondence.dispatch.model import Channel, DeliveryState, EventType
 from correspondence.model.enums import ActionType, Jurisdiction
 
 
@@ -221,5 +221,3 @@ class ReceiptOut(BaseModel):
     event_ids: list[uuid.UUID]
     created_at: dt.datetime
 
-
-assert EVENT_SOURCES >= {"carrier", "staff", "integration"}

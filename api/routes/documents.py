@@ -4,11 +4,13 @@ from __future__ import annotations
 import uuid
 
 from fastapi import APIRouter, Request, Response
+from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 
 from correspondence.errors import InputError
 from correspondence.store import cases as case_store
 from correspondence.store.documents import MEDIA_TYPES, record_document
+from correspondence.store.models import Document
 
 from ..deps import SessionDep, StoreDep, TenantDep
 from ..problems import Problem
@@ -90,10 +92,6 @@ def document_content(document_id: uuid.UUID, request: Request, session: SessionD
 
 @router.get("/cases/{case_id}/documents", response_model=list[DocumentOut], responses=responses(404))
 def case_documents(case_id: uuid.UUID, session: SessionDep, who: TenantDep) -> list[DocumentOut]:
-    from sqlalchemy import select
-
-    from correspondence.store.models import Document
-
     record = case_or_404(session, who, case_id)
     rows = session.scalars(select(Document).where(Document.case_id == record.id, Document.tenant_id == who.tenant_id)
                            .order_by(Document.created_at))

@@ -14,7 +14,7 @@ from correspondence.store.dispatches import check_manual_event
 from correspondence.store.models import Receipt
 
 from ..deps import Principal, SessionDep, StoreDep, TenantDep
-from ..problems import not_found
+from ..problems import Problem, not_found
 from ..schemas import ReceiptOut
 from ..uploads import Upload, is_jpeg, is_pdf, is_png, is_tiff, multipart_body, read_upload
 from ..views import receipt_out
@@ -72,8 +72,6 @@ async def _read(request: Request, limit: int) -> tuple[Upload, str]:
     if kind not in store.FILE_KINDS:
         raise InputError("kind", f"must be one of {', '.join(store.FILE_KINDS)}")
     if upload.media_type not in ACCEPT[kind]:
-        from ..problems import Problem
-
         raise Problem(415, f"'{upload.media_type}' is not accepted for a {kind} receipt; use one of: "
                            f"{', '.join(sorted(ACCEPT[kind]))}", slug="unsupported-media-type", field="file")
     return upload, kind
