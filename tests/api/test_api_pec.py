@@ -119,6 +119,10 @@ def test_tampered_receipt_is_stored_flagged_and_never_delivers(api: Api) -> None
     assert out["events"][0]["trusted"] is False
     # the original bytes are kept as uploaded, tampering included
     assert api.get(f"/v1/receipts/{rec['id']}/content").content == tampered
+    timeline = api.get(f"/v1/cases/{d['case_id']}/timeline").json()["entries"]
+    assert any("UNTRUSTED" in e["summary"] for e in timeline if e["kind"] == "event:delivered")
+    assert any("FLAGGED" in e["summary"] for e in timeline if e["kind"] == "receipt")
+    assert not any(e["kind"] == "legal_effect" for e in timeline)
     # the genuine receipt then delivers
     assert api.receipt(d["id"], raw).status_code == 201
     assert api.get(f"/v1/dispatches/{d['id']}").json()["state"] == "delivered"
