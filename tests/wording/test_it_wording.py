@@ -225,6 +225,19 @@ def test_business_letters_state_the_late_payment_law_and_the_flat_compensation(k
         assert "231" not in other and "art. 1284, comma 1, c.c." in other
 
 
+@pytest.mark.parametrize("kind", ("second_demand", "legal_notice"))
+def test_interest_wording_follows_the_regime(kind: str) -> None:
+    agri = text_of(render(make_case(kind, claim={**EXAMPLE["claim"], "agri_food": True})))
+    assert "D.Lgs. 8 novembre 2021, n. 198" in agri or "art. 4, comma 2, del D.Lgs. 8 novembre 2021, n. 198" in agri
+    leap = text_of(render(make_case(kind, options={"leap_year_366": True})))
+    assert "366 giorni negli anni bisestili" in leap and "di 365 giorni" not in leap
+    for flag in ("interest", "delay_excused"):
+        none = text_of(render(make_case(kind, claim={**EXAMPLE["claim"], flag: flag == "delay_excused"})))
+        assert "interessi moratori" not in none and "Banca Centrale Europea" not in none
+        assert "interessi maturati" not in none and "1284" not in none
+        assert ("40,00" in none) == (flag == "interest")  # not claiming interest keeps the flat compensation
+
+
 @pytest.mark.parametrize("kind,tone,debtor", list(itertools.product(("first_demand", "second_demand"), TONES,
                                                                     DEBTOR_TYPES)))
 def test_demands_state_deadline_date_total_and_payment_details(kind: str, tone: str, debtor: str) -> None:
