@@ -28,7 +28,8 @@ async def async_sign_p7m(key: SigningKey, data: bytes, options: Optional[SignOpt
     with a timestamp level (B-T and up) and a TSA, CAdES-T. Revocation data is not embedded in a .p7m."""
     options = options or SignOptions()
     await key.ensure_valid(options)
-    tsa = timestamps.HTTPTimeStamper(options.tsa_url, timeout=int(max(1, options.timeout))) \
+    http = trust.HttpSession()
+    tsa = timestamps.HTTPTimeStamper(options.tsa_url, timeout=int(max(1, options.timeout)), session=http) \
         if options.level.needs_timestamp else None  # CAdES-T: signature timestamp as unsigned attribute
     try:
         signed = await key.signer.async_sign_general_data(
@@ -41,6 +42,8 @@ async def async_sign_p7m(key: SigningKey, data: bytes, options: Optional[SignOpt
         if exc.__class__.__module__.startswith("pkcs11"):
             raise InputError("pkcs11", f"token refused to sign: {exc.__class__.__name__} {exc}") from None
         raise
+    finally:
+        await http.close()
     return signed.dump()
 
 

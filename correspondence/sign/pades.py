@@ -94,17 +94,18 @@ def _add_empty_fields(writer: IncrementalPdfFileWriter, options: SignOptions, si
                                                                   on_page=_page_index(writer, f.page)))
 
 
-def _prepare(key: SigningKey, data: bytes, options: SignOptions):
+def _prepare(key: SigningKey, data: bytes, options: SignOptions, http: trust.HttpSession):
     """Open the document, fix its metadata, add requested empty fields and build the pyHanko signer."""
     writer = _open(data)
     pdfa.align_producer(writer)
     name = _field_name(writer, options.field_name)  # before adding fields for later signers
     _add_empty_fields(writer, options, name)
-    pdf_signer, vc = _build_signer(key, writer, options, name)
+    pdf_signer, vc = _build_signer(key, writer, options, name, http)
     return writer, pdf_signer, vc
 
 
-def _build_signer(key: SigningKey, writer: IncrementalPdfFileWriter, options: SignOptions, name: str):
+def _build_signer(key: SigningKey, writer: IncrementalPdfFileWriter, options: SignOptions, name: str,
+                  http: trust.HttpSession):
     field_exists = name in _existing_fields(writer)
     if options.stamp is not None and not field_exists and read_certification_data(writer.prev) is not None:
         raise InputError("field_name", "the document is certified: a new visible signature field would break "
@@ -142,7 +143,7 @@ def _build_signer(key: SigningKey, writer: IncrementalPdfFileWriter, options: Si
         signer_key_usage={"digital_signature", "non_repudiation"},
         app_build_props=None,
     )
-    tsa = timestamps.HTTPTimeStamper(options.tsa_url, timeout=int(max(1, options.timeout))) \
+    tsa = timestamps.HTTPTimeStamper(options.tsa_url, timeout=int(max(1, options.timeout)), session=http) \
         if options.level.needs_timestamp else None
     return signers.PdfSigner(meta, key.signer, timestamper=tsa, stamp_style=style, new_field_spec=spec), vc
 
@@ -171,7 +172,8 @@ async def async_sign_pdf(key: SigningKey, data: bytes, options: Optional[SignOpt
     """
     options = options or SignOptions()
     await key.ensure_valid(options)
-    writer, pdf_signer, vc = _prepare(key, data, options)
+    http = trust.HttpSession()
+    writer, pdf_signer, vc = _prepare(key, data, options, http)
     reserved = options.bytes_reserved or _RESERVED[options.level]
     try:
         try:
@@ -180,7 +182,7 @@ async def async_sign_pdf(key: SigningKey, data: bytes, options: Optional[SignOpt
             if "larger than expected" not in str(exc) or options.bytes_reserved:
                 raise
             # the fixed reservation was too small for this chain: let pyHanko measure
-            writer, pdf_signer, vc2 = _prepare(key, data, options)
+            writer, pdf_signer, vc2 = _prepare(key, data, options, http)
             try:
                 out = await pdf_signer.async_sign_pdf(writer)
             finally:
@@ -198,6 +200,7 @@ async def async_sign_pdf(key: SigningKey, data: bytes, options: Optional[SignOpt
     finally:
         if vc is not None:
             await vc.aclose()
+        await http.close()
     return out.getvalue()
 
 
@@ -221,7 +224,8 @@ async def async_renew_lta(data: bytes, tsa_url: str, trust_roots=(), *, timeout:
         raise InputError("pdf", "no document timestamp to renew: sign at level B-LTA first")
     vc = trust.validation_context(trust.load_trust_roots(trust_roots), allow_fetching=True,
                                   revocation_mode="hard-fail", timeout=timeout)
-    stamper = signers.PdfTimeStamper(timestamps.HTTPTimeStamper(tsa_url, timeout=int(max(1, timeout))))
+    http = trust.HttpSession()
+    stamper = signers.PdfTimeStamper(timestamps.HTTPTimeStamper(tsa_url, timeout=int(max(1, timeout)), session=http))
     try:
         out = await stamper.async_update_archival_timestamp_chain(reader, vc, in_place=False)
     except (SigningError, TimestampRequestError, cv_errors.PathValidationError, cv_errors.PathBuildingError,
@@ -229,6 +233,7 @@ async def async_renew_lta(data: bytes, tsa_url: str, trust_roots=(), *, timeout:
         raise _explain(exc, SignOptions(level=Level.B_T, tsa_url=tsa_url)) from None
     finally:
         await vc.aclose()
+        await http.close()
     return out.getvalue()
 
 
