@@ -34,18 +34,24 @@ def _existing(session: Session, dispatch: Dispatch, sha256: str) -> Optional[Rec
 
 
 def _refs(parsed: PecReceipt) -> list[str]:
-    refs = []
-    for value in (parsed.reference_message_id, parsed.msgid):
+    """Message-IDs the receipt refers to: the daticert msgid (inside the signed part) first, then the
+    X-Riferimento-Message-ID header (outside it). If both exist they must agree."""
+    refs: list[str] = []
+    for value in (parsed.msgid, parsed.reference_message_id):
         if value:
             try:
-                refs.append(normalise_message_id(value))
+                ref = normalise_message_id(value)
             except InputError:
                 continue
+            if ref not in refs:
+                refs.append(ref)
+    if parsed.msgid and parsed.reference_message_id and len(refs) > 1:
+        raise InputError("file", f"X-Riferimento-Message-ID {refs[1]} disagrees with the certified msgid {refs[0]}")
     return refs
 
 
 def dispatch_for_pec(session: Session, tenant_id: uuid.UUID, parsed: PecReceipt) -> Dispatch:
-    """The tenant's dispatch a PEC receipt refers to (X-Riferimento-Message-ID, then daticert msgid)."""
+    """The tenant's dispatch a PEC receipt refers to (daticert msgid, else X-Riferimento-Message-ID)."""
     for ref in _refs(parsed):
         dispatch = find_by_message_id(session, tenant_id, ref)
         if dispatch is not None:

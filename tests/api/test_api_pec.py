@@ -206,3 +206,41 @@ def test_receipt_content_is_byte_identical_with_digest_headers(api: Api) -> None
     assert r.headers["repr-digest"] == f"sha-256=:{base64.b64encode(digest.digest()).decode()}:"
     assert api.get(f"/v1/receipts/{rec['id']}/content", headers={"If-None-Match": r.headers["etag"]}).status_code == 304
     assert api.get(f"/v1/receipts/{rec['id']}").json()["size"] == len(raw)
+
+
+def test_header_disagreeing_with_the_signed_msgid_is_refused(api: Api) -> None:
+    d = _pec_dispatch(api)
+    other_id = "<SOMEONE$ELSE@pec.it>"
+    api.dispatch("pec", recipient=SEEDOO_RECIPIENT, message_id=other_id)
+    forged = pec_bytes(CONSEGNA).replace(f"X-Riferimento-Message-ID: {SEEDOO_MSGID}".encode(),
+                                         f"X-Riferimento-Message-ID: {other_id}".encode(), 1)
+    assert forged != pec_bytes(CONSEGNA)
+    for target in (None, d["id"]):
+        r = api.receipt(target, forged)
+        assert r.status_code == 422 and "disagrees" in r.json()["detail"]
+    assert api.get(f"/v1/dispatches/{d['id']}/receipts").json() == []
+
+
+def test_damaged_receipts_never_cause_server_errors(api: Api) -> None:
+    """Truncated and bit-flipped copies of a real receipt: stored (flagged) or refused, never a 500."""
+    import random
+
+    d = _pec_dispatch(api)
+    raw = pec_bytes(CONSEGNA)
+    rnd = random.Random(5)
+    variants = [raw[:n] for n in (40, 400, 2000, len(raw) // 2, len(raw) - 10)]
+    for _ in range(8):
+        data = bytearray(raw)
+        for _ in range(5):
+            data[rnd.randrange(len(data))] = rnd.randrange(256)
+        variants.append(bytes(data))
+    codes = [api.receipt(d["id"], v).status_code for v in variants]
+    assert set(codes) <= {200, 201, 409, 422}, codes
+    out = api.get(f"/v1/dispatches/{d['id']}").json()
+    assert out["state"] in ("draft", "delivered")
+    receipts = [api.get(f"/v1/receipts/{rid}").json() for rid in out["receipt_ids"]]
+    # a flip outside the signed part (top-level headers) leaves a valid signature; anything else is flagged
+    assert all(r["flagged"] or r["signature"]["valid"] for r in receipts)
+    assert any(r["flagged"] for r in receipts)
+    if out["state"] == "delivered":
+        assert any(r["signature"]["valid"] for r in receipts)
