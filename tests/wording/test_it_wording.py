@@ -269,6 +269,8 @@ def test_second_demand_cites_earlier_letters_calls_and_visits_with_dates() -> No
     assert "affidare la pratica al nostro legale" not in text  # a representative writes: it acts itself
     assert "procedere al recupero giudiziale del credito" in text
     assert "continuano a maturare gli interessi moratori" in text
+    eighth = text_of(render(make_case("second_demand", "firm", actions=[{"date": "2026-08-11", "type": "letter"}])))
+    assert "nonostante il sollecito dell'11 agosto 2026" in eighth  # elision before a vowel
     own = text_of(render(make_case("second_demand", "firm", actions=[], representative=None)))
     assert "nonostante le precedenti richieste di pagamento" in own and "del 10 giugno" not in own
     assert "affidata al nostro legale per il recupero giudiziale" in own
