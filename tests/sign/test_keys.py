@@ -144,7 +144,7 @@ def test_p12_without_private_key_and_garbage_p12(pki, tmp_path):
 
 @pytest.mark.parametrize("use_pades", [True, False])
 def test_fast_signed_attributes_are_byte_identical_to_pyhankos(pki, use_pades):
-    # keys.py assembles signed attributes from DER pieces for speed: the signed bytes must not change
+    # speedups.py assembles signed attributes from DER pieces: the signed bytes must not change
     import asyncio
     from datetime import datetime, timezone
 

@@ -166,7 +166,7 @@ def test_invisible_signature_has_zero_rect_and_print_flag(pki, rsa_key, letter):
 
 def test_key_reused_across_batch(pki, rsa_key, ec_key, letter):
     # one loaded key, several letters: each carries its own correct ESS signing-certificate-v2
-    # attribute (encoded once per key, see keys._cache_signing_certificate_attribute)
+    # attribute (encoded once per key, see speedups.cache_signing_certificate_attribute)
     opts = SignOptions(trust_roots=(pki.root_pem,))
     for key in (rsa_key, ec_key, rsa_key):
         outputs = [key.sign_pdf(letter, opts) for _ in range(2)]
