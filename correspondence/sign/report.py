@@ -71,9 +71,10 @@ class VerificationReport:
         lines = [f"{'VALID' if self.valid else 'NOT VALID'}: {len(self.signatures)} signature(s) in {self.file_type}"]
         lines.extend(f"  ! {p}" for p in self.problems)
         for s in self.signatures:
-            head = "document timestamp" if s.kind == "document-timestamp" else "signature"
+            head = {"document-timestamp": "document timestamp", "cades": "CAdES signature"}.get(s.kind, "signature")
+            name = f" {s.field}" if s.field else ""
             state = "ok" if s.ok else "FAILED"
-            lines.append(f"- {head} {s.field or ''} [{state}] by {s.signer}" + (f" ({s.level})" if s.level else ""))
+            lines.append(f"- {head}{name} [{state}] by {s.signer}" + (f" ({s.level})" if s.level else ""))
             if s.signing_time:
                 lines.append(f"    signing time (claimed): {s.signing_time:%Y-%m-%d %H:%M:%S %Z}")
             if s.timestamp:
