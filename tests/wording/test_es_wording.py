@@ -350,3 +350,20 @@ def test_single_instalment_agrees_in_gender_and_number() -> None:
     assert "se adeuda el plazo del precio aplazado que se relaciona a continuación, vencido, líquido y exigible" in text
     rent = text_of(render(make_case("second_demand", "stern", "rent", claim={"invoices": one})))
     assert "la mensualidad de alquiler que se detalla a continuación" in rent and "sigue impagada" in rent
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_no_interest_claimed_means_no_interest_wording(kind: str) -> None:
+    case = make_case(kind, "stern", claim={**EXAMPLE["claim"], "interest": False})
+    statement = compute_statement(case)
+    assert statement.interest_accrued == 0 and not statement.periods
+    blocks = render(case)
+    text = text_of(blocks)
+    assert "devenga" not in text and "interés de demora" not in text
+    assert not [b for b in blocks if b.style == "annex" or b.ref == "periods"]
+    if kind != "uncollectability_report":  # Ley 3/2004 art. 8: the 40 EUR stay due without interest
+        assert "40 euros por cada factura no pagada en plazo" in text
+    excused = make_case(kind, "stern", claim={**EXAMPLE["claim"], "delay_excused": True})
+    assert compute_statement(excused).regime == "none"
+    excused_text = text_of(render(excused))
+    assert "devenga" not in excused_text and "40 euros" not in excused_text
