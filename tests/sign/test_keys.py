@@ -164,3 +164,24 @@ def test_fast_signed_attributes_are_byte_identical_to_pyhankos(pki, use_pades):
     ours, theirs = asyncio.run(both())
     assert ours == theirs
     assert b"\x2a\x86\x48\x86\xf7\x0d\x01\x09\x10\x02\x2f" in ours  # signing-certificate-v2 OID present
+
+
+def test_legacy_3des_pfx_like_older_fnmt_exports(pki, letter, tmp_path, capsys):
+    # older FNMT/browser exports use PBE-SHA1-3DES with a SHA-1 MAC; they must load like modern ones
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.serialization import PrivateFormat, pkcs12
+
+    key, cert, extra = pkcs12.load_key_and_certificates(pki.p12("signer").read_bytes(), P12_PASSWORD.encode())
+    legacy = (PrivateFormat.PKCS12.encryption_builder().kdf_rounds(2048)
+              .key_cert_algorithm(pkcs12.PBES.PBESv1SHA1And3KeyTripleDESCBC).hmac_hash(hashes.SHA1())
+              .build(b"fnmt-1234"))
+    pfx = tmp_path / "fnmt.pfx"
+    pfx.write_bytes(pkcs12.serialize_key_and_certificates(b"Avv. Maria Rossi", key, cert, extra, legacy))
+    pw = tmp_path / "pw.txt"
+    pw.write_text("fnmt-1234\n")
+    src = tmp_path / "letter.pdf"
+    src.write_bytes(letter)
+    out = tmp_path / "signed.pdf"
+    assert main(["sign", str(src), "--p12", str(pfx), "--p12-password-file", str(pw), "--trust", str(pki.root_pem),
+                 "-o", str(out)]) == 0
+    assert verify_pdf(out.read_bytes(), [pki.root_pem]).valid
