@@ -104,6 +104,7 @@ class DocumentOut(Out):
     id: uuid.UUID
     case_id: Optional[uuid.UUID]
     origin: str
+    signed_from_id: Optional[uuid.UUID] = Field(description="For a signed version: the document it signs")
     media_type: str
     filename: str
     sha256: str

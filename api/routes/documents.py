@@ -46,33 +46,44 @@ def render_document(case_id: uuid.UUID, body: RenderIn, session: SessionDep, sto
 
 
 @router.post("/documents", status_code=201, response_model=DocumentOut,
-             openapi_extra=multipart_body("PDF or DOCX", {"case_id": {"type": "string", "format": "uuid"}}),
+             openapi_extra=multipart_body("PDF or DOCX", {
+                 "case_id": {"type": "string", "format": "uuid"},
+                 "signed_from": {"type": "string", "format": "uuid",
+                                 "description": "This file is the signed version of that document "
+                                                "(e.g. rendered here, signed with `correspondence sign`)"}}),
              responses={200: {"model": DocumentOut, "description": "Identical document already stored"},
                         **responses(404, 413, 415)})
 async def upload_document(request: Request, store: StoreDep, who: TenantDep, response: Response) -> DocumentOut:
-    """Upload an existing document (e.g. signed elsewhere). The same bytes twice give the same document."""
+    """Upload an existing document, or the signed version of a stored one (`signed_from`). The same bytes
+    twice give the same document."""
     upload = await read_upload(request, limit=store.settings.max_upload_bytes, accept=ACCEPT,
-                               text_fields=("case_id",))
-    case_id = None
-    if "case_id" in upload.fields:
-        try:
-            case_id = uuid.UUID(upload.fields["case_id"])
-        except ValueError:
-            raise InputError("case_id", "not a valid UUID") from None
+                               text_fields=("case_id", "signed_from"))
+    case_id, signed_from_id = (_uuid_field(upload.fields, name) for name in ("case_id", "signed_from"))
 
     def save() -> tuple[DocumentOut, bool]:
         with store.session() as session:
             if case_id is not None:
                 case_or_404(session, who, case_id)
+            original = document_or_404(session, who, signed_from_id) if signed_from_id is not None else None
             blob = store.blobs.put_bytes(upload.data)
-            doc, created = record_document(session, who.tenant_id, blob, origin="uploaded",
-                                           media_type=upload.media_type, filename=upload.filename, case_id=case_id)
+            doc, created = record_document(session, who.tenant_id, blob, origin="signed" if original else "uploaded",
+                                           media_type=upload.media_type, filename=upload.filename, case_id=case_id,
+                                           signed_from=original)
             return DocumentOut.model_validate(doc), created
 
     out, created = await run_in_threadpool(save)
     response.status_code = 201 if created else 200
     response.headers["Location"] = f"/v1/documents/{out.id}"
     return out
+
+
+def _uuid_field(fields: dict[str, str], name: str) -> uuid.UUID | None:
+    if name not in fields:
+        return None
+    try:
+        return uuid.UUID(fields[name])
+    except ValueError:
+        raise InputError(name, "not a valid UUID") from None
 
 
 @router.get("/documents/{document_id}", response_model=DocumentOut, responses=responses(404))

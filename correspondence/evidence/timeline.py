@@ -54,8 +54,10 @@ def case_timeline(session: Session, case: CaseRecord) -> list[TimelineEntry]:
         entries.append(TimelineEntry(_day(payment.paid_on), "payment", f"Payment of EUR {payment.amount}{ref}",
                                      str(payment.id)))
     for doc in session.scalars(select(Document).where(Document.case_id == case.id)):
+        signed = f", signed version of {doc.signed_from_id}" if doc.signed_from_id else ""
         entries.append(TimelineEntry(doc.created_at, "document",
-                                     f"Document {doc.origin} ({doc.media_type}), SHA-256 {doc.sha256}", str(doc.id)))
+                                     f"Document {doc.origin} ({doc.media_type}){signed}, SHA-256 {doc.sha256}",
+                                     str(doc.id)))
     for dispatch in session.scalars(select(Dispatch).where(Dispatch.case_id == case.id)):
         entries.extend(_dispatch_entries(session, dispatch))
     return sorted(entries, key=TimelineEntry.sort_key)

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from ..errors import InputError
 from .blobs import StoredBlob
 from .models import Document
 
@@ -22,15 +23,25 @@ def get_document(session: Session, tenant_id: uuid.UUID, document_id: uuid.UUID)
 
 
 def record_document(session: Session, tenant_id: uuid.UUID, blob: StoredBlob, *, origin: str, media_type: str,
-                    filename: str, case_id: uuid.UUID | None = None) -> tuple[Document, bool]:
+                    filename: str, case_id: uuid.UUID | None = None,
+                    signed_from: Document | None = None) -> tuple[Document, bool]:
     """Insert a document row for a stored blob; the same bytes for the same tenant give back the existing
     row (`created` False), also when two requests race (the unique constraint decides, we re-select)."""
     stmt = select(Document).where(Document.tenant_id == tenant_id, Document.sha256 == blob.sha256)
     existing = session.scalar(stmt)
     if existing is not None:
         return existing, False
+    if signed_from is not None:
+        if signed_from.tenant_id != tenant_id:
+            raise ValueError("signed_from belongs to another tenant")
+        if signed_from.sha256 == blob.sha256:
+            raise InputError("file", "identical to the document it claims to be a signed version of")
+        case_id = case_id or signed_from.case_id
+        if case_id != signed_from.case_id:
+            raise InputError("case_id", "differs from the case of the original document")
     doc = Document(tenant_id=tenant_id, case_id=case_id, origin=origin, media_type=media_type,
-                   filename=filename[:255] or "document", sha256=blob.sha256, size=blob.size)
+                   filename=filename[:255] or "document", sha256=blob.sha256, size=blob.size,
+                   signed_from_id=signed_from.id if signed_from is not None else None)
     session.add(doc)
     try:
         session.commit()

@@ -83,6 +83,8 @@ class Document(Base):
     tenant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("tenants.id"))
     case_id: Mapped[Optional[uuid.UUID]] = mapped_column(ForeignKey("cases.id"), index=True)
     origin: Mapped[str] = mapped_column(String(16))  # rendered | uploaded
+    # a signed (or otherwise finalised) version points to the document it was made from
+    signed_from_id: Mapped[Optional[uuid.UUID]] = mapped_column(ForeignKey("documents.id"))
     media_type: Mapped[str] = mapped_column(String(100))
     filename: Mapped[str] = mapped_column(String(255))
     sha256: Mapped[str] = mapped_column(String(64))

@@ -129,3 +129,20 @@ def test_render_case_to_pdf_and_docx(api: Api) -> None:
     assert {d["media_type"] for d in listed} == {"application/pdf", doc["media_type"].replace(
         "application/pdf", "application/vnd.openxmlformats-officedocument.wordprocessingml.document")}
     assert api.post(f"/v1/cases/{case['id']}/documents", json={"format": "odt"}).status_code == 422
+
+
+def test_signed_version_of_a_document(api: Api, other: Api) -> None:
+    """Rendered or uploaded here, signed offline (e.g. `correspondence sign`), uploaded back and linked."""
+    case = api.case()
+    original = _upload(api, PDF, case_id=case["id"]).json()
+    signed_pdf = PDF + b"% pretend incremental update carrying a PAdES signature\n%%EOF\n"
+    r = _upload(api, signed_pdf, signed_from=original["id"])
+    assert r.status_code == 201, r.text
+    signed = r.json()
+    assert signed["origin"] == "signed" and signed["signed_from_id"] == original["id"]
+    assert signed["case_id"] == case["id"]  # inherited from the original
+    assert _upload(api, PDF + b"%x\n", signed_from=original["id"]).json()["case_id"] == case["id"]
+    assert _upload(api, PDF + b"%y\n", signed_from=original["id"], case_id=api.case()["id"]).status_code == 422
+    assert _upload(other, PDF + b"%z\n", signed_from=original["id"]).status_code == 404
+    timeline = api.get(f"/v1/cases/{case['id']}/timeline").json()["entries"]
+    assert any(f"signed version of {original['id']}" in e["summary"] for e in timeline)
