@@ -201,6 +201,7 @@ def test_legal_notice_contains_who_why_how_much_and_the_legal_effects() -> None:
     assert "contrato de suministro de material eléctrico" in text
     assert money(statement.total_due) in text and PACK.words(statement.total_due) in text
     assert "15 días naturales a contar desde la recepción" in text
+    assert "de recibirse en la fecha de este escrito, el plazo vencería el 8 de diciembre de 2026" in text
     assert "procedimiento monitorio" in text and "812" in text and "costas" in text
     assert "artículo 1100 del Código Civil" in text and "artículo 1973 del Código Civil" in text
     assert "Ley Orgánica 1/2025" in text and "calendario de pagos" in text
