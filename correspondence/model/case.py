@@ -10,7 +10,7 @@ from .base import FieldError, Model
 from .brand import Brand
 from .claim import Claim
 from .enums import (
-    DEFAULT_DEADLINE_DAYS, DEFAULT_JURISDICTION, ActionType, CreditType, DeliveryChannel, DocumentKind, Jurisdiction, Language, Tone,
+    CONSUMER_MIN_DEADLINE_DAYS, DEFAULT_DEADLINE_DAYS, DEFAULT_JURISDICTION, ActionType, CreditType, DeliveryChannel, DocumentKind, Jurisdiction, Language, Tone,
 )
 from .party import Creditor, Debtor, Representative, Signatory
 
@@ -70,7 +70,14 @@ class Case(Model):
         if self.jurisdiction is None:
             self.jurisdiction = DEFAULT_JURISDICTION[self.language]
         if self.deadline_days is None:
-            self.deadline_days = DEFAULT_DEADLINE_DAYS[self.kind] or None
+            default = DEFAULT_DEADLINE_DAYS[self.kind]
+            # consumers get a longer term (legal-it-es.md §6: 10-15 days advisable)
+            self.deadline_days = (max(default, CONSUMER_MIN_DEADLINE_DAYS) if default and
+                                  not self.debtor.type.is_commercial else default) or None
+        if (self.options.termination and self.jurisdiction is Jurisdiction.IT and self.kind.is_letter
+                and self.deadline_days is not None and self.deadline_days < 15):
+            raise FieldError("deadline_days", "a diffida ad adempiere (options.termination) needs at least "
+                                              "15 days (art. 1454 c.c.)")
         if self.kind.is_letter:
             late = [i.number for i in self.claim.invoices if i.due_date > self.date]
             if late:

@@ -85,6 +85,8 @@ class ActionType(str, Enum):
 
 DEFAULT_JURISDICTION = {Language.it: Jurisdiction.IT, Language.es: Jurisdiction.ES}
 
+CONSUMER_MIN_DEADLINE_DAYS = 15
+
 DEFAULT_DEADLINE_DAYS = {
     DocumentKind.first_demand: 15,
     DocumentKind.second_demand: 10,

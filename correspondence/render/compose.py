@@ -40,8 +40,10 @@ def compose_document(case: Case, *, base_dir: Path | None = None, wording_dir: P
     signature = [case.signatory.name]
     if case.signatory.role:
         signature.append(case.signatory.role)
-    if case.representative:
+    if case.representative and case.kind.is_letter:
         signature.append(f"{pack.label('on_behalf')} {case.creditor.name}")
+    elif case.representative:
+        signature.append(case.representative.name)
     elif case.signatory.name != case.creditor.name:
         signature.append(case.creditor.name)
     return Document(

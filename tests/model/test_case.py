@@ -67,3 +67,18 @@ def test_unknown_fields_are_refused():
     with pytest.raises(InputError) as err:
         build_case(example("it", debtor__nmae="typo"))
     assert err.value.field == "debtor.nmae"
+
+
+def test_consumers_get_at_least_15_days_by_default():
+    from tests.casedata import CONSUMER_TAX_IDS
+
+    consumer = build_case(example("it", kind="second_demand", deadline_days=None, debtor__type="consumer",
+                                  debtor__tax_id=CONSUMER_TAX_IDS["it"]))
+    business = build_case(example("it", kind="second_demand", deadline_days=None))
+    assert (consumer.deadline_days, business.deadline_days) == (15, 10)
+
+
+def test_italian_termination_needs_15_days():
+    with pytest.raises(InputError) as err:
+        build_case(example("it", deadline_days=10, options={"termination": True}))
+    assert err.value.field == "deadline_days" and "1454" in err.value.reason
