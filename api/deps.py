@@ -5,7 +5,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Annotated, Iterator
 
-from fastapi import Depends, Request, Security
+from fastapi import Depends, Header, Request, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
@@ -51,6 +51,14 @@ def current_tenant(
     return principal
 
 
+def idempotency_key(key: Annotated[str | None, Header(
+        alias="Idempotency-Key", pattern=r"^[\x21-\x7e]{1,200}$",
+        description="Optional: retrying a create with the same key and body returns the first result (200)",
+)] = None) -> str | None:
+    return key
+
+
 SessionDep = Annotated[Session, Depends(get_session)]
+IdempotencyDep = Annotated[str | None, Depends(idempotency_key)]
 TenantDep = Annotated[Principal, Depends(current_tenant)]
 StoreDep = Annotated[Store, Depends(get_store)]

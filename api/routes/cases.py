@@ -9,7 +9,9 @@ from correspondence.evidence import case_timeline
 from correspondence.model import Case
 from correspondence.store import cases as store
 
-from ..deps import SessionDep, TenantDep
+from correspondence.store.idempotency import IdempotencyKey
+
+from ..deps import IdempotencyDep, SessionDep, TenantDep
 from ..schemas import (
     ActionIn, ActionOut, CaseOut, CaseSummary, PaymentIn, PaymentOut, TimelineEntryOut, TimelineOut,
 )
@@ -24,10 +26,15 @@ def case_out(session: SessionDep, record: store.CaseRecord) -> CaseOut:
                    outstanding=store.outstanding(session, record))
 
 
-@router.post("/cases", status_code=status.HTTP_201_CREATED, response_model=CaseOut, responses=responses(413))
-def create_case(case: Case, session: SessionDep, who: TenantDep, response: Response) -> CaseOut:
+@router.post("/cases", status_code=status.HTTP_201_CREATED, response_model=CaseOut,
+             responses={200: {"model": CaseOut, "description": "Replay of an earlier request (Idempotency-Key)"},
+                        **responses(413)})
+def create_case(case: Case, session: SessionDep, who: TenantDep, response: Response,
+                key: IdempotencyDep) -> CaseOut:
     """Store a case (same fields as a case file; amounts as decimal strings)."""
-    record = store.create_case(session, who.tenant_id, case)
+    idem = IdempotencyKey.of(key, case.model_dump(mode="json"))
+    record, created = store.create_case_once(session, who.tenant_id, case, idem)
+    response.status_code = 201 if created else 200
     response.headers["Location"] = f"/v1/cases/{record.id}"
     return case_out(session, record)
 

@@ -14,7 +14,9 @@ from correspondence.dispatch.model import DeliveryState, DispatchEvent
 from correspondence.store import dispatches as store
 from correspondence.store.models import Dispatch, EventRecord, Receipt
 
-from ..deps import SessionDep, TenantDep
+from correspondence.store.idempotency import IdempotencyKey
+
+from ..deps import IdempotencyDep, SessionDep, TenantDep
 from ..problems import Problem, not_found
 from ..schemas import DispatchIn, DispatchOut, DispatchSummary, EventIn, EventOut, OverdueOut, ReceiptOut
 from ..views import dispatch_out, event_out, receipt_out
@@ -23,18 +25,23 @@ from .common import case_or_404, dispatch_or_404, document_or_404, responses
 router = APIRouter(tags=["dispatches"])
 
 
-@router.post("/dispatches", status_code=201, response_model=DispatchOut, responses=responses(404, 409))
-def create_dispatch(body: DispatchIn, session: SessionDep, who: TenantDep, response: Response) -> DispatchOut:
+@router.post("/dispatches", status_code=201, response_model=DispatchOut,
+             responses={200: {"model": DispatchOut, "description": "Replay of an earlier request (Idempotency-Key)"},
+                        **responses(404, 409)})
+def create_dispatch(body: DispatchIn, session: SessionDep, who: TenantDep, response: Response,
+                    key: IdempotencyDep) -> DispatchOut:
     """Record that a document is (being) sent. For PEC, `message_id` links the receipts to the dispatch."""
     case = case_or_404(session, who, body.case_id)
     document = document_or_404(session, who, body.document_id)
     try:
-        dispatch = store.create_dispatch(
+        dispatch, created = store.create_dispatch_once(
             session, case, document, channel=body.channel.value, recipient=body.recipient,
             recipient_name=body.recipient_name, jurisdiction=body.jurisdiction.value if body.jurisdiction else None,
-            deadline_days=body.deadline_days, policy=body.policy.model_dump(), message_id=body.message_id)
+            deadline_days=body.deadline_days, policy=body.policy.model_dump(), message_id=body.message_id,
+            idem=IdempotencyKey.of(key, body.model_dump(mode="json")))
     except store.DuplicateMessageId as exc:
         raise Problem(409, exc.reason, slug="duplicate-message-id", field="message_id") from None
+    response.status_code = 201 if created else 200
     response.headers["Location"] = f"/v1/dispatches/{dispatch.id}"
     return dispatch_out(session, dispatch)
 

@@ -7,29 +7,49 @@ from decimal import Decimal
 from typing import Any, Mapping, Optional
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..casefile import build_case
 from ..errors import InputError
 from ..model import Case
 from ..model.enums import ActionType
+from .idempotency import IdempotencyKey, remember, replayed
 from .models import ActionRecord, CaseRecord, PaymentRecord
 
 
 def create_case(session: Session, tenant_id: uuid.UUID, data: Mapping[str, Any] | Case) -> CaseRecord:
     """Validate `data` as a `Case` (InputError on any problem) and store its canonical JSON form."""
+    return create_case_once(session, tenant_id, data, None)[0]
+
+
+def create_case_once(session: Session, tenant_id: uuid.UUID, data: Mapping[str, Any] | Case,
+                     idem: IdempotencyKey | None) -> tuple[CaseRecord, bool]:
+    """`create_case` honouring an idempotency key: (record, created)."""
     case = data if isinstance(data, Case) else build_case(data)
     if case.brand.logo:
         # A logo is a path on the server's disk: never let an API client choose which file is read.
         raise InputError("brand.logo", "logos cannot be set through the API")
+    earlier = replayed(session, tenant_id, idem, "case")
+    if earlier is not None:
+        return session.get(CaseRecord, earlier), False  # type: ignore[return-value]
     record = CaseRecord(
         tenant_id=tenant_id, reference=case.reference, debtor_name=case.debtor.name,
         jurisdiction=case.jurisdiction.value if case.jurisdiction else "IT",
         data=case.model_dump(mode="json", exclude_none=True),
     )
     session.add(record)
-    session.commit()
-    return record
+    try:
+        session.flush()
+        remember(session, tenant_id, idem, "case", record.id)
+        session.commit()
+    except IntegrityError:  # the same key committed by a concurrent request
+        session.rollback()
+        earlier = replayed(session, tenant_id, idem, "case")
+        if earlier is None:
+            raise
+        return session.get(CaseRecord, earlier), False  # type: ignore[return-value]
+    return record, True
 
 
 def get_case(session: Session, tenant_id: uuid.UUID, case_id: uuid.UUID) -> Optional[CaseRecord]:

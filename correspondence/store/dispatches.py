@@ -22,6 +22,7 @@ from ..dispatch.legal import LegalEffectPolicy
 from ..dispatch.machine import RecipientStatus, check_event, replay
 from ..dispatch.model import Channel, DeliveryState, DispatchEvent, EventType
 from ..errors import InputError
+from .idempotency import IdempotencyKey, remember, replayed
 from .models import CaseRecord, Dispatch, Document, EventRecord
 from .types import utcnow
 
@@ -63,9 +64,23 @@ def find_by_message_id(session: Session, tenant_id: uuid.UUID, message_id: str) 
 def create_dispatch(session: Session, case: CaseRecord, document: Document, *, channel: str, recipient: str,
                     recipient_name: str | None = None, jurisdiction: str | None = None,
                     deadline_days: int | None = None, policy: Mapping[str, Any] | None = None,
-                    message_id: str | None = None) -> Dispatch:
+                    message_id: str | None = None, idem: IdempotencyKey | None = None) -> Dispatch:
     """Record a dispatch in state draft. PEC dispatches always get a Message-ID (generated if not given):
     it is what PEC receipts refer to, so the sender must set it on the message it submits."""
+    return create_dispatch_once(session, case, document, channel=channel, recipient=recipient,
+                                recipient_name=recipient_name, jurisdiction=jurisdiction, deadline_days=deadline_days,
+                                policy=policy, message_id=message_id, idem=idem)[0]
+
+
+def create_dispatch_once(session: Session, case: CaseRecord, document: Document, *, channel: str, recipient: str,
+                         recipient_name: str | None = None, jurisdiction: str | None = None,
+                         deadline_days: int | None = None, policy: Mapping[str, Any] | None = None,
+                         message_id: str | None = None,
+                         idem: IdempotencyKey | None = None) -> tuple[Dispatch, bool]:
+    """`create_dispatch` honouring an idempotency key: (dispatch, created)."""
+    earlier = replayed(session, case.tenant_id, idem, "dispatch")
+    if earlier is not None:
+        return session.get(Dispatch, earlier), False  # type: ignore[return-value]
     try:
         chan = Channel(channel)
     except ValueError:
@@ -97,11 +112,16 @@ def create_dispatch(session: Session, case: CaseRecord, document: Document, *, c
     )
     session.add(dispatch)
     try:
+        session.flush()
+        remember(session, case.tenant_id, idem, "dispatch", dispatch.id)
         session.commit()
     except IntegrityError:
         session.rollback()
+        earlier = replayed(session, case.tenant_id, idem, "dispatch")
+        if earlier is not None:  # the same key committed by a concurrent request
+            return session.get(Dispatch, earlier), False  # type: ignore[return-value]
         raise DuplicateMessageId("message_id", "another dispatch already has this Message-ID") from None
-    return dispatch
+    return dispatch, True
 
 
 #: On a PEC dispatch these are proven only by the gestore's signed receipts, never by a posted event.

@@ -184,3 +184,15 @@ class ActionRecord(Base):
     description: Mapped[Optional[str]] = mapped_column(String(1000))
     outcome: Mapped[Optional[str]] = mapped_column(String(500))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class IdempotencyRecord(Base):
+    """`Idempotency-Key` of a create request: the same key and body give back the resource first created."""
+
+    __tablename__ = "idempotency_keys"
+    tenant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("tenants.id"), primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    resource: Mapped[str] = mapped_column(String(20))
+    resource_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    request_sha256: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

@@ -161,3 +161,32 @@ def test_event_details_are_bounded(api: Api) -> None:
     r = api.post(f"/v1/dispatches/{d['id']}/events", json={
         "type": "accepted", "occurred_at": "2026-03-02T10:00:00+01:00", "details": {"note": "x" * 5000}})
     assert r.status_code == 422 and r.json()["field"] == "details.note"
+
+
+def test_idempotency_key_makes_creates_safe_to_retry(api: Api, other: Api) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    data = json_ready(example("it"))
+    first = api.post("/v1/cases", json=data, headers={"Idempotency-Key": "case-42"})
+    again = api.post("/v1/cases", json=data, headers={"Idempotency-Key": "case-42"})
+    assert (first.status_code, again.status_code) == (201, 200) and first.json() == again.json()
+    changed = {**data, "place": "Torino"}
+    r = api.post("/v1/cases", json=changed, headers={"Idempotency-Key": "case-42"})
+    assert r.status_code == 422 and r.json()["field"] == "Idempotency-Key"
+    assert other.post("/v1/cases", json=data, headers={"Idempotency-Key": "case-42"}).status_code == 201  # per tenant
+    assert len(api.get("/v1/cases").json()) == 1
+
+    doc = api.document(first.json()["id"])
+    body = {"case_id": first.json()["id"], "document_id": doc["id"], "channel": "burofax", "recipient": "Calle 1"}
+
+    def post(_: int):
+        return api.post("/v1/dispatches", json=body, headers={"Idempotency-Key": "d-1"})
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(post, range(4)))
+    assert sorted(r.status_code for r in results) == [200, 200, 200, 201]
+    assert len({r.json()["id"] for r in results}) == 1
+    assert len(api.get("/v1/dispatches").json()) == 1
+    assert api.post("/v1/dispatches", json=body).status_code == 201  # without a key: a new dispatch
+    bad = api.post("/v1/dispatches", json=body, headers={"Idempotency-Key": "has space"})
+    assert bad.status_code == 422 and bad.json()["field"] == "Idempotency-Key"

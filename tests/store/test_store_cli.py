@@ -15,8 +15,8 @@ def test_db_upgrade_then_serveable_and_gc(backend_url: str, tmp_path, monkeypatc
     engine = make_engine(backend_url)
     assert current_revision(engine) is None
     assert main(["db", "upgrade"]) == 0
-    assert "revision 0002" in capsys.readouterr().out
-    assert current_revision(engine) == "0002"
+    assert "revision 0003" in capsys.readouterr().out
+    assert current_revision(engine) == "0003"
     engine.dispose()
     store = Store.open(StoreSettings.from_env())  # no migration needed any more, also on PostgreSQL
     orphan = store.blobs.put_bytes(b"left behind by an interrupted upload")
