@@ -42,6 +42,8 @@ class Options(Model):
     allow_prescribed: bool = Field(default=False, description="Override: write a demand for a prescribed credit")
     termination: bool = Field(default=False, description="Legal notice also as diffida ad adempiere / resolution")
     credit_file_warning: bool = Field(default=False, description="ES: warn of inclusion in credit files (art. 20 LOPDGDD)")
+    credit_file_system: Optional[str] = Field(default=None, max_length=120,
+                                              description="ES: the credit-information system named in the warning")
 
 
 class Case(Model):

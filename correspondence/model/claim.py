@@ -61,6 +61,7 @@ class Claim(Model):
     agri_food: bool = Field(default=False, description="IT D.Lgs. 198/2021: +4 points on the commercial rate")
     delay_excused: bool = Field(default=False, description="Debtor proved the delay is not its fault: no interest")
     interest: bool = Field(default=True, description="Claim late-payment interest at all")
+    disputed: bool = Field(default=False, description="The debtor disputes the claim (no credit-file warning)")
 
     @model_validator(mode="after")
     def _unique_numbers(self) -> "Claim":

@@ -78,7 +78,7 @@ def block_text(block: Block) -> str:
 
 
 def text_of(blocks: list[Block]) -> str:
-    return "\n".join(block_text(b) for b in blocks)
+    return "\n".join(block_text(b) for b in blocks).replace("\xa0", " ")  # no-break spaces read as spaces
 
 
 @lru_cache(maxsize=None)

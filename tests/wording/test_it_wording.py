@@ -115,7 +115,7 @@ def block_text(block: Block) -> str:
 
 
 def text_of(blocks: list[Block] | tuple[Block, ...]) -> str:
-    return "\n".join(block_text(b) for b in blocks)
+    return "\n".join(block_text(b) for b in blocks).replace("\xa0", " ")  # no-break spaces read as spaces
 
 
 @lru_cache(maxsize=None)
@@ -320,7 +320,11 @@ def test_really_old_credit_is_prescribed_and_not_threatened() -> None:
 
 
 def test_termination_is_a_diffida_ad_adempiere_of_at_least_fifteen_days() -> None:
-    text = text_of(render(make_case(options={"termination": True}, deadline_days=8)))
+    from correspondence.errors import InputError
+
+    with pytest.raises(InputError, match="1454"):  # the model refuses a shorter term (art. 1454 c.c.)
+        make_case(options={"termination": True}, deadline_days=8)
+    text = text_of(render(make_case(options={"termination": True}, deadline_days=15)))
     assert "diffida ad adempiere ai sensi dell'art. 1454 c.c." in text
     assert "decorso inutilmente il termine di 15 giorni dal ricevimento" in text and "risolto di diritto" in text
     assert "1454" not in text_of(render(make_case()))
