@@ -66,10 +66,10 @@ def render_pdf(doc: Document, *, pdfa: bool | None = None) -> RenderedPdf:
     html = HTML(string=html_for(doc), base_url=(shared_dir() / "layouts").as_uri() + "/", url_fetcher=AssetFetcher())
     options = {"pdf_variant": "pdf/a-3b"} if pdfa else {}
     with _lock:  # WeasyPrint's shared font configuration is not thread-safe
-        document = html.render(stylesheets=[css], font_config=fonts)
+        document = html.render(stylesheets=[css], font_config=fonts, **options)
         box = _signature_box(document)
         data = document.write_pdf(
-            font_config=fonts, uncompressed_pdf=False, custom_metadata=False, **options,
+            uncompressed_pdf=False, custom_metadata=False, **options,
             pdf_identifier=None,
         )
     return RenderedPdf(data=data, pages=len(document.pages), signature_box=box, pdfa=bool(pdfa))
