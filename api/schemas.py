@@ -98,6 +98,10 @@ class TimelineOut(BaseModel):
 
 class RenderIn(In):
     format: Literal["pdf", "docx"] = "pdf"
+    sign: bool = Field(default=False, description="Sign the PDF (PAdES) with the service's key; the unsigned "
+                                                  "rendering is stored too and linked as `signed_from`")
+    level: Literal["B-B", "B-T", "B-LT", "B-LTA"] = Field(
+        default="B-B", description="PAdES level; B-T and above need a timestamp authority configured on the server")
 
 
 class DocumentOut(Out):

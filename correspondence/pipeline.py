@@ -5,7 +5,9 @@ batch signs many letters with one key load.
 """
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Optional
 
@@ -13,9 +15,12 @@ from .errors import InputError
 from .model import Case
 from .render import FORMATS, compose_document, render_docx, render_pdf
 from .render.pdf import RenderedPdf
-from .sign import Level, SigningKey, SignOptions, StampSpec
+from .sign import KeySource, Level, SigningKey, SignOptions, StampSpec, open_key
 
 STAMP_TIMEZONES = {"IT": "Europe/Rome", "ES": "Europe/Madrid"}
+SERVER_P12_ENV = "CORRESPONDENCE_SIGNING_P12"
+SERVER_P12_PASSWORD_FILE_ENV = "CORRESPONDENCE_SIGNING_P12_PASSWORD_FILE"
+SERVER_TSA_ENV = "CORRESPONDENCE_TSA_URL"
 
 
 @dataclass(frozen=True)
@@ -68,3 +73,18 @@ def produce(case: Case, fmt: str, *, base_dir: Path | None = None, pdfa: bool | 
     if signing is None:
         return rendered.data
     return signing.key.sign_pdf(rendered.data, sign_options(case, rendered, signing))
+
+
+@lru_cache(maxsize=1)
+def server_key() -> SigningKey:
+    """The service's signing key, loaded once per process: $CORRESPONDENCE_SIGNING_P12 (password from
+    $CORRESPONDENCE_SIGNING_P12_PASSWORD_FILE or $CORRESPONDENCE_P12_PASSWORD), else the demo certificate."""
+    p12 = os.environ.get(SERVER_P12_ENV)
+    password_file = os.environ.get(SERVER_P12_PASSWORD_FILE_ENV)
+    return open_key(KeySource(p12=Path(p12) if p12 else None,
+                              p12_password_file=Path(password_file) if password_file else None))
+
+
+def server_signing(level: str = "B-B") -> Signing:
+    """Signing as configured for the service; B-T and above need $CORRESPONDENCE_TSA_URL."""
+    return Signing(key=server_key(), level=Level.parse(level), tsa_url=os.environ.get(SERVER_TSA_ENV) or None)

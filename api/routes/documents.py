@@ -31,15 +31,23 @@ def render_document(case_id: uuid.UUID, body: RenderIn, session: SessionDep, sto
     """Render the case's letter (PDF/A or DOCX) and store it with its SHA-256."""
     record = case_or_404(session, who, case_id)
     try:
-        from correspondence.render import render_case  # heavy (WeasyPrint): imported on first use
+        from correspondence.pipeline import produce, server_signing  # heavy (WeasyPrint): imported on first use
     except ImportError:
         raise Problem(503, "document rendering is not available on this server", slug="render-unavailable") from None
-    data = render_case(case_store.case_model(record), body.format)
-    blob = store.blobs.put_bytes(data)  # blob first, row second: a crash leaves an orphan, never a dangling row
+    if body.sign and body.format != "pdf":
+        raise InputError("sign", "only PDF documents are signed (PAdES)")
+    case = case_store.case_model(record)
     reference = (record.reference or str(record.id)).replace("/", "-")
-    doc, created = record_document(session, who.tenant_id, blob, origin="rendered",
+    # blob first, row second: a crash leaves an orphan blob, never a row without its file
+    unsigned = produce(case, body.format)
+    doc, created = record_document(session, who.tenant_id, store.blobs.put_bytes(unsigned), origin="rendered",
                                    media_type=MEDIA_TYPES[body.format], filename=f"{reference}.{body.format}",
                                    case_id=record.id)
+    if body.sign:  # this route runs in a worker thread, so pyHanko's synchronous API is safe here
+        signed = produce(case, "pdf", signing=server_signing(body.level))
+        doc, created = record_document(session, who.tenant_id, store.blobs.put_bytes(signed), origin="signed",
+                                       media_type=MEDIA_TYPES["pdf"], filename=f"{reference}.signed.pdf",
+                                       case_id=record.id, signed_from=doc)
     response.status_code = 201 if created else 200
     response.headers["Location"] = f"/v1/documents/{doc.id}"
     return DocumentOut.model_validate(doc)

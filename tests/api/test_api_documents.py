@@ -113,7 +113,6 @@ def test_upload_to_unknown_case_is_404_and_stores_nothing(api: Api) -> None:
 
 
 def test_render_case_to_pdf_and_docx(api: Api) -> None:
-    pytest.importorskip("correspondence.render")
     case = api.case(kind="first_demand")
     r = api.post(f"/v1/cases/{case['id']}/documents", json={"format": "pdf"})
     assert r.status_code == 201, r.text
@@ -146,3 +145,26 @@ def test_signed_version_of_a_document(api: Api, other: Api) -> None:
     assert _upload(other, PDF + b"%z\n", signed_from=original["id"]).status_code == 404
     timeline = api.get(f"/v1/cases/{case['id']}/timeline").json()["entries"]
     assert any(f"signed version of {original['id']}" in e["summary"] for e in timeline)
+
+
+def test_render_signed_pdf_with_the_service_key(api: Api, tmp_path, monkeypatch) -> None:
+    from correspondence import pipeline
+    from correspondence.sign import verify_pdf
+
+    monkeypatch.setenv("CORRESPONDENCE_HOME", str(tmp_path))  # the demo certificate is the embedded default
+    pipeline.server_key.cache_clear()
+    case = api.case(kind="legal_notice")
+    r = api.post(f"/v1/cases/{case['id']}/documents", json={"format": "pdf", "sign": True})
+    assert r.status_code == 201, r.text
+    signed = r.json()
+    assert signed["origin"] == "signed" and signed["signed_from_id"]
+    pdf = api.get(f"/v1/documents/{signed['id']}/content").content
+    report = verify_pdf(pdf, [tmp_path / "demo-cert" / "demo-ca.pem"], allow_fetching=False)
+    assert report.valid, report.all_problems()
+    unsigned = api.get(f"/v1/documents/{signed['signed_from_id']}").json()
+    assert unsigned["origin"] == "rendered"
+    r = api.post(f"/v1/cases/{case['id']}/documents", json={"format": "pdf", "sign": True, "level": "B-T"})
+    assert r.status_code == 422 and "tsa" in r.text.lower()
+    r = api.post(f"/v1/cases/{case['id']}/documents", json={"format": "docx", "sign": True})
+    assert r.status_code == 422 and r.json()["field"] == "sign"
+    pipeline.server_key.cache_clear()
