@@ -27,6 +27,16 @@ PLAN = (  # (kind, tone) rendered for each language
 
 
 @dataclass(frozen=True)
+class DemoDispatch:
+    language: str
+    channel: str
+    state: str
+    legal_effective_at: str
+    rule: str
+    deadline_at: str
+
+
+@dataclass(frozen=True)
 class DemoFile:
     path: Path
     language: str
@@ -41,11 +51,12 @@ def demo_cases() -> dict[str, Case]:
 
 
 def run_demo(out_dir: Path, *, step: Optional[Callable[[str], None]] = None,
-             certificate_dir: Optional[Path] = None) -> list[DemoFile]:
-    """Render, sign and store the demo set under `out_dir`; `step` is told what is being done."""
+             certificate_dir: Optional[Path] = None) -> tuple[list[DemoFile], list[DemoDispatch]]:
+    """Render and sign the demo set under `out_dir`, store the signed notices and track their dispatch."""
     step = step or (lambda _msg: None)
     files: list[DemoFile] = []
     signing = _demo_signing(certificate_dir)
+    notices: dict[str, tuple[Case, bytes]] = {}
     for lang, base in demo_cases().items():
         for kind, tone in PLAN:
             case = base.model_copy(update={"kind": base.kind.__class__(kind), "tone": base.tone.__class__(tone)})
@@ -64,7 +75,62 @@ def run_demo(out_dir: Path, *, step: Optional[Callable[[str], None]] = None,
                 path = stem.with_name(f"{kind}.signed.pdf")
                 write_atomic(path, signed)
                 files.append(DemoFile(path, lang, kind, "pdf", len(signed), "PAdES B-B, demo certificate"))
-    return files
+                notices[lang] = (case, signed)
+    step("tracking the dispatch of the signed notices")
+    return files, track_dispatches(notices)
+
+
+# Carrier events of the demo: an Italian raccomandata A/R left unclaimed after a notice of arrival, and a
+# Spanish burofax delivered at the second attempt (times in the carriers' local zones).
+DEMO_EVENTS = {
+    "it": ("raccomandata_ar", "Europe/Rome", (("submitted", "2026-11-23T17:05"), ("accepted", "2026-11-23T17:05"),
+                                              ("delivery_attempted", "2026-11-25T10:40"),
+                                              ("notice_left", "2026-11-25T10:41"))),
+    "es": ("burofax", "Europe/Madrid", (("submitted", "2026-11-23T12:00"), ("accepted", "2026-11-23T12:02"),
+                                        ("delivery_attempted", "2026-11-24T11:15"),
+                                        ("delivered", "2026-11-25T09:30"))),
+}
+
+
+def track_dispatches(notices: dict[str, tuple[Case, bytes]]) -> list[DemoDispatch]:
+    """Store each signed notice in the embedded store and replay its carrier events into legal dates."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from .dispatch import DispatchEvent, EventType
+    from .store import Store
+    from .store.apikeys import get_or_create_tenant
+    from .store.cases import create_case
+    from .store.dispatches import add_event, create_dispatch, status
+    from .store.documents import record_document
+
+    store = Store.open()
+    out: list[DemoDispatch] = []
+    try:
+        with store.session() as session:
+            tenant = get_or_create_tenant(session, "demo")
+            for lang, (case, signed) in notices.items():
+                channel, zone, events = DEMO_EVENTS[lang]
+                record = create_case(session, tenant.id, case)
+                blob = store.blobs.put_bytes(signed)
+                document, _ = record_document(session, tenant.id, blob, origin="signed", media_type="application/pdf",
+                                              filename=f"{case.reference or 'notice'}.signed.pdf", case_id=record.id)
+                address = ", ".join(case.debtor.address.lines())
+                dispatch = create_dispatch(session, record, document, channel=channel, recipient=address,
+                                           recipient_name=case.debtor.name, deadline_days=case.deadline_days)
+                for kind, when in events:
+                    at = dt.datetime.fromisoformat(when).replace(tzinfo=ZoneInfo(zone))
+                    add_event(session, dispatch, DispatchEvent(EventType(kind), at, "carrier"))
+                st = status(session, dispatch)
+                effect = st.legal_effect
+                out.append(DemoDispatch(
+                    lang, channel, st.state.value,
+                    effect.effective_at.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M")
+                    if effect and effect.effective_at else "—",
+                    effect.rule if effect else "—", st.deadline_at.isoformat() if st.deadline_at else "—"))
+    finally:
+        store.close()
+    return out
 
 
 def _demo_signing(certificate_dir: Optional[Path]) -> Signing:

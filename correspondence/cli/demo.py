@@ -21,17 +21,23 @@ def register(app: typer.Typer) -> None:
 
         with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
                       TimeElapsedColumn(), console=console, transient=True) as progress:
-            task = progress.add_task("demo", total=len(PLAN) * 2 + 2)
+            task = progress.add_task("demo", total=len(PLAN) * 2 + 1)
 
             def step(message: str) -> None:
                 if "signing" not in message:
                     progress.advance(task)
                 progress.update(task, description=message)
 
-            files = run_demo(output, step=step)
+            files, dispatches = run_demo(output, step=step)
         table = Table(title=f"Demo documents in {output}/")
         for column in ("file", "kind", "size", "note"):
             table.add_column(column)
         for f in files:
             table.add_row(str(f.path.relative_to(output)), f.kind, f"{f.size:,}", f.note)
         console.print(table)
+        tracked = Table(title="Dispatches tracked in the embedded store (SQLite + local blobs)")
+        for column in ("letter", "channel", "state", "legal effect", "rule", "deadline"):
+            tracked.add_column(column)
+        for d in dispatches:
+            tracked.add_row(f"{d.language} legal_notice", d.channel, d.state, d.legal_effective_at, d.rule, d.deadline_at)
+        console.print(tracked)

@@ -1,0 +1,26 @@
+"""`correspondence demo`: the main job on embedded defaults, end to end."""
+from __future__ import annotations
+
+from correspondence.cli.app import main
+from correspondence.sign import verify_pdf
+from tests.textutil import docx_text, pdf_flat
+
+
+def test_demo_renders_signs_stores_and_tracks(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("CORRESPONDENCE_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("COLUMNS", "200")
+    out = tmp_path / "demo-out"
+    assert main(["demo", "-o", str(out)]) == 0
+    printed = capsys.readouterr().out
+    for lang in ("it", "es"):
+        for kind in ("first_demand", "second_demand", "legal_notice", "uncollectability_report"):
+            pdf, docx_ = out / lang / f"{kind}.pdf", out / lang / f"{kind}.docx"
+            assert pdf_flat(pdf.read_bytes()) and docx_text(docx_.read_bytes())
+        signed = (out / lang / "legal_notice.signed.pdf").read_bytes()
+        report = verify_pdf(signed, [tmp_path / "home" / "demo-cert" / "demo-ca.pem"], allow_fetching=False)
+        assert report.valid, report.all_problems()
+    assert "Rossi Forniture S.r.l." in pdf_flat((out / "it" / "legal_notice.pdf").read_bytes())
+    # the raccomandata left unclaimed takes effect on the day the notice of arrival was left (art. 1335 c.c.)
+    assert "it_notice_left" in printed and "2026-11-25 10:41" in printed
+    assert "burofax" in printed and "delivered" in printed and "2026-12-10" in printed
+    assert list((tmp_path / "home").glob("*.sqlite*")) or list((tmp_path / "home").rglob("*.db"))
