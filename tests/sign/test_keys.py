@@ -185,3 +185,45 @@ def test_legacy_3des_pfx_like_older_fnmt_exports(pki, letter, tmp_path, capsys):
     assert main(["sign", str(src), "--p12", str(pfx), "--p12-password-file", str(pw), "--trust", str(pki.root_pem),
                  "-o", str(out)]) == 0
     assert verify_pdf(out.read_bytes(), [pki.root_pem]).valid
+
+
+def test_password_prompt_on_a_terminal(pki, src, tmp_path):
+    # no file, no environment variable: the CLI asks on the terminal (hidden input), never via argv
+    import os
+    import pty
+    import select
+    import signal
+    import sys
+    import time
+
+    out = tmp_path / "out.pdf"
+    env = {k: v for k, v in os.environ.items() if k != "CORRESPONDENCE_P12_PASSWORD"}
+    pid, fd = pty.fork()
+    if pid == 0:  # child: a real terminal on stdin/stdout
+        os.execve(sys.executable, [sys.executable, "-m", "correspondence", "sign", str(src), "--p12",
+                                   str(pki.p12("signer")), "--trust", str(pki.root_pem), "-o", str(out)], env)
+    seen, sent, deadline = b"", False, time.time() + 60
+    try:
+        while time.time() < deadline:
+            if select.select([fd], [], [], 0.2)[0]:
+                try:
+                    chunk = os.read(fd, 1024)
+                except OSError:
+                    break
+                if not chunk:
+                    break
+                seen += chunk
+            if not sent and b"password:" in seen.lower():
+                time.sleep(0.5)  # let getpass switch echo off, as a human would be slower anyway
+                os.write(fd, P12_PASSWORD.encode() + b"\n")
+                sent = True
+            if b"signed " in seen:
+                break
+    finally:
+        if b"signed " not in seen:
+            os.kill(pid, signal.SIGKILL)
+        _, status = os.waitpid(pid, 0)
+        os.close(fd)
+    assert sent and b"signed " in seen, seen.decode(errors="replace")
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert verify_pdf(out.read_bytes(), [pki.root_pem]).valid
