@@ -13,7 +13,7 @@ EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 CONSUMER_TAX_IDS = {"it": "RSSMRA85T10A562S", "es": "12345678Z"}
 
 
-def example(language: str, **changes: Any) -> dict[str, Any]:
+def example(language: str, /, **changes: Any) -> dict[str, Any]:
     """The example case of a language with top-level or dotted changes applied."""
     data = copy.deepcopy(read_case_file(EXAMPLES / f"case-{language}.yaml"))
     for dotted, value in changes.items():

@@ -14,6 +14,14 @@ from rich.console import Console
 
 from ..errors import CorrespondenceError, InputError, InputErrors
 
+try:  # Typer >= 0.20 vendors click; older releases use the click package
+    from typer._click.exceptions import ClickException as _VendoredClickException
+except ImportError:  # pragma: no cover
+    _VendoredClickException = None
+from click.exceptions import ClickException
+
+CLICK_ERRORS = tuple(e for e in (ClickException, _VendoredClickException) if e is not None)
+
 COMMAND_MODULES = ("render", "figures", "signing", "dispatch", "serve", "demo")
 
 app = typer.Typer(
@@ -43,7 +51,7 @@ def report_error(exc: CorrespondenceError) -> None:
 def main(argv: list[str] | None = None) -> int:
     """Entry point: run the app and map library errors to exit code 2."""
     try:
-        app(args=argv, standalone_mode=False)
+        code = app(args=argv, standalone_mode=False)  # click returns typer.Exit's code here
     except CorrespondenceError as exc:
         report_error(exc)
         return 2
@@ -52,14 +60,10 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except SystemExit as exc:  # typer.Exit and click's own exits
         return int(exc.code or 0) if isinstance(exc.code, int) else 1
-    except Exception as exc:  # click usage errors
-        import click
-
-        if isinstance(exc, click.exceptions.ClickException):
-            exc.show()
-            return 2
-        raise
-    return 0
+    except CLICK_ERRORS as exc:  # usage errors: unknown option, bad choice
+        exc.show()
+        return 2
+    return code if isinstance(code, int) else 0
 
 
 def run() -> None:

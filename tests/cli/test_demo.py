@@ -20,7 +20,21 @@ def test_demo_renders_signs_stores_and_tracks(tmp_path, monkeypatch, capsys):
         report = verify_pdf(signed, [tmp_path / "home" / "demo-cert" / "demo-ca.pem"], allow_fetching=False)
         assert report.valid, report.all_problems()
     assert "Rossi Forniture S.r.l." in pdf_flat((out / "it" / "legal_notice.pdf").read_bytes())
+    assert "Dispatches tracked" in printed
+    # what the demo stored in the embedded SQLite store
+    from sqlalchemy import select
+
+    from correspondence.store import Store
+    from correspondence.store.models import Dispatch
+
+    store = Store.open()
+    try:
+        with store.session() as session:
+            rows = {d.channel: d for d in session.scalars(select(Dispatch))}
+    finally:
+        store.close()
+    assert str(store.settings.database_url).startswith("sqlite")
     # the raccomandata left unclaimed takes effect on the day the notice of arrival was left (art. 1335 c.c.)
-    assert "it_notice_left" in printed and "2026-11-25 10:41" in printed
-    assert "burofax" in printed and "delivered" in printed and "2026-12-10" in printed
-    assert list((tmp_path / "home").glob("*.sqlite*")) or list((tmp_path / "home").rglob("*.db"))
+    assert rows["raccomandata_ar"].state == "awaiting_pickup"
+    assert rows["raccomandata_ar"].legal_effective_at.date().isoformat() == "2026-11-25"
+    assert rows["burofax"].state == "delivered" and rows["burofax"].deadline_at.isoformat() == "2026-12-10"

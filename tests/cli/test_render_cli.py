@@ -51,7 +51,7 @@ def test_command_line_overrides_the_case_file(tmp_path):
     ({"debtor__address__postal_code": "2012"}, "debtor.address.postal_code"),
     ({"debtor__address__province": "XX"}, "debtor.address.province"),
     ({"debtor__pec": "not-an-address"}, "debtor.pec"),
-    ({"claim__invoices": [{"number": "1", "issue_date": "2026-01-01", "due_date": "2026-02-01", "amount": 10.5}]},
+    ({"claim__invoices": [{"number": "1", "issue_date": "2026-01-01", "due_date": "2026-02-01", "amount": "12,50"}]},
      "claim.invoices.0.amount"),
 ])
 def test_bad_input_exits_2_naming_the_field(tmp_path, capsys, change, field):
@@ -95,3 +95,18 @@ def test_templates_and_schema_commands(tmp_path, capsys):
     assert main(["schema", "-o", str(tmp_path / "schema.json")]) == 0
     schema = json.loads((tmp_path / "schema.json").read_text())
     assert {"creditor", "debtor", "claim", "language"} <= set(schema["properties"])
+
+
+def test_exit_codes_raised_by_commands_reach_the_caller():
+    import typer
+
+    from correspondence.cli.app import app
+
+    @app.command("exit-probe", hidden=True)
+    def probe() -> None:
+        raise typer.Exit(3)
+
+    try:
+        assert main(["exit-probe"]) == 3
+    finally:
+        app.registered_commands[:] = [c for c in app.registered_commands if c.name != "exit-probe"]

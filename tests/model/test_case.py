@@ -82,3 +82,11 @@ def test_italian_termination_needs_15_days():
     with pytest.raises(InputError) as err:
         build_case(example("it", deadline_days=10, options={"termination": True}))
     assert err.value.field == "deadline_days" and "1454" in err.value.reason
+
+
+def test_python_floats_are_refused_as_amounts():
+    data = example("it")
+    data["claim"]["invoices"][0]["amount"] = 1250.1
+    with pytest.raises(InputError) as err:
+        build_case(data)
+    assert err.value.field == "claim.invoices.0.amount" and "float" in err.value.reason

@@ -203,8 +203,9 @@ def test_password_prompt_on_a_terminal(pki, src, tmp_path):
         os.execve(sys.executable, [sys.executable, "-m", "correspondence", "sign", str(src), "--p12",
                                    str(pki.p12("signer")), "--trust", str(pki.root_pem), "-o", str(out)], env)
     seen, sent, deadline = b"", False, time.time() + 60
+    status = None
     try:
-        while time.time() < deadline:
+        while time.time() < deadline:  # read until the child closes the terminal (exits) or time runs out
             if select.select([fd], [], [], 0.2)[0]:
                 try:
                     chunk = os.read(fd, 1024)
@@ -217,12 +218,13 @@ def test_password_prompt_on_a_terminal(pki, src, tmp_path):
                 time.sleep(0.5)  # let getpass switch echo off, as a human would be slower anyway
                 os.write(fd, P12_PASSWORD.encode() + b"\n")
                 sent = True
-            if b"signed " in seen:
-                break
+        while status is None and time.time() < deadline:
+            done, code = os.waitpid(pid, os.WNOHANG)
+            status = code if done else time.sleep(0.1)
     finally:
-        if b"signed " not in seen:
+        if status is None:  # never block the suite on a stuck child
             os.kill(pid, signal.SIGKILL)
-        _, status = os.waitpid(pid, 0)
+            _, status = os.waitpid(pid, 0)
         os.close(fd)
     assert sent and b"signed " in seen, seen.decode(errors="replace")
     assert os.waitstatus_to_exitcode(status) == 0
