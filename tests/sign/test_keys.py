@@ -194,6 +194,7 @@ def test_password_prompt_on_a_terminal(pki, src, tmp_path):
     import select
     import signal
     import sys
+    import termios
     import time
 
     out = tmp_path / "out.pdf"
@@ -214,8 +215,8 @@ def test_password_prompt_on_a_terminal(pki, src, tmp_path):
                 if not chunk:
                     break
                 seen += chunk
-            if not sent and b"password:" in seen.lower():
-                time.sleep(0.5)  # let getpass switch echo off, as a human would be slower anyway
+            # getpass flushes typed-ahead input when it switches echo off: answer only once echo is off
+            if not sent and b"password:" in seen.lower() and not termios.tcgetattr(fd)[3] & termios.ECHO:
                 os.write(fd, P12_PASSWORD.encode() + b"\n")
                 sent = True
         while status is None and time.time() < deadline:
