@@ -13,7 +13,6 @@ from ..errors import InputError
 from ..figures import Prescription, Statement
 from ..model import Case, Party
 from ..wording import Block, LanguagePack
-from ..wording.paragraph import plain
 
 MAX_LOGO_BYTES = 2 * 1024 * 1024
 _IMAGE_MAGIC = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
@@ -66,10 +65,7 @@ class Document:
         """Every line of visible text, in reading order (used by tests and for search)."""
         lines = [self.letterhead_name, *self.letterhead_lines, *self.sender_lines, *self.recipient_lines]
         lines += [x for x in (self.delivery_line, self.place_date, self.reference) if x]
-        for block in self.blocks:
-            lines.append(block.text or block.title or "")
-            lines += [plain(i) for i in block.items]
-            lines += [f"{k} {plain(v)}" for k, v in block.rows]
+        lines += [block.full_text for block in self.blocks]
         return [line for line in lines if line]
 
 

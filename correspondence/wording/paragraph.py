@@ -46,6 +46,14 @@ class Block:
     def text(self) -> str:
         return plain(self.runs)
 
+    @property
+    def full_text(self) -> str:
+        """Everything the block prints: text or title, list items, and label/value rows."""
+        parts = [self.text, self.title or ""]
+        parts += [plain(item) for item in self.items]
+        parts += [f"{label}: {plain(runs)}" for label, runs in self.rows]
+        return " ".join(p for p in parts if p)
+
 
 def plain(runs: Runs) -> str:
     return "".join(r.text for r in runs)

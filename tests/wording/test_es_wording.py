@@ -70,15 +70,8 @@ def render(case, *, prescribed: bool = False) -> list[Block]:
     return write_blocks("es", case.kind.value, context)
 
 
-def block_text(block: Block) -> str:
-    parts = [block.text, block.title or ""]
-    parts += ["".join(r.text for r in item) for item in block.items]
-    parts += [f"{label}: {''.join(r.text for r in runs)}" for label, runs in block.rows]
-    return " ".join(p for p in parts if p)
-
-
 def text_of(blocks: list[Block]) -> str:
-    return "\n".join(block_text(b) for b in blocks).replace("\xa0", " ")  # no-break spaces read as spaces
+    return "\n".join(b.full_text for b in blocks).replace("\xa0", " ")  # no-break spaces read as spaces
 
 
 @lru_cache(maxsize=None)
