@@ -47,9 +47,18 @@ class CaseSummary(Out):
     created_at: dt.datetime
 
 
+class PrescriptionOut(Out):
+    date: dt.date = Field(description="Last day on which the credit can be claimed or interrupted")
+    status: Literal["ok", "expiring", "prescribed"]
+    article: str
+    invoice: Optional[str]
+
+
 class CaseOut(CaseSummary):
     outstanding: Decimal = Field(description="Principal still unpaid after all recorded payments")
     data: dict[str, Any] = Field(description="The validated case (parties, claim, options)")
+    prescription: PrescriptionOut = Field(description="Prescription of the earliest credit, as of today")
+    warnings: list[str] = Field(default_factory=list, description="E.g. a credit prescribed or about to be")
 
 
 class PaymentIn(In):

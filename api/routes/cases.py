@@ -1,19 +1,20 @@
 """Cases: parties and claim (validated as `correspondence.model.Case`), payments, actions and the timeline."""
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 from fastapi import APIRouter, Query, Response, status
 
 from correspondence.evidence import case_timeline
+from correspondence.figures import prescription
 from correspondence.model import Case
 from correspondence.store import cases as store
-
 from correspondence.store.idempotency import IdempotencyKey
 
 from ..deps import IdempotencyDep, SessionDep, TenantDep
 from ..schemas import (
-    ActionIn, ActionOut, CaseOut, CaseSummary, PaymentIn, PaymentOut, TimelineEntryOut, TimelineOut,
+    ActionIn, ActionOut, CaseOut, CaseSummary, PaymentIn, PaymentOut, PrescriptionOut, TimelineEntryOut, TimelineOut,
 )
 from .common import case_or_404, responses
 
@@ -21,9 +22,13 @@ router = APIRouter(tags=["cases"])
 
 
 def case_out(session: SessionDep, record: store.CaseRecord) -> CaseOut:
+    presc = prescription(store.case_model(record), dt.date.today())
     return CaseOut(id=record.id, reference=record.reference, debtor_name=record.debtor_name,
                    jurisdiction=record.jurisdiction, created_at=record.created_at, data=record.data,
-                   outstanding=store.outstanding(session, record))
+                   outstanding=store.outstanding(session, record),
+                   prescription=PrescriptionOut(date=presc.date, status=presc.status, article=presc.article,
+                                                invoice=presc.invoice),
+                   warnings=[presc.warning] if presc.warning else [])
 
 
 @router.post("/cases", status_code=status.HTTP_201_CREATED, response_model=CaseOut,

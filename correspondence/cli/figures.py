@@ -106,12 +106,9 @@ def interest(
         typer.echo(json.dumps(statement_json(statement, presc), ensure_ascii=False, indent=2))
     else:
         _print_statement(statement, presc)
-    if presc.status == "prescribed":
-        err_console.print(f"[bold red]warning:[/] invoice {presc.invoice} prescribed on {presc.date.isoformat()} "
-                          f"({presc.article}); do not threaten legal action")
-    elif presc.status == "expiring":
-        err_console.print(f"[bold yellow]warning:[/] invoice {presc.invoice} prescribes on {presc.date.isoformat()} "
-                          f"({presc.days_left} days, {presc.article}); interrupt it with a delivered demand")
+    if presc.warning:
+        colour = "red" if presc.status == "prescribed" else "yellow"
+        err_console.print(f"[bold {colour}]warning:[/] {presc.warning}", highlight=False)
 
 
 def rates_list(

@@ -86,6 +86,11 @@ def register(app: typer.Typer) -> None:
             key = open_key(source, prompt=_prompt, on_demo=lambda p, ca: console.print(
                 f"[yellow]signing with the DEMO certificate {p} (not for legal use); trust root: {ca}[/]"))
             signing = Signing(key=key, level=Level.parse(level), tsa_url=tsa_url, visible=not invisible)
+        from ..figures import prescription
+
+        warning = prescription(case).warning
+        if warning:
+            Console(stderr=True).print(f"[bold yellow]warning:[/] {warning}", highlight=False)
         data = produce(case, fmt_, base_dir=case_file.parent, pdfa=pdfa, wording_dir=wording_dir, signing=signing)
         write_atomic(output, data)
         note = f", signed {signing.level.value}" if signing else ""

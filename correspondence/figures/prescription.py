@@ -53,6 +53,17 @@ class Prescription:
         """Letters must never threaten legal action on a prescribed credit."""
         return self.status != "prescribed"
 
+    @property
+    def warning(self) -> str | None:
+        """The warning the CLI, the API and letter generation give, or None when there is nothing to say."""
+        if self.status == "prescribed":
+            return (f"invoice {self.invoice} prescribed on {self.date.isoformat()} ({self.article}); "
+                    "do not threaten legal action")
+        if self.status == "expiring":
+            return (f"invoice {self.invoice} prescribes on {self.date.isoformat()} ({self.days_left} days, "
+                    f"{self.article}); interrupt it with a delivered demand")
+        return None
+
 
 def _term(case: Case, inv: Invoice) -> tuple[int, str, bool]:
     ct, debtor = case.credit_type, case.debtor.type

@@ -190,3 +190,17 @@ def test_idempotency_key_makes_creates_safe_to_retry(api: Api, other: Api) -> No
     assert api.post("/v1/dispatches", json=body).status_code == 201  # without a key: a new dispatch
     bad = api.post("/v1/dispatches", json=body, headers={"Idempotency-Key": "has space"})
     assert bad.status_code == 422 and bad.json()["field"] == "Idempotency-Key"
+
+
+def test_case_reports_prescription_and_warns_when_it_is_near(api: Api) -> None:
+    fresh = api.case()
+    assert fresh["prescription"]["status"] == "ok" and fresh["warnings"] == []
+    assert fresh["prescription"]["date"] == "2036-03-31"  # 10 years from the earliest due date (art. 2946 c.c.)
+    # a consumer utility bill due two years ago, minus a month: two-year prescription (L. 205/2017)
+    due = dt.date.today().replace(year=dt.date.today().year - 2) + dt.timedelta(days=30)
+    old = api.case(credit_type="utilities", kind="first_demand", debtor__type="consumer",
+                   debtor__tax_id="RSSMRA85T10A562S", claim__payments=[], date=dt.date.today().isoformat(),
+                   claim__invoices=[{"number": "B-1", "issue_date": (due - dt.timedelta(days=20)).isoformat(),
+                                     "due_date": due.isoformat(), "amount": "180.00"}])
+    assert old["prescription"]["status"] == "expiring"
+    assert len(old["warnings"]) == 1 and "B-1 prescribes on" in old["warnings"][0]

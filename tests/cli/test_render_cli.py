@@ -110,3 +110,14 @@ def test_exit_codes_raised_by_commands_reach_the_caller():
         assert main(["exit-probe"]) == 3
     finally:
         app.registered_commands[:] = [c for c in app.registered_commands if c.name != "exit-probe"]
+
+
+def test_render_warns_when_the_credit_is_about_to_prescribe(tmp_path, capsys):
+    # consumer electricity bill due 10 Dec 2024: two-year prescription (L. 205/2017) ends 10 Dec 2026
+    data = example("it", kind="first_demand", credit_type="utilities", debtor__type="consumer",
+                   debtor__tax_id="RSSMRA85T10A562S", claim__payments=[],
+                   claim__invoices=[{"number": "B-1", "issue_date": "2024-11-20", "due_date": "2024-12-10",
+                                     "amount": "180.00"}])
+    assert main(["render", str(_write(tmp_path, data)), "-o", str(tmp_path / "x.pdf")]) == 0
+    err = capsys.readouterr().err
+    assert "warning:" in err and "B-1 prescribes on 2026-12-10" in err
