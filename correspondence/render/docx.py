@@ -63,6 +63,12 @@ def _cell_text(cell, text: str, *, style: str = "TableText", align_right: bool =
         paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
 
 
+def _spaced(sub):
+    """End a table sub-document with a small empty paragraph, so text never sticks to the table."""
+    sub.add_paragraph(style="TableSpacer")
+    return sub
+
+
 def _data_table(tpl: DocxTemplate, table: Table, primary: str):
     sub = tpl.new_subdoc()
     t = sub.add_table(rows=1, cols=len(table.headers))
@@ -81,7 +87,7 @@ def _data_table(tpl: DocxTemplate, table: Table, primary: str):
         cells = t.add_row().cells
         for i, text in enumerate(table.footer):
             _cell_text(cells[i], text, align_right=table.numeric[i], bold=True)
-    return sub
+    return _spaced(sub)
 
 
 def _totals_table(tpl: DocxTemplate, doc: Document):
@@ -108,7 +114,7 @@ def _fields_table(tpl: DocxTemplate, rows):
         for run in value:
             r = para.add_run(run.text)
             r.bold, r.italic = run.bold or None, run.italic or None
-    return sub
+    return _spaced(sub)
 
 
 def _address_table(tpl: DocxTemplate, doc: Document):

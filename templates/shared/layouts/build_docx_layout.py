@@ -79,6 +79,7 @@ def build() -> None:
            align=WD_ALIGN_PARAGRAPH.CENTER)
     _style(doc, "TableText", size=9, space_after=0)
     _style(doc, "TableHead", size=8.5, bold=True, sans=True, color="FFFFFF", space_after=0)
+    _style(doc, "TableSpacer", size=4, space_after=2)
     _style(doc, "FooterText", size=7.5, sans=True, color="555555", space_after=0)
 
     body = [
