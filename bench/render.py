@@ -18,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from correspondence.casefile import load_case  # noqa: E402
 from correspondence.render import compose_document, render_docx, render_pdf  # noqa: E402
 
-EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "case-it.yaml"
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "case-es.yaml"
 
 
 def timed(fn, runs: int) -> list[float]:
@@ -34,7 +34,12 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=30)
     args = parser.parse_args()
-    case = load_case(EXAMPLE, {"kind": "first_demand", "claim.payments": []})
+    # A one-page letter: the Spanish first reminder, one invoice, written by the creditor itself.
+    one_invoice = [{"number": "F-2026/0101", "issue_date": "2026-03-02", "due_date": "2026-04-01",
+                    "amount": "2420.00", "description": "Suministro de cableado"}]
+    case = load_case(EXAMPLE, {"kind": "first_demand", "tone": "courteous", "claim.payments": [],
+                               "claim.invoices": one_invoice, "actions": []})
+    case = case.model_copy(update={"representative": None})
     start = time.perf_counter()
     doc = compose_document(case)
     first = render_pdf(doc, pdfa=False)

@@ -52,6 +52,7 @@ def compose_document(case: Case, *, base_dir: Path | None = None, wording_dir: P
         letterhead_name=brand.name or sender.name,
         letterhead_lines=list(brand.letterhead_lines) or _default_letterhead(sender, pack),
         sender_lines=party_lines(sender, pack),
+        return_line=" · ".join([sender.name, *sender.address.lines()]),
         recipient_lines=recipient,
         delivery_line=delivery,
         place_date=pack.label("place_date").format(place=case.place, date=pack.date(case.date)),

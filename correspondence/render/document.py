@@ -47,6 +47,7 @@ class Document:
     letterhead_name: str
     letterhead_lines: list[str]
     sender_lines: list[str]
+    return_line: str
     recipient_lines: list[str]
     delivery_line: str | None
     place_date: str
@@ -63,7 +64,7 @@ class Document:
 
     def text_lines(self) -> list[str]:
         """Every line of visible text, in reading order (used by tests and for search)."""
-        lines = [self.letterhead_name, *self.letterhead_lines, *self.sender_lines, *self.recipient_lines]
+        lines = [self.letterhead_name, *self.letterhead_lines, self.return_line, *self.recipient_lines]
         lines += [x for x in (self.delivery_line, self.place_date, self.reference) if x]
         lines += [block.full_text for block in self.blocks]
         return [line for line in lines if line]

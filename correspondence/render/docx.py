@@ -118,21 +118,18 @@ def _fields_table(tpl: DocxTemplate, rows):
 
 
 def _address_table(tpl: DocxTemplate, doc: Document):
+    """The window-envelope block: return address line, delivery note and recipient, left or right."""
     sub = tpl.new_subdoc()
     t = sub.add_table(rows=1, cols=2)
-    sender_cell, recipient_cell = t.rows[0].cells
-    if doc.window == "left":
-        sender_cell, recipient_cell = recipient_cell, sender_cell
-    for i, line in enumerate(doc.sender_lines):
-        p = sender_cell.paragraphs[0] if i == 0 else sender_cell.add_paragraph()
-        p.style = "Party"
+    cell = t.rows[0].cells[0 if doc.window == "left" else 1]
+    lines = [("Return", doc.return_line)]
+    lines += [("Delivery", doc.delivery_line)] if doc.delivery_line else []
+    lines += [("Recipient", line) for line in doc.recipient_lines]
+    for i, (style, line) in enumerate(lines):
+        p = cell.paragraphs[0] if i == 0 else cell.add_paragraph()
+        p.style = style
         p.add_run(line)
-    lines = ([doc.delivery_line] if doc.delivery_line else []) + doc.recipient_lines
-    for i, line in enumerate(lines):
-        p = recipient_cell.paragraphs[0] if i == 0 else recipient_cell.add_paragraph()
-        p.style = "Delivery" if (doc.delivery_line and i == 0) else "Recipient"
-        p.add_run(line)
-    return sub
+    return _spaced(sub)
 
 
 def render_docx(doc: Document) -> bytes:

@@ -61,7 +61,7 @@ def build() -> None:
     normal.paragraph_format.space_after = Pt(0)
     _style(doc, "Letterhead", size=15, bold=True, sans=True, color="1F3A5F", space_after=0)
     _style(doc, "LetterheadLine", size=8, sans=True, color="444444", space_after=0)
-    _style(doc, "Party", size=9, space_after=0)
+    _style(doc, "Return", size=6.5, sans=True, color="444444", space_after=2)
     _style(doc, "Recipient", size=10.5, space_after=0)
     _style(doc, "Delivery", size=8.5, italic=True, space_after=2)
     _style(doc, "Meta", size=9.5, space_after=10, align=WD_ALIGN_PARAGRAPH.RIGHT)
