@@ -16,7 +16,7 @@ from ..sign import (
     P12_PASSWORD_ENV, PKCS11_PIN_ENV, EmptyField, KeySource, Level, Permission, SignOptions, SigningKey, StampSpec,
     default_demo_dir, ensure_demo_signer, open_key)
 from ..sign.cades import sign_p7m
-from ..sign.files import write_atomic
+from ..files import write_atomic
 from ..sign.pades import renew_lta, sign_pdf
 from ..sign.verify import verify_file
 

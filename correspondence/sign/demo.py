@@ -17,7 +17,7 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 
 from ..errors import ConfigurationError
-from .files import write_atomic
+from ..files import write_atomic
 
 DEMO_LABEL = "DEMO - NOT FOR LEGAL USE"
 HOME_ENV = "CORRESPONDENCE_HOME"
