@@ -24,3 +24,13 @@ def write_atomic(path: Path, data: bytes, mode: int = 0o644) -> None:
         except FileNotFoundError:
             pass
         raise
+
+
+def read_input(path: Path, field: str) -> bytes:
+    """Read a user-named file, turning OS errors into an `InputError` that names the option."""
+    from .errors import InputError
+
+    try:
+        return Path(path).read_bytes()
+    except OSError as exc:
+        raise InputError(field, f"cannot read {path}: {exc.strerror or exc}") from None

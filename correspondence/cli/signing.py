@@ -16,7 +16,7 @@ from ..sign import (
     P12_PASSWORD_ENV, PKCS11_PIN_ENV, EmptyField, KeySource, Level, Permission, SignOptions, SigningKey, StampSpec,
     default_demo_dir, ensure_demo_signer, open_key)
 from ..sign.cades import sign_p7m
-from ..files import write_atomic
+from ..files import read_input, write_atomic
 from ..sign.pades import renew_lta, sign_pdf
 from ..sign.verify import verify_file
 
@@ -98,10 +98,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Sign a PDF (PAdES) or any file (CAdES .p7m); the output appears only if signing succeeded."""
         _quiet_libraries()
-        try:
-            data = input.read_bytes()
-        except OSError as exc:
-            raise InputError("input", f"cannot read {input}: {exc.strerror or exc}") from None
+        data = read_input(input, "input")
         as_p7m = p7m or not data.startswith(b"%PDF-")
         if output is None:
             if not as_p7m:
@@ -138,10 +135,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Verify signatures; exit code 0 only if every signature is valid and trusted."""
         _quiet_libraries()
-        try:
-            data = file.read_bytes()
-        except OSError as exc:
-            raise InputError("file", f"cannot read {file}: {exc.strerror or exc}") from None
+        data = read_input(file, "file")
         when = at.replace(tzinfo=timezone.utc) if at is not None else None
         report = verify_file(data, tuple(trust), allow_fetching=not offline, at=when)
         if extract is not None:
@@ -166,10 +160,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Add a new archival document timestamp to a B-LTA PDF (before the last one's TSA cert expires)."""
         _quiet_libraries()
-        try:
-            data = file.read_bytes()
-        except OSError as exc:
-            raise InputError("file", f"cannot read {file}: {exc.strerror or exc}") from None
+        data = read_input(file, "file")
         write_atomic(output, renew_lta(data, tsa_url, tuple(trust)))
         typer.echo(f"renewed archival timestamp chain: {file} -> {output}")
 

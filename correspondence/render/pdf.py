@@ -14,7 +14,6 @@ from jinja2.sandbox import SandboxedEnvironment
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 
-from .. import __version__
 from ..templates import shared_dir
 from .assets import AssetFetcher
 from .document import Document
