@@ -6,19 +6,19 @@ import logging
 import sys
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 import typer
 from rich.console import Console
 
 from ..errors import InputError
-from ..sign import (
-    P12_PASSWORD_ENV, PKCS11_PIN_ENV, EmptyField, KeySource, Level, Permission, SignOptions, SigningKey, StampSpec,
-    default_demo_dir, ensure_demo_signer, open_key)
-from ..sign.cades import sign_p7m
 from ..files import read_input, write_atomic
-from ..sign.pades import renew_lta, sign_pdf
-from ..sign.verify import verify_file
+from ..sign.options import EmptyField, Level, Permission, SignOptions, StampSpec
+from ..sign.secrets import P12_PASSWORD_ENV, PKCS11_PIN_ENV
+
+if TYPE_CHECKING:
+    from ..sign.keys import SigningKey
+    from ..sign.source import KeySource
 
 err = Console(stderr=True)
 DEFAULT_BOX = "335,40,560,110"  # bottom right of an A4/Letter page, in points
@@ -31,6 +31,8 @@ def _quiet_libraries() -> None:
 
 
 def _load_key(source: KeySource) -> SigningKey:
+    from ..sign.source import open_key
+
     def warn(p12: Path, ca: Path) -> None:
         err.print(f"[yellow]warning:[/] no key given: signing with the DEMO certificate {p12} "
                   f"(NOT FOR LEGAL USE; verify with --trust {ca})")
@@ -114,6 +116,10 @@ def register(app: typer.Typer) -> None:
             stamp=stamp, field_name=field_name, certify=certify, permission=permission,
             empty_fields=tuple(_parse_field(f) for f in add_field),
             trust_roots=tuple(trust), allow_invalid_signer=allow_invalid_signer, allow_fetching=not offline)
+        from ..sign.cades import sign_p7m
+        from ..sign.pades import sign_pdf
+        from ..sign.source import KeySource
+
         source = KeySource(p12=p12, p12_password_file=p12_password_file, pkcs11_module=pkcs11_module,
                            token_label=token_label, key_label=key_label, cert_label=cert_label, pin_file=pin_file)
         with _load_key(source) as key:
@@ -137,6 +143,8 @@ def register(app: typer.Typer) -> None:
         _quiet_libraries()
         data = read_input(file, "file")
         when = at.replace(tzinfo=timezone.utc) if at is not None else None
+        from ..sign.verify import verify_file
+
         report = verify_file(data, tuple(trust), allow_fetching=not offline, at=when)
         if extract is not None:
             if report.content is None:
@@ -161,6 +169,8 @@ def register(app: typer.Typer) -> None:
         """Add a new archival document timestamp to a B-LTA PDF (before the last one's TSA cert expires)."""
         _quiet_libraries()
         data = read_input(file, "file")
+        from ..sign.pades import renew_lta
+
         write_atomic(output, renew_lta(data, tsa_url, tuple(trust)))
         typer.echo(f"renewed archival timestamp chain: {file} -> {output}")
 
@@ -170,6 +180,8 @@ def register(app: typer.Typer) -> None:
             None, "--dir", help="Default: $CORRESPONDENCE_HOME/demo-cert or ./var/demo-cert"),
     ) -> None:
         """Create (once) a demo CA and signer labelled 'DEMO - NOT FOR LEGAL USE'."""
+        from ..sign.demo import default_demo_dir, ensure_demo_signer
+
         p12_path, _, ca = ensure_demo_signer(directory or default_demo_dir())
         typer.echo(f"demo signer: {p12_path}\npassword file: {p12_path.with_name('demo-signer.password')}\n"
                    f"demo CA (for --trust): {ca}")

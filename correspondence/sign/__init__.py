@@ -8,20 +8,55 @@ Typical use (key loaded once, reused for a batch)::
     signed = key.sign_pdf(pdf_bytes, opts)          # or: await key.async_sign_pdf(...)
     report = verify_pdf(signed, trust_roots=["roots.pem"])
 """
-from .cades import async_sign_p7m, async_verify_p7m, extract_p7m, sign_p7m, verify_p7m
-from .demo import DEMO_LABEL, default_demo_dir, ensure_demo_signer
-from .keys import SigningKey
-from .options import EmptyField, Level, Permission, SignOptions, StampSpec
-from .pades import async_renew_lta, async_sign_pdf, renew_lta, sign_pdf
-from .report import SignatureReport, VerificationReport
-from .source import KeySource, open_key
-from .secrets import P12_PASSWORD_ENV, PKCS11_PIN_ENV, read_secret
-from .verify import async_verify_file, async_verify_pdf, verify_file, verify_pdf
+from __future__ import annotations
 
-__all__ = [
-    "DEMO_LABEL", "EmptyField", "KeySource", "Level", "P12_PASSWORD_ENV", "PKCS11_PIN_ENV", "Permission",
-    "SignOptions", "SignatureReport", "SigningKey", "StampSpec", "VerificationReport", "async_renew_lta",
-    "async_sign_p7m", "async_sign_pdf", "async_verify_file", "async_verify_p7m", "async_verify_pdf",
-    "default_demo_dir", "ensure_demo_signer", "extract_p7m", "open_key", "read_secret", "renew_lta",
-    "sign_p7m", "sign_pdf", "verify_file", "verify_p7m", "verify_pdf",
-]
+import importlib
+from typing import Any
+
+# Names are imported on first use (PEP 562): the CLI starts without loading pyHanko.
+_EXPORTS = {
+    "DEMO_LABEL": "demo",
+    "EmptyField": "options",
+    "KeySource": "source",
+    "Level": "options",
+    "P12_PASSWORD_ENV": "secrets",
+    "PKCS11_PIN_ENV": "secrets",
+    "Permission": "options",
+    "SignOptions": "options",
+    "SignatureReport": "report",
+    "SigningKey": "keys",
+    "StampSpec": "options",
+    "VerificationReport": "report",
+    "async_renew_lta": "pades",
+    "async_sign_p7m": "cades",
+    "async_sign_pdf": "pades",
+    "async_verify_file": "verify",
+    "async_verify_p7m": "cades",
+    "async_verify_pdf": "verify",
+    "default_demo_dir": "demo",
+    "ensure_demo_signer": "demo",
+    "extract_p7m": "cades",
+    "open_key": "source",
+    "read_secret": "secrets",
+    "renew_lta": "pades",
+    "sign_p7m": "cades",
+    "sign_pdf": "pades",
+    "verify_file": "verify",
+    "verify_p7m": "cades",
+    "verify_pdf": "verify",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_EXPORTS))
