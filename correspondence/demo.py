@@ -13,7 +13,7 @@ from typing import Callable, Optional
 from .casefile import build_case, read_case_file
 from .model import Case
 from .files import write_atomic
-from .pipeline import Signing, sign_options
+from .pipeline import Signing, sign_options, with_signature_field
 from .render import compose_document, render_docx, render_pdf
 from .sign import SigningKey, default_demo_dir, ensure_demo_signer
 from .templates import examples_dir
@@ -63,7 +63,7 @@ def run_demo(out_dir: Path, *, step: Optional[Callable[[str], None]] = None,
             case = build_case(case.model_dump(mode="json"))
             step(f"{lang}: {kind} ({tone})")
             doc = compose_document(case)
-            rendered = render_pdf(doc)
+            rendered = with_signature_field(case, render_pdf(doc))
             stem = out_dir / lang / kind
             for fmt, data in (("pdf", rendered.data), ("docx", render_docx(doc))):
                 path = stem.with_suffix(f".{fmt}")

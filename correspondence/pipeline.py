@@ -5,6 +5,7 @@ batch signs many letters with one key load.
 """
 from __future__ import annotations
 
+import dataclasses
 import os
 from dataclasses import dataclass
 from functools import lru_cache
@@ -15,7 +16,7 @@ from .errors import InputError
 from .model import Case
 from .render import FORMATS, compose_document, render_docx, render_pdf
 from .render.pdf import RenderedPdf
-from .sign import KeySource, Level, SigningKey, SignOptions, StampSpec, open_key
+from .sign import EmptyField, KeySource, Level, SigningKey, SignOptions, StampSpec, add_signature_field, open_key
 
 STAMP_TIMEZONES = {"IT": "Europe/Rome", "ES": "Europe/Madrid"}
 SERVER_P12_ENV = "CORRESPONDENCE_SIGNING_P12"
@@ -69,10 +70,23 @@ def produce(case: Case, fmt: str, *, base_dir: Path | None = None, pdfa: bool | 
     doc = compose_document(case, base_dir=base_dir, wording_dir=wording_dir)
     if fmt == "docx":
         return render_docx(doc)
-    rendered = render_pdf(doc, pdfa=pdfa)
+    rendered = with_signature_field(case, render_pdf(doc, pdfa=pdfa))
     if signing is None:
         return rendered.data
     return signing.key.sign_pdf(rendered.data, sign_options(case, rendered, signing))
+
+
+SIGNATURE_FIELD = "Signature1"
+
+
+def with_signature_field(case: Case, rendered: RenderedPdf) -> RenderedPdf:
+    """Add the empty signature field over the room the layout reserved (unless the case opts out), so the
+    letter can be signed later, here or in a desktop signing tool, with the stamp where it belongs."""
+    if not case.options.signature_field or rendered.signature_box is None:
+        return rendered
+    box = rendered.signature_box
+    data = add_signature_field(rendered.data, EmptyField(SIGNATURE_FIELD, box=box.box, page=box.page))
+    return dataclasses.replace(rendered, data=data)
 
 
 @lru_cache(maxsize=1)

@@ -38,6 +38,8 @@ class ReportInfo(Model):
 
 class Options(Model):
     pdfa: Optional[bool] = Field(default=None, description="PDF/A-3b output; default on for legal notices")
+    signature_field: bool = Field(default=True, description="PDF letters carry an empty signature field where the "
+                                                            "layout reserves room for the signature")
     leap_year_366: bool = Field(default=False, description="Italian practice: 366-day years in leap years")
     allow_prescribed: bool = Field(default=False, description="Override: write a demand for a prescribed credit")
     termination: bool = Field(default=False, description="Legal notice also as diffida ad adempiere / resolution")

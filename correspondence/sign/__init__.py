@@ -27,6 +27,7 @@ _EXPORTS = {
     "SigningKey": "keys",
     "StampSpec": "options",
     "VerificationReport": "report",
+    "add_signature_field": "pades",
     "async_renew_lta": "pades",
     "async_sign_p7m": "cades",
     "async_sign_pdf": "pades",

@@ -17,7 +17,7 @@ from pyhanko_certvalidator import errors as cv_errors
 from ..errors import InputError
 from . import pdfa, stamp, trust
 from .keys import SigningKey, run_sync
-from .options import Level, Permission, SignOptions
+from .options import EmptyField, Level, Permission, SignOptions
 
 _MDP = {
     Permission.NO_CHANGES: fields.MDPPerm.NO_CHANGES,
@@ -240,3 +240,17 @@ async def async_renew_lta(data: bytes, tsa_url: str, trust_roots=(), *, timeout:
 def renew_lta(data: bytes, tsa_url: str, trust_roots=(), *, timeout: float = 10.0) -> bytes:
     """Synchronous `async_renew_lta`."""
     return run_sync(async_renew_lta(data, tsa_url, trust_roots, timeout=timeout))
+
+
+def add_signature_field(data: bytes, field: EmptyField) -> bytes:
+    """Append an empty signature field (e.g. where the layout reserved room for the signature), so that any
+    signing tool, ours or a desktop one, puts the signature there. PDF/A metadata stays consistent."""
+    writer = _open(data)
+    if field.name in _existing_fields(writer):
+        raise InputError("field_name", f"a signature field named {field.name!r} already exists")
+    pdfa.align_producer(writer)
+    fields.append_signature_field(writer, fields.SigFieldSpec(field.name, box=field.box,
+                                                              on_page=_page_index(writer, field.page)))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
