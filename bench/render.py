@@ -16,6 +16,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from correspondence.casefile import load_case  # noqa: E402
+from correspondence.pipeline import produce  # noqa: E402
 from correspondence.render import compose_document, render_docx, render_pdf  # noqa: E402
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "case-es.yaml"
@@ -49,9 +50,11 @@ def main() -> None:
     pdf = timed(lambda: render_pdf(compose_document(case), pdfa=False), args.runs)
     pdfa = timed(lambda: render_pdf(compose_document(case), pdfa=True), args.runs)
     docx = timed(lambda: render_docx(compose_document(case)), args.runs)
+    produced = timed(lambda: produce(case, "pdf", pdfa=False), args.runs)
     print(f"cold first PDF (font config + CSS parse): {cold:.0f} ms")
     for name, values in (("compose (figures + wording)", compose), ("PDF one page, warm", pdf),
-                         ("PDF/A-3b one page, warm", pdfa), ("DOCX one page, warm", docx)):
+                         ("PDF/A-3b one page, warm", pdfa), ("DOCX one page, warm", docx),
+                         ("PDF + empty signature field", produced)):
         print(f"{name:32s} median {statistics.median(values):7.1f} ms  (p90 {sorted(values)[int(len(values)*0.9)-1]:.1f}, n={len(values)})")
 
 
