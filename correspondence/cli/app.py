@@ -11,6 +11,7 @@ import sys
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from ..errors import CorrespondenceError, InputError, InputErrors
 
@@ -22,7 +23,7 @@ from click.exceptions import ClickException
 
 CLICK_ERRORS = tuple(e for e in (ClickException, _VendoredClickException) if e is not None)
 
-COMMAND_MODULES = ("render", "figures", "signing", "dispatch", "serve", "demo")
+COMMAND_MODULES = ("render", "batch", "figures", "signing", "dispatch", "serve", "demo")
 
 app = typer.Typer(
     name="correspondence",
@@ -41,11 +42,11 @@ def report_error(exc: CorrespondenceError) -> None:
     """Print an error the way every command does: field and reason, one per line."""
     if isinstance(exc, InputErrors):
         for err in exc.errors:
-            err_console.print(f"[bold red]error:[/] {err.field}: {err.reason}", highlight=False, markup=True)
+            err_console.print(f"[bold red]error:[/] {escape(err.field)}: {escape(err.reason)}", highlight=False, soft_wrap=True)
     elif isinstance(exc, InputError):
-        err_console.print(f"[bold red]error:[/] {exc.field}: {exc.reason}", highlight=False)
+        err_console.print(f"[bold red]error:[/] {escape(exc.field)}: {escape(exc.reason)}", highlight=False, soft_wrap=True)
     else:
-        err_console.print(f"[bold red]error:[/] {exc}", highlight=False)
+        err_console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -121,3 +121,10 @@ def test_render_warns_when_the_credit_is_about_to_prescribe(tmp_path, capsys):
     assert main(["render", str(_write(tmp_path, data)), "-o", str(tmp_path / "x.pdf")]) == 0
     err = capsys.readouterr().err
     assert "warning:" in err and "B-1 prescribes on 2026-12-10" in err
+
+
+def test_error_text_is_printed_verbatim_not_as_markup(tmp_path, capsys):
+    data = example("it")
+    data["claim"]["invoices"][0]["amount"] = "[bold]12,50[/bold]"
+    assert main(["render", str(_write(tmp_path, data)), "-o", str(tmp_path / "x.pdf")]) == 2
+    assert "'[bold]12,50[/bold]' is not a decimal amount" in capsys.readouterr().err

@@ -1,0 +1,120 @@
+"""Batch production: many case files to letters in one run, on a pool of processes.
+
+Rendering and signing are CPU-bound, so letters are spread over processes, not threads. Each worker
+loads the signing key once (a `KeyRecipe` crosses the process boundary, never a loaded key) and reuses
+it for every letter it produces. One bad case file does not stop the batch: it is reported with its
+field and reason, and nothing is written for it.
+"""
+from __future__ import annotations
+
+import os
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Optional, Sequence
+
+from .casefile import load_case
+from .errors import CorrespondenceError, InputError
+from .files import write_atomic
+from .render import FORMATS
+
+
+@dataclass(frozen=True)
+class KeyRecipe:
+    """How a worker opens the signing key: a PKCS#12 file and its password, or a PKCS#11 token and PIN."""
+
+    p12: Optional[Path] = None
+    password: Optional[str] = None
+    pkcs11_module: Optional[Path] = None
+    token_label: Optional[str] = None
+    key_label: Optional[str] = None
+    cert_label: Optional[str] = None
+    pin: Optional[str] = None
+    level: str = "B-B"
+    tsa_url: Optional[str] = None
+
+    def open(self):
+        from .pipeline import Signing
+        from .sign import Level, SigningKey
+
+        if self.pkcs11_module:
+            key = SigningKey.from_pkcs11(self.pkcs11_module, token_label=self.token_label,
+                                         key_label=self.key_label or "", pin=self.pin or "",
+                                         cert_label=self.cert_label)
+        else:
+            key = SigningKey.from_p12(self.p12, self.password)
+        return Signing(key=key, level=Level.parse(self.level), tsa_url=self.tsa_url)
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    source: Path
+    outputs: tuple[Path, ...] = ()
+    error: Optional[str] = None  # "field: reason" for bad input, else a one-line reason
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+_signing = None  # per worker process: the Signing built once by `_start_worker`
+
+
+def _start_worker(recipe: Optional[KeyRecipe]) -> None:
+    global _signing
+    _signing = recipe.open() if recipe is not None else None
+
+
+def _produce_one(source: Path, out_dir: Path, formats: tuple[str, ...]) -> BatchResult:
+    from .pipeline import produce
+
+    try:
+        case = load_case(source)
+        written = []
+        for fmt in formats:
+            signing = _signing if fmt == "pdf" else None
+            data = produce(case, fmt, base_dir=source.parent, signing=signing)
+            target = out_dir / f"{source.stem}{'.signed' if signing else ''}.{fmt}"
+            write_atomic(target, data)
+            written.append(target)
+        return BatchResult(source, tuple(written))
+    except InputError as exc:
+        return BatchResult(source, error=str(exc))
+    except CorrespondenceError as exc:
+        return BatchResult(source, error=str(exc))
+
+
+def run_batch(sources: Sequence[Path], out_dir: Path, *, formats: Sequence[str] = ("pdf",),
+              recipe: Optional[KeyRecipe] = None, workers: Optional[int] = None,
+              on_result: Optional[Callable[[BatchResult], None]] = None) -> list[BatchResult]:
+    """Produce every case file into `out_dir` (`<stem>.pdf`, `<stem>.signed.pdf`, `<stem>.docx`)."""
+    formats = tuple(dict.fromkeys(formats))
+    bad = [f for f in formats if f not in FORMATS]
+    if bad:
+        raise InputError("--format", f"'{bad[0]}' is not one of {', '.join(FORMATS)}")
+    stems: dict[str, Path] = {}
+    for source in sources:
+        if source.stem in stems:
+            raise InputError("case_files", f"{stems[source.stem]} and {source} would write the same output names")
+        stems[source.stem] = source
+    if recipe is not None:
+        recipe.open().key.close()  # a wrong password or PIN fails here, before any work
+    workers = max(1, min(workers or os.cpu_count() or 1, len(sources) or 1))
+    report = on_result or (lambda _result: None)
+    results: list[BatchResult] = []
+    if workers == 1:
+        _start_worker(recipe)
+        try:
+            for source in sources:
+                results.append(_produce_one(source, out_dir, formats))
+                report(results[-1])
+        finally:
+            _start_worker(None)
+        return results
+    with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=(recipe,)) as pool:
+        futures = [pool.submit(_produce_one, source, out_dir, formats) for source in sources]
+        for future in as_completed(futures):
+            results.append(future.result())
+            report(results[-1])
+    order = {source: i for i, source in enumerate(sources)}
+    return sorted(results, key=lambda r: order[r.source])
