@@ -2,30 +2,24 @@
 figures; the text names each credit title correctly and says what the law allows, never what it forbids."""
 from __future__ import annotations
 
-import dataclasses
 import itertools
 import re
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from correspondence.casefile import apply_overrides, build_case, parse_case_text
+from correspondence.casefile import apply_overrides, build_case
 from correspondence.figures import compute_statement, prescription
 from correspondence.wording import Block, language_pack, write_blocks
 from correspondence.wording.context import wording_context
+from tests.wording.wording_support import (
+    ALL, CREDIT_TYPES, DEBTOR_TYPES, KINDS, LETTERS, TONES, example_data, money_text, render_blocks, text_of,
+)
 
-ROOT = Path(__file__).resolve().parents[2]
-EXAMPLE = parse_case_text((ROOT / "examples" / "case-it.yaml").read_text(encoding="utf-8"))
+EXAMPLE = example_data("it")
 PACK = language_pack("it")
 
-KINDS = ("first_demand", "second_demand", "legal_notice", "uncollectability_report")
-LETTERS = KINDS[:3]
-TONES = ("courteous", "firm", "stern")
-CREDIT_TYPES = ("commercial", "professional_fees", "rent", "installment_sale", "consumer_credit", "utilities",
-                "condominium")
-DEBTOR_TYPES = ("business", "consumer", "public_administration")
 
 DEBTORS: dict[str, dict[str, Any]] = {
     "business": {},
@@ -84,8 +78,7 @@ ACTION = r"decreto ingiuntivo|giudizi|vie legali|nostro legale|competenze legali
 
 
 def money(amount) -> str:
-    # The block parser collapses the locale's no-break space (U+00A0) to a plain space.
-    return PACK.money(amount).replace("\xa0", " ")
+    return money_text("it", amount)
 
 
 def make_case(kind: str = "legal_notice", tone: str = "firm", credit: str = "commercial", debtor: str = "business",
@@ -100,23 +93,12 @@ def make_case(kind: str = "legal_notice", tone: str = "firm", credit: str = "com
     return build_case(data)
 
 
-def render(case, *, prescribed: bool = False) -> list[Block]:
-    presc = prescription(case)
-    if prescribed:
-        presc = dataclasses.replace(presc, status="prescribed")
-    return write_blocks("it", case.kind.value, wording_context(case, compute_statement(case), presc, PACK))
-
-
-def text_of(blocks: list[Block] | tuple[Block, ...]) -> str:
-    return "\n".join(b.full_text for b in blocks).replace("\xa0", " ")  # no-break spaces read as spaces
+render = render_blocks
 
 
 @lru_cache(maxsize=None)
 def matrix(kind: str, tone: str, credit: str, debtor: str) -> tuple[Block, ...]:
     return tuple(render(make_case(kind, tone, credit, debtor)))
-
-
-ALL = list(itertools.product(KINDS, TONES, CREDIT_TYPES, DEBTOR_TYPES))
 
 
 @pytest.mark.parametrize("kind,tone,credit,debtor", ALL)
