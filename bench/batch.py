@@ -16,7 +16,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from correspondence.batch import KeyRecipe, run_batch  # noqa: E402
+from correspondence.batch import BatchSigning, run_batch
+from correspondence.sign import KeyRecipe  # noqa: E402
 from correspondence.sign import ensure_demo_signer  # noqa: E402
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -35,10 +36,10 @@ def main() -> None:
             source.parent.mkdir(exist_ok=True)
             shutil.copy(EXAMPLES / ("case-it.yaml" if i % 2 else "case-es.yaml"), source)
             sources.append(source)
-        recipe = KeyRecipe(p12=p12, password=password)
+        signing = BatchSigning(KeyRecipe(p12=p12, password=password))
         for workers in (1, 2):
             start = time.perf_counter()
-            results = run_batch(sources, folder / f"out-{workers}", recipe=recipe, workers=workers)
+            results = run_batch(sources, folder / f"out-{workers}", signing=signing, workers=workers)
             elapsed = time.perf_counter() - start
             assert all(r.ok for r in results)
             print(f"{workers} worker(s): {len(results)} signed letters in {elapsed:.1f} s = "

@@ -1,7 +1,7 @@
 """Batch production: many case files to letters in one run, on a pool of processes.
 
 Rendering and signing are CPU-bound, so letters are spread over processes, not threads. Each worker
-loads the signing key once (a `KeyRecipe` crosses the process boundary, never a loaded key) and reuses
+loads the signing key once (a `BatchSigning` recipe crosses the process boundary, never a loaded key) and reuses
 it for every letter it produces. One bad case file does not stop the batch: it is reported with its
 field and reason, and nothing is written for it.
 """
@@ -17,33 +17,22 @@ from .casefile import load_case
 from .errors import CorrespondenceError, InputError
 from .files import write_atomic
 from .render import FORMATS
+from .sign.source import KeyRecipe
 
 
 @dataclass(frozen=True)
-class KeyRecipe:
-    """How a worker opens the signing key: a PKCS#12 file and its password, or a PKCS#11 token and PIN."""
+class BatchSigning:
+    """What each worker needs to sign: the key recipe (secret resolved, picklable), level and TSA."""
 
-    p12: Optional[Path] = None
-    password: Optional[str] = None
-    pkcs11_module: Optional[Path] = None
-    token_label: Optional[str] = None
-    key_label: Optional[str] = None
-    cert_label: Optional[str] = None
-    pin: Optional[str] = None
+    recipe: KeyRecipe
     level: str = "B-B"
     tsa_url: Optional[str] = None
 
     def open(self):
         from .pipeline import Signing
-        from .sign import Level, SigningKey
+        from .sign import Level
 
-        if self.pkcs11_module:
-            key = SigningKey.from_pkcs11(self.pkcs11_module, token_label=self.token_label,
-                                         key_label=self.key_label or "", pin=self.pin or "",
-                                         cert_label=self.cert_label)
-        else:
-            key = SigningKey.from_p12(self.p12, self.password)
-        return Signing(key=key, level=Level.parse(self.level), tsa_url=self.tsa_url)
+        return Signing(key=self.recipe.load(), level=Level.parse(self.level), tsa_url=self.tsa_url)
 
 
 @dataclass(frozen=True)
@@ -60,9 +49,9 @@ class BatchResult:
 _signing = None  # per worker process: the Signing built once by `_start_worker`
 
 
-def _start_worker(recipe: Optional[KeyRecipe]) -> None:
+def _start_worker(signing: Optional[BatchSigning]) -> None:
     global _signing
-    _signing = recipe.open() if recipe is not None else None
+    _signing = signing.open() if signing is not None else None
 
 
 def _produce_one(source: Path, out_dir: Path, formats: tuple[str, ...]) -> BatchResult:
@@ -85,7 +74,7 @@ def _produce_one(source: Path, out_dir: Path, formats: tuple[str, ...]) -> Batch
 
 
 def run_batch(sources: Sequence[Path], out_dir: Path, *, formats: Sequence[str] = ("pdf",),
-              recipe: Optional[KeyRecipe] = None, workers: Optional[int] = None,
+              signing: Optional[BatchSigning] = None, workers: Optional[int] = None,
               on_result: Optional[Callable[[BatchResult], None]] = None) -> list[BatchResult]:
     """Produce every case file into `out_dir` (`<stem>.pdf`, `<stem>.signed.pdf`, `<stem>.docx`)."""
     formats = tuple(dict.fromkeys(formats))
@@ -97,13 +86,13 @@ def run_batch(sources: Sequence[Path], out_dir: Path, *, formats: Sequence[str] 
         if source.stem in stems:
             raise InputError("case_files", f"{stems[source.stem]} and {source} would write the same output names")
         stems[source.stem] = source
-    if recipe is not None:
-        recipe.open().key.close()  # a wrong password or PIN fails here, before any work
+    if signing is not None:
+        signing.open().key.close()  # a wrong password or PIN fails here, before any work
     workers = max(1, min(workers or os.cpu_count() or 1, len(sources) or 1))
     report = on_result or (lambda _result: None)
     results: list[BatchResult] = []
     if workers == 1:
-        _start_worker(recipe)
+        _start_worker(signing)
         try:
             for source in sources:
                 results.append(_produce_one(source, out_dir, formats))
@@ -111,7 +100,7 @@ def run_batch(sources: Sequence[Path], out_dir: Path, *, formats: Sequence[str] 
         finally:
             _start_worker(None)
         return results
-    with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=(recipe,)) as pool:
+    with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=(signing,)) as pool:
         futures = [pool.submit(_produce_one, source, out_dir, formats) for source in sources]
         for future in as_completed(futures):
             results.append(future.result())

@@ -31,15 +31,19 @@ def register(app: typer.Typer) -> None:
         tsa_url: Optional[str] = typer.Option(None, "--tsa-url"),
     ) -> None:
         """Render (and sign) many letters; a bad case file is reported and skipped, exit code 2 at the end."""
-        from ..batch import KeyRecipe, run_batch
+        from ..batch import BatchSigning, run_batch
         from ..errors import InputError
+        from ..sign import KeySource, Level
+        from .signing import key_recipe_for_cli
 
-        recipe = None
+        signing = None
         if sign or p12 or pkcs11_module:
             if "pdf" not in fmt:
                 raise InputError("--sign", "only PDF output is signed")
-            recipe = _recipe(KeyRecipe, p12, p12_password_file, pkcs11_module, token_label, key_label, pin_file,
-                             level, tsa_url)
+            Level.parse(level)
+            source = KeySource(p12=p12, p12_password_file=p12_password_file, pkcs11_module=pkcs11_module,
+                               token_label=token_label, key_label=key_label, pin_file=pin_file)
+            signing = BatchSigning(key_recipe_for_cli(source), level=level, tsa_url=tsa_url)
         failed = []
         with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                       console=console) as progress:
@@ -50,7 +54,7 @@ def register(app: typer.Typer) -> None:
                 if not result.ok:
                     failed.append(result)
 
-            results = run_batch(case_files, output, formats=fmt, recipe=recipe, workers=workers, on_result=advance)
+            results = run_batch(case_files, output, formats=fmt, signing=signing, workers=workers, on_result=advance)
         done = sum(len(r.outputs) for r in results)
         console.print(f"{done} file(s) written to {output}/, {len(results) - len(failed)} of {len(results)} cases",
                       soft_wrap=True)
@@ -59,27 +63,3 @@ def register(app: typer.Typer) -> None:
                               highlight=False, soft_wrap=True)
         if failed:
             raise typer.Exit(2)
-
-
-def _recipe(KeyRecipe, p12, p12_password_file, pkcs11_module, token_label, key_label, pin_file, level, tsa_url):
-    """Resolve secrets once in this process (file, environment or prompt); workers get the recipe."""
-    from ..errors import InputError
-    from ..sign import P12_PASSWORD_ENV, PKCS11_PIN_ENV, Level, default_demo_dir, ensure_demo_signer, read_secret
-
-    Level.parse(level)
-    ask = lambda label: (lambda: typer.prompt(label, hide_input=True))  # noqa: E731
-    if p12 and pkcs11_module:
-        raise InputError("p12", "use either a PKCS#12 file or a PKCS#11 module, not both")
-    if pkcs11_module:
-        if not key_label:
-            raise InputError("key_label", "required with a PKCS#11 module")
-        pin = read_secret("pin", file=pin_file, env_var=PKCS11_PIN_ENV, prompt=ask("Token PIN"))
-        return KeyRecipe(pkcs11_module=pkcs11_module, token_label=token_label, key_label=key_label, pin=pin,
-                         level=level, tsa_url=tsa_url)
-    if p12:
-        password = read_secret("p12_password", file=p12_password_file, env_var=P12_PASSWORD_ENV,
-                               prompt=ask("PKCS#12 password"))
-        return KeyRecipe(p12=p12, password=password, level=level, tsa_url=tsa_url)
-    demo_p12, password, ca = ensure_demo_signer(default_demo_dir())
-    err_console.print(f"[yellow]signing with the DEMO certificate {demo_p12} (not for legal use); trust root: {ca}[/]")
-    return KeyRecipe(p12=demo_p12, password=password, level=level, tsa_url=tsa_url)

@@ -32,10 +32,6 @@ def _format_for(output: Path, fmt: Optional[str]) -> str:
     return suffix
 
 
-def _prompt(label: str) -> str:
-    return typer.prompt(label, hide_input=True)
-
-
 def register(app: typer.Typer) -> None:
     @app.command()
     def render(
@@ -73,7 +69,8 @@ def register(app: typer.Typer) -> None:
             "options.allow_prescribed": allow_prescribed or None,
         }
         from ..pipeline import Signing, produce
-        from ..sign import KeySource, Level, open_key
+        from ..sign import KeySource, Level
+        from .signing import load_key
 
         fmt_ = _format_for(output, fmt)
         case = load_case(case_file, overrides)
@@ -83,8 +80,7 @@ def register(app: typer.Typer) -> None:
                 raise InputError("--sign", "only PDF output is signed; use `correspondence sign` for a .p7m")
             source = KeySource(p12=p12, p12_password_file=p12_password_file, pkcs11_module=pkcs11_module,
                                token_label=token_label, key_label=key_label, pin_file=pin_file)
-            key = open_key(source, prompt=_prompt, on_demo=lambda p, ca: console.print(
-                f"[yellow]signing with the DEMO certificate {p} (not for legal use); trust root: {ca}[/]"))
+            key = load_key(source)
             signing = Signing(key=key, level=Level.parse(level), tsa_url=tsa_url, visible=not invisible)
         from ..figures import prescription
 

@@ -18,7 +18,7 @@ from ..sign.secrets import P12_PASSWORD_ENV, PKCS11_PIN_ENV
 
 if TYPE_CHECKING:
     from ..sign.keys import SigningKey
-    from ..sign.source import KeySource
+    from ..sign.source import KeyRecipe, KeySource
 
 err = Console(stderr=True)
 DEFAULT_BOX = "335,40,560,110"  # bottom right of an A4/Letter page, in points
@@ -30,14 +30,19 @@ def _quiet_libraries() -> None:
         logging.getLogger(name).setLevel(logging.CRITICAL)
 
 
-def _load_key(source: KeySource) -> SigningKey:
-    from ..sign.source import open_key
+def key_recipe_for_cli(source: KeySource) -> KeyRecipe:
+    """Resolve a key's secret as every command does: prompt on a terminal, warn when the demo key is used."""
+    from ..sign.source import key_recipe
 
     def warn(p12: Path, ca: Path) -> None:
         err.print(f"[yellow]warning:[/] no key given: signing with the DEMO certificate {p12} "
                   f"(NOT FOR LEGAL USE; verify with --trust {ca})")
 
-    return open_key(source, prompt=lambda label: typer.prompt(label, hide_input=True), on_demo=warn)
+    return key_recipe(source, prompt=lambda label: typer.prompt(label, hide_input=True), on_demo=warn)
+
+
+def load_key(source: KeySource) -> SigningKey:
+    return key_recipe_for_cli(source).load()
 
 
 def _parse_box(text: str) -> tuple[float, float, float, float]:
@@ -122,7 +127,7 @@ def register(app: typer.Typer) -> None:
 
         source = KeySource(p12=p12, p12_password_file=p12_password_file, pkcs11_module=pkcs11_module,
                            token_label=token_label, key_label=key_label, cert_label=cert_label, pin_file=pin_file)
-        with _load_key(source) as key:
+        with load_key(source) as key:
             signed = sign_p7m(key, data, options) if as_p7m else sign_pdf(key, data, options)
             write_atomic(output, signed)
             kind = "CAdES-BES .p7m" if as_p7m else f"PAdES {options.level.value}"

@@ -16,6 +16,7 @@ from ..lazy import lazy_exports
 _EXPORTS = {
     "DEMO_LABEL": "demo",
     "EmptyField": "options",
+    "KeyRecipe": "source",
     "KeySource": "source",
     "Level": "options",
     "P12_PASSWORD_ENV": "secrets",
@@ -36,6 +37,7 @@ _EXPORTS = {
     "default_demo_dir": "demo",
     "ensure_demo_signer": "demo",
     "extract_p7m": "cades",
+    "key_recipe": "source",
     "open_key": "source",
     "read_secret": "secrets",
     "renew_lta": "pades",

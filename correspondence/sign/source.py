@@ -33,10 +33,30 @@ class KeySource:
         return not self.p12 and not self.pkcs11_module
 
 
-def open_key(source: KeySource, *, prompt: Optional[Callable[[str], str]] = None,
-             on_demo: Optional[Callable[[Path, Path], None]] = None) -> SigningKey:
-    """Load the key once; `prompt(label)` asks for a secret on a terminal; `on_demo(p12, ca)` is told when
-    the demo signer is used (to warn the user)."""
+@dataclass(frozen=True)
+class KeyRecipe:
+    """A key source with its secret resolved: picklable, so worker processes can each load the key once."""
+
+    p12: Optional[Path] = None
+    password: Optional[str] = None
+    pkcs11_module: Optional[Path] = None
+    token_label: Optional[str] = None
+    key_label: Optional[str] = None
+    cert_label: Optional[str] = None
+    pin: Optional[str] = None
+
+    def load(self) -> SigningKey:
+        if self.pkcs11_module:
+            return SigningKey.from_pkcs11(self.pkcs11_module, token_label=self.token_label,
+                                          key_label=self.key_label or "", pin=self.pin or "",
+                                          cert_label=self.cert_label)
+        return SigningKey.from_p12(self.p12, self.password)
+
+
+def key_recipe(source: KeySource, *, prompt: Optional[Callable[[str], str]] = None,
+               on_demo: Optional[Callable[[Path, Path], None]] = None) -> KeyRecipe:
+    """Resolve the secret once: `prompt(label)` asks on a terminal; `on_demo(p12, ca)` is told when the demo
+    signer is used (to warn the user)."""
     ask = (lambda label: (lambda: prompt(label))) if prompt else (lambda label: None)
     if source.p12 and source.pkcs11_module:
         raise InputError("p12", "use either a PKCS#12 file or a PKCS#11 module, not both")
@@ -44,13 +64,19 @@ def open_key(source: KeySource, *, prompt: Optional[Callable[[str], str]] = None
         if not source.key_label:
             raise InputError("key_label", "required with a PKCS#11 module")
         pin = read_secret("pin", file=source.pin_file, env_var=PKCS11_PIN_ENV, prompt=ask("Token PIN"))
-        return SigningKey.from_pkcs11(source.pkcs11_module, token_label=source.token_label,
-                                      key_label=source.key_label, pin=pin, cert_label=source.cert_label)
+        return KeyRecipe(pkcs11_module=source.pkcs11_module, token_label=source.token_label,
+                         key_label=source.key_label, cert_label=source.cert_label, pin=pin)
     if source.p12:
         password = read_secret("p12_password", file=source.p12_password_file, env_var=P12_PASSWORD_ENV,
                                prompt=ask("PKCS#12 password"))
-        return SigningKey.from_p12(source.p12, password)
+        return KeyRecipe(p12=source.p12, password=password)
     p12_path, password, ca = ensure_demo_signer(source.demo_dir or default_demo_dir())
     if on_demo:
         on_demo(p12_path, ca)
-    return SigningKey.from_p12(p12_path, password)
+    return KeyRecipe(p12=p12_path, password=password)
+
+
+def open_key(source: KeySource, *, prompt: Optional[Callable[[str], str]] = None,
+             on_demo: Optional[Callable[[Path, Path], None]] = None) -> SigningKey:
+    """Resolve the secret and load the key once, for a whole batch of documents."""
+    return key_recipe(source, prompt=prompt, on_demo=on_demo).load()

@@ -7,7 +7,8 @@ import shutil
 import pytest
 import yaml
 
-from correspondence.batch import KeyRecipe, run_batch
+from correspondence.batch import BatchSigning, run_batch
+from correspondence.sign import KeyRecipe
 from correspondence.cli.app import main
 from correspondence.errors import InputError
 from correspondence.sign import ensure_demo_signer, verify_pdf
@@ -31,7 +32,7 @@ def test_pool_produces_signs_and_reports_bad_cases(cases, tmp_path):
     p12, password, ca = ensure_demo_signer(tmp_path / "certs")
     out = tmp_path / "out"
     seen = []
-    results = run_batch(cases, out, formats=("pdf", "docx"), recipe=KeyRecipe(p12=p12, password=password),
+    results = run_batch(cases, out, formats=("pdf", "docx"), signing=BatchSigning(KeyRecipe(p12=p12, password=password)),
                         workers=2, on_result=seen.append)
     assert [r.source for r in results] == cases and len(seen) == len(cases)
     [bad] = [r for r in results if not r.ok]

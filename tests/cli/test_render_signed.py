@@ -23,7 +23,7 @@ def home(tmp_path, monkeypatch):
 def test_render_sign_with_demo_certificate_validates_and_stays_pdfa(tmp_path, home, capsys):
     out = tmp_path / "diffida.pdf"
     assert main(["render", str(EXAMPLES / "case-it.yaml"), "--kind", "legal_notice", "--sign", "-o", str(out)]) == 0
-    assert "DEMO" in capsys.readouterr().out
+    assert "DEMO" in capsys.readouterr().err  # the warning every signing command gives, on stderr
     data = out.read_bytes()
     report = verify_pdf(data, [home / "demo-cert" / "demo-ca.pem"], allow_fetching=False)
     assert report.valid, report.all_problems()
