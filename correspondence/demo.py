@@ -59,8 +59,7 @@ def run_demo(out_dir: Path, *, step: Optional[Callable[[str], None]] = None,
     notices: dict[str, tuple[Case, bytes]] = {}
     for lang, base in demo_cases().items():
         for kind, tone in PLAN:
-            case = base.model_copy(update={"kind": base.kind.__class__(kind), "tone": base.tone.__class__(tone)})
-            case = build_case(case.model_dump(mode="json"))
+            case = build_case({**base.model_dump(mode="json"), "kind": kind, "tone": tone})
             step(f"{lang}: {kind} ({tone})")
             doc = compose_document(case)
             rendered = with_signature_field(case, render_pdf(doc))

@@ -7,11 +7,11 @@ from pathlib import Path
 from ..errors import ConfigurationError
 
 from ..figures import Statement, assert_may_demand, compute_statement, prescription
-from ..model import Case, DocumentKind
+from ..model import Case
 from ..wording import LanguagePack, language_pack, write_blocks
 from ..wording.context import wording_context
 from ..wording.paragraph import Block
-from .document import Document, Table, load_logo, party_lines
+from .document import Document, Table, load_logo
 
 
 def compose_document(case: Case, *, base_dir: Path | None = None, wording_dir: Path | None = None) -> Document:
@@ -51,7 +51,6 @@ def compose_document(case: Case, *, base_dir: Path | None = None, wording_dir: P
         title=pack.label("document_title", case.kind.value),
         letterhead_name=brand.name or sender.name,
         letterhead_lines=list(brand.letterhead_lines) or _default_letterhead(sender, pack),
-        sender_lines=party_lines(sender, pack),
         return_line=" · ".join([sender.name, *sender.address.lines()]),
         recipient_lines=recipient,
         delivery_line=delivery,
@@ -64,7 +63,6 @@ def compose_document(case: Case, *, base_dir: Path | None = None, wording_dir: P
         footer=brand.footer or " · ".join(x for x in (sender.name, sender.tax_id) if x),
         logo=logo,
         window=brand.window or ("left" if case.jurisdiction and case.jurisdiction.value == "ES" else "right"),
-        is_letter=case.kind is not DocumentKind.uncollectability_report,
     )
 
 

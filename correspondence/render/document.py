@@ -6,12 +6,12 @@ the same blocks and tables, so both formats carry identical content.
 from __future__ import annotations
 
 import base64
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import InputError
 from ..figures import Prescription, Statement
-from ..model import Case, Party
+from ..model import Case
 from ..wording import Block, LanguagePack
 
 MAX_LOGO_BYTES = 2 * 1024 * 1024
@@ -46,7 +46,6 @@ class Document:
     title: str
     letterhead_name: str
     letterhead_lines: list[str]
-    sender_lines: list[str]
     return_line: str
     recipient_lines: list[str]
     delivery_line: str | None
@@ -59,26 +58,10 @@ class Document:
     footer: str
     logo: Logo | None
     window: str
-    is_letter: bool
-    extra: dict[str, str] = field(default_factory=dict)
 
-    def text_lines(self) -> list[str]:
-        """Every line of visible text, in reading order (used by tests and for search)."""
-        lines = [self.letterhead_name, *self.letterhead_lines, self.return_line, *self.recipient_lines]
-        lines += [x for x in (self.delivery_line, self.place_date, self.reference) if x]
-        lines += [block.full_text for block in self.blocks]
-        return [line for line in lines if line]
-
-
-def party_lines(party: Party, pack: LanguagePack, *, with_contacts: bool = True) -> list[str]:
-    lines = [party.name, *party.address.lines()]
-    if party.tax_id:
-        lines.append(f"{pack.label('tax_id')} {party.tax_id}")
-    if with_contacts and party.pec:
-        lines.append(f"{pack.label('pec')}: {party.pec}")
-    elif with_contacts and party.email:
-        lines.append(f"{pack.label('email')}: {party.email}")
-    return lines
+    @property
+    def is_letter(self) -> bool:
+        return self.case.kind.is_letter
 
 
 def load_logo(path: str | None, base_dir: Path | None) -> Logo | None:
