@@ -22,8 +22,29 @@ class Action(Model):
     type: ActionType
     description: Optional[str] = Field(default=None, max_length=1000)
     outcome: Optional[str] = Field(default=None, max_length=500)
-    channel: Optional[str] = Field(default=None, max_length=60)
+    channel: Optional[str] = Field(default=None, max_length=60,
+                                   description="How a letter was sent (a DeliveryChannel value for letters)")
     reference: Optional[str] = Field(default=None, max_length=120)
+    document_kind: Optional[DocumentKind] = Field(default=None, description="For a letter: which document was sent")
+    delivered_on: Optional[dt.date] = Field(
+        default=None, description="For a letter: the date it took legal effect (delivered or deemed delivered); "
+                                  "None when delivery is not proven")
+    delivery_rule: Optional[str] = Field(default=None, max_length=200,
+                                         description="The rule that fixed delivered_on (e.g. art. 1335 c.c.)")
+    evidence: Optional[str] = Field(default=None, max_length=200,
+                                    description="What proves it: a stored document or receipt (SHA-256, dispatch id)")
+
+
+class Insolvency(Model):
+    """An insolvency proceeding opened against the debtor (IT CCII, ES TRLC): interest stops at `opened_on`
+    (art. 154 CCII, art. 152 TRLC) and the claim is filed in the proceeding instead of demanded."""
+
+    procedure: str = Field(min_length=1, max_length=120,
+                           description="e.g. liquidazione_giudiziale, concordato_preventivo, concurso")
+    opened_on: dt.date = Field(description="Date of the opening judgment / auto de declaración")
+    published_on: Optional[dt.date] = Field(default=None, description="ES: publication in the BOE (art. 255 TRLC)")
+    court: Optional[str] = Field(default=None, max_length=200)
+    administrator: Optional[str] = Field(default=None, max_length=300, description="Curatore / administración concursal")
 
 
 class ReportInfo(Model):
@@ -67,6 +88,7 @@ class Case(Model):
     brand: Brand = Field(default_factory=Brand)
     actions: list[Action] = Field(default_factory=list)
     report: ReportInfo = Field(default_factory=ReportInfo)
+    insolvency: Optional[Insolvency] = None
     options: Options = Field(default_factory=Options)
 
     @model_validator(mode="after")

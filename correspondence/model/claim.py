@@ -19,6 +19,11 @@ class Invoice(Model):
     amount: Money = Field(description="Amount due including VAT (D.Lgs. 231/2002 art. 2; Ley 3/2004 art. 7)")
     description: Optional[str] = Field(default=None, max_length=300)
     period: Optional[str] = Field(default=None, max_length=80, description="Billing or rent period, e.g. 'marzo 2026'")
+    taxable: Optional[Money] = Field(default=None, description="Taxable base (imponibile / base imponible)")
+    vat: Optional[Money] = Field(default=None, description="VAT charged on the invoice (IVA)")
+    withholding: Optional[Money] = Field(
+        default=None, description="Tax the debtor withholds and pays to the tax office (ritenuta d'acconto; "
+                                  "ES retención IRPF): not owed to the creditor")
 
     @model_validator(mode="after")
     def _check(self) -> "Invoice":

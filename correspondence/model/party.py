@@ -1,7 +1,7 @@
 """Parties of a case: creditor, debtor, the firm acting for the creditor, and who signs."""
 from __future__ import annotations
 
-from typing import Optional
+from typing import Literal, Optional
 
 from pydantic import EmailStr, Field, field_validator, model_validator
 
@@ -80,6 +80,9 @@ class Creditor(Party):
 
 class Debtor(Party):
     type: DebtorType = DebtorType.business
+    size: Optional[Literal["micro", "small", "medium", "large"]] = Field(
+        default=None, description="Business size (EU Recommendation 2003/361): micro-enterprises are treated "
+                                  "like consumers for utilities prescription (L. 205/2017 art. 1 c.4)")
     contact_person: Optional[str] = Field(default=None, max_length=200, description="Att.ne / A/A line")
 
 
