@@ -6,10 +6,11 @@ import uuid
 from decimal import Decimal
 from typing import Any, Literal, Optional
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from typing_extensions import Annotated
 
 from correspondence.dispatch.model import Channel, DeliveryState, EventType
+from correspondence.model.base import CleanText, Day, Instant, Money
 from correspondence.model.enums import ActionType, Jurisdiction
 
 
@@ -17,7 +18,9 @@ class Out(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
 
-class In(BaseModel):
+class In(CleanText):
+    """Request bodies: unknown fields refused, no control characters in any text."""
+
     model_config = ConfigDict(extra="forbid")
 
 
@@ -62,8 +65,8 @@ class CaseOut(CaseSummary):
 
 
 class PaymentIn(In):
-    paid_on: dt.date
-    amount: Decimal = Field(gt=0, max_digits=14, decimal_places=2)
+    paid_on: Day
+    amount: Money = Field(gt=0)
     reference: Optional[str] = Field(default=None, max_length=120)
 
 
@@ -76,7 +79,7 @@ class PaymentOut(Out):
 
 
 class ActionIn(In):
-    occurred_on: dt.date
+    occurred_on: Day
     type: ActionType
     description: Optional[str] = Field(default=None, max_length=1000)
     outcome: Optional[str] = Field(default=None, max_length=500)
@@ -149,7 +152,7 @@ class DispatchIn(In):
 
 class EventIn(In):
     type: EventType
-    occurred_at: AwareDatetime = Field(description="When it happened, with its UTC offset")
+    occurred_at: Instant = Field(description="When it happened, with its UTC offset")
     source: Literal["carrier", "staff", "integration"] = "carrier"
     details: dict[Annotated[str, StringConstraints(min_length=1, max_length=60)],
                   Annotated[str, StringConstraints(max_length=1000)]] = Field(

@@ -12,6 +12,7 @@ from typing import Any, Callable
 from fastapi import Request
 from starlette.datastructures import UploadFile
 
+from correspondence.model.base import control_character
 from correspondence.store.blobs import TooLarge
 
 from .problems import Problem
@@ -59,7 +60,8 @@ async def read_upload(request: Request, *, limit: int, accept: dict[str, Callabl
         for name in text_fields:
             value = form.get(name)
             if isinstance(value, str) and value.strip():
-                fields[name] = value.strip()
+                fields[name] = _clean(name, value.strip())
+        filename = _clean("filename", (part.filename or "upload")[:255])
         chunks: list[bytes] = []
         size = 0
         while chunk := await part.read(CHUNK):
@@ -72,9 +74,16 @@ async def read_upload(request: Request, *, limit: int, accept: dict[str, Callabl
             raise Problem(422, "the file is empty", slug="validation", field="file")
         declared = _base_type(part.content_type) or "application/octet-stream"
         media_type = _check_type(declared, data, accept)
-        return Upload(data=data, filename=(part.filename or "upload")[:255], media_type=media_type, fields=fields)
+        return Upload(data=data, filename=filename, media_type=media_type, fields=fields)
     finally:
         await form.close()
+
+
+def _clean(name: str, value: str) -> str:
+    bad = control_character(value)
+    if bad:
+        raise Problem(422, f"{name}: contains the control character {bad}", slug="validation", field=name)
+    return value
 
 
 def _check_type(declared: str, data: bytes, accept: dict[str, Callable[[bytes], bool]]) -> str:

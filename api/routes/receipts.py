@@ -5,10 +5,13 @@ import datetime as dt
 import uuid
 
 from fastapi import APIRouter, Request, Response
+from pydantic import TypeAdapter, ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from correspondence.dispatch import DispatchEvent, EventType, parse_pec_receipt
+from correspondence.dispatch.nesting import check_nesting
 from correspondence.errors import InputError
+from correspondence.model.base import Instant
 from correspondence.store import receipts as store
 from correspondence.store.dispatches import check_manual_event
 from correspondence.store.models import Receipt
@@ -48,6 +51,9 @@ FORM_FIELDS = {
 CREATED = {200: {"model": ReceiptOut, "description": "The same file was already attached (idempotent)"}}
 
 
+_INSTANT: TypeAdapter[dt.datetime] = TypeAdapter(Instant)
+
+
 def _scan_event(fields: dict[str, str]) -> DispatchEvent | None:
     if "event_type" not in fields and "occurred_at" not in fields:
         return None
@@ -56,11 +62,10 @@ def _scan_event(fields: dict[str, str]) -> DispatchEvent | None:
     except ValueError:
         raise InputError("event_type", "is required with occurred_at and must be a known event type") from None
     try:
-        at = dt.datetime.fromisoformat(fields.get("occurred_at", "").replace("Z", "+00:00"))
-    except ValueError:
-        raise InputError("occurred_at", "must be an ISO 8601 date-time with offset") from None
-    if at.tzinfo is None:
-        raise InputError("occurred_at", "must include the UTC offset (legal dates depend on the zone)")
+        at = _INSTANT.validate_python(fields.get("occurred_at", ""))
+    except ValidationError as exc:
+        reason = str(exc.errors()[0]["msg"]).removeprefix("Value error, ")
+        raise InputError("occurred_at", f"must be an ISO 8601 date-time with its UTC offset ({reason})") from None
     return DispatchEvent(etype, at, "staff", True, {})
 
 
@@ -74,6 +79,8 @@ async def _read(request: Request, limit: int) -> tuple[Upload, str]:
     if upload.media_type not in ACCEPT[kind]:
         raise Problem(415, f"'{upload.media_type}' is not accepted for a {kind} receipt; use one of: "
                            f"{', '.join(sorted(ACCEPT[kind]))}", slug="unsupported-media-type", field="file")
+    if kind == "pec":
+        check_nesting(upload.data)  # before the recursive e-mail parser sees it
     return upload, kind
 
 

@@ -68,6 +68,9 @@ def _text(parent: Element | None, tag: str) -> str | None:
     return value or None
 
 
+FIRST_PEC_YEAR, LAST_PEC_YEAR = 2000, 2100
+
+
 def parse_timestamp(giorno: str | None, ora: str | None, zona: str | None) -> tuple[datetime, str]:
     """daticert dati/data (gg/mm/aaaa, hh:mm:ss local time, zona [+-]hhmm) -> aware datetime and zone."""
     if not giorno or not ora or not zona:
@@ -83,6 +86,8 @@ def parse_timestamp(giorno: str | None, ora: str | None, zona: str | None) -> tu
         naive = datetime.strptime(f"{giorno.strip()} {ora.strip()}", "%d/%m/%Y %H:%M:%S")
     except ValueError:
         raise _bad(f"invalid giorno/ora {giorno!r} {ora!r}") from None
+    if not FIRST_PEC_YEAR <= naive.year <= LAST_PEC_YEAR:  # PEC exists since DPR 68/2005
+        raise _bad(f"date {giorno.strip()} is outside {FIRST_PEC_YEAR}..{LAST_PEC_YEAR}")
     tz = timezone(-offset if sign == "-" else offset)
     return naive.replace(tzinfo=tz), f"{sign}{hours}{minutes}"
 

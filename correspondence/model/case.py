@@ -6,19 +6,20 @@ from typing import Optional
 
 from pydantic import Field, model_validator
 
-from .base import FieldError, Model
+from .base import Day, FieldError, Model
 from .brand import Brand
 from .claim import Claim
 from .enums import (
     CONSUMER_MIN_DEADLINE_DAYS, DEFAULT_DEADLINE_DAYS, DEFAULT_JURISDICTION, ActionType, CreditType, DeliveryChannel, DocumentKind, Jurisdiction, Language, Tone,
 )
+from .limits import MAX_ACTIONS
 from .party import Creditor, Debtor, Representative, Signatory
 
 
 class Action(Model):
     """A step already taken on the case (letters, calls, visits, tracing); feeds second letters and the report."""
 
-    date: dt.date
+    date: Day
     type: ActionType
     description: Optional[str] = Field(default=None, max_length=1000)
     outcome: Optional[str] = Field(default=None, max_length=500)
@@ -26,7 +27,7 @@ class Action(Model):
                                    description="How a letter was sent (a DeliveryChannel value for letters)")
     reference: Optional[str] = Field(default=None, max_length=120)
     document_kind: Optional[DocumentKind] = Field(default=None, description="For a letter: which document was sent")
-    delivered_on: Optional[dt.date] = Field(
+    delivered_on: Optional[Day] = Field(
         default=None, description="For a letter: the date it took legal effect (delivered or deemed delivered); "
                                   "None when delivery is not proven")
     delivery_rule: Optional[str] = Field(default=None, max_length=200,
@@ -41,8 +42,8 @@ class Insolvency(Model):
 
     procedure: str = Field(min_length=1, max_length=120,
                            description="e.g. liquidazione_giudiziale, concordato_preventivo, concurso")
-    opened_on: dt.date = Field(description="Date of the opening judgment / auto de declaración")
-    published_on: Optional[dt.date] = Field(default=None, description="ES: publication in the BOE (art. 255 TRLC)")
+    opened_on: Day = Field(description="Date of the opening judgment / auto de declaración")
+    published_on: Optional[Day] = Field(default=None, description="ES: publication in the BOE (art. 255 TRLC)")
     court: Optional[str] = Field(default=None, max_length=200)
     administrator: Optional[str] = Field(default=None, max_length=300, description="Curatore / administración concursal")
 
@@ -75,7 +76,7 @@ class Case(Model):
     kind: DocumentKind = DocumentKind.first_demand
     tone: Tone = Tone.courteous
     credit_type: CreditType = CreditType.commercial
-    date: dt.date = Field(default_factory=dt.date.today, description="Date of the letter")
+    date: Day = Field(default_factory=dt.date.today, description="Date of the letter")
     place: str = Field(min_length=1, max_length=100)
     reference: Optional[str] = Field(default=None, max_length=80, description="File number, printed as 'Rif.'")
     delivery: Optional[DeliveryChannel] = Field(default=None, description="How the letter is sent (printed in its header)")
@@ -86,7 +87,7 @@ class Case(Model):
     deadline_days: Optional[int] = Field(default=None, ge=1, le=120)
     signatory: Signatory
     brand: Brand = Field(default_factory=Brand)
-    actions: list[Action] = Field(default_factory=list)
+    actions: list[Action] = Field(default_factory=list, max_length=MAX_ACTIONS)
     report: ReportInfo = Field(default_factory=ReportInfo)
     insolvency: Optional[Insolvency] = None
     options: Options = Field(default_factory=Options)

@@ -1,21 +1,21 @@
 """The claim: the titles of the credit (invoices, fee notes, instalments...), payments and costs."""
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 from typing import Optional
 
 from pydantic import Field, model_validator
 
-from .base import Model, Money
+from .base import Day, Model, Money
+from .limits import MAX_COSTS, MAX_INVOICES, MAX_PAYMENTS
 
 
 class Invoice(Model):
     """One title of credit. Called an invoice whatever the credit type; the wording names it properly."""
 
     number: str = Field(min_length=1, max_length=60)
-    issue_date: dt.date
-    due_date: dt.date
+    issue_date: Day
+    due_date: Day
     amount: Money = Field(description="Amount due including VAT (D.Lgs. 231/2002 art. 2; Ley 3/2004 art. 7)")
     description: Optional[str] = Field(default=None, max_length=300)
     period: Optional[str] = Field(default=None, max_length=80, description="Billing or rent period, e.g. 'marzo 2026'")
@@ -35,10 +35,10 @@ class Invoice(Model):
 
 
 class Payment(Model):
-    date: dt.date
+    date: Day
     amount: Money
     reference: Optional[str] = Field(default=None, max_length=120)
-    invoice: Optional[str] = Field(default=None, description="Invoice number the debtor imputed it to, if any")
+    invoice: Optional[str] = Field(default=None, max_length=60, description="Invoice number the debtor imputed it to, if any")
 
     @model_validator(mode="after")
     def _check(self) -> "Payment":
@@ -52,16 +52,16 @@ class Cost(Model):
 
     description: str = Field(min_length=1, max_length=200)
     amount: Money
-    date: Optional[dt.date] = None
+    date: Optional[Day] = None
 
 
 class Claim(Model):
-    invoices: list[Invoice] = Field(min_length=1)
-    payments: list[Payment] = Field(default_factory=list)
-    costs: list[Cost] = Field(default_factory=list)
+    invoices: list[Invoice] = Field(min_length=1, max_length=MAX_INVOICES)
+    payments: list[Payment] = Field(default_factory=list, max_length=MAX_PAYMENTS)
+    costs: list[Cost] = Field(default_factory=list, max_length=MAX_COSTS)
     contract: Optional[str] = Field(default=None, max_length=300, description="Contract or order the credit arises from")
-    contract_date: Optional[dt.date] = Field(default=None, description="Selects pre-2013 margins when earlier than 2013")
-    interest_from_demand: Optional[dt.date] = Field(
+    contract_date: Optional[Day] = Field(default=None, description="Selects pre-2013 margins when earlier than 2013")
+    interest_from_demand: Optional[Day] = Field(
         default=None, description="ES civil/consumer debts: date of the first demand (arts. 1100, 1108 CC)")
     agri_food: bool = Field(default=False, description="IT D.Lgs. 198/2021: +4 points on the commercial rate")
     delay_excused: bool = Field(default=False, description="Debtor proved the delay is not its fault: no interest")
