@@ -6,10 +6,11 @@ from typing import AsyncIterator
 
 from fastapi import FastAPI
 
+from correspondence.jobs import JobLimits, JobPool
 from correspondence.store import Store, StoreSettings
 
 from . import openapi, problems
-from .limits import BodyLimitMiddleware
+from .limits import BodyLimitMiddleware, RateLimiter
 from .routes import cases, dispatches, documents, health, receipts
 
 MULTIPART_OVERHEAD = 64 * 1024
@@ -24,17 +25,25 @@ Receipts and events are append-only evidence: there is no way to edit or delete 
 
 
 def create_app(settings: StoreSettings | None = None, *, store: Store | None = None,
-               migrate: bool | None = None) -> FastAPI:
-    """Build the app. SQLite databases are migrated on start; PostgreSQL needs `correspondence db upgrade`."""
+               migrate: bool | None = None, jobs: JobPool | None = None,
+               rate_limiter: RateLimiter | None = None) -> FastAPI:
+    """Build the app. SQLite databases are migrated on start; PostgreSQL needs `correspondence db upgrade`.
+
+    Renders run on `jobs` (default: ``CORRESPONDENCE_JOB_*`` settings, workers started on first render);
+    `rate_limiter` defaults to ``CORRESPONDENCE_RATE_LIMITS``."""
     store = store or Store.open(settings or StoreSettings.from_env(), migrate=migrate)
+    jobs = jobs or JobPool(JobLimits.from_env(preload=("correspondence.pipeline",)))
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         yield
+        jobs.close()
         store.close()
 
     app = FastAPI(title="correspondence", version="1.0.0", description=DESCRIPTION, lifespan=lifespan)
     app.state.store = store
+    app.state.jobs = jobs
+    app.state.rate_limiter = rate_limiter or RateLimiter.from_env()
     problems.install(app)
     openapi.install(app)
     app.add_middleware(BodyLimitMiddleware, limit=store.settings.max_upload_bytes + MULTIPART_OVERHEAD,

@@ -9,6 +9,7 @@ from fastapi import Depends, Header, Request, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
+from correspondence.jobs import JobPool
 from correspondence.store import Store
 from correspondence.store.apikeys import authenticate
 
@@ -27,6 +28,11 @@ class Principal:
 async def get_store(request: Request) -> Store:
     """Async on purpose: no I/O, so no trip through the thread pool."""
     return request.app.state.store
+
+
+async def get_jobs(request: Request) -> JobPool:
+    """The pool that renders off the request thread, under a time and memory limit per job."""
+    return request.app.state.jobs
 
 
 def get_session(store: Annotated[Store, Depends(get_store)]) -> Iterator[Session]:
@@ -62,3 +68,4 @@ SessionDep = Annotated[Session, Depends(get_session)]
 IdempotencyDep = Annotated[str | None, Depends(idempotency_key)]
 TenantDep = Annotated[Principal, Depends(current_tenant)]
 StoreDep = Annotated[Store, Depends(get_store)]
+JobsDep = Annotated[JobPool, Depends(get_jobs)]

@@ -1,14 +1,27 @@
-"""Request body size limit, enforced while the body streams in (before any parser buffers it).
+"""Limits on requests: body size (413) and per-tenant rates on the expensive routes (429).
 
-A declared Content-Length over the limit is refused at once; a chunked or lying body is cut off as soon
-as the running count passes the limit. Either way the answer is a 413 problem.
+The body limit is enforced while the body streams in (before any parser buffers it): a declared
+Content-Length over the limit is refused at once; a chunked or lying body is cut off as soon as the running
+count passes the limit. Rates are token buckets per tenant and route group, answered with ``Retry-After``.
 """
 from __future__ import annotations
 
+import math
+import os
+import threading
+import time
+import uuid
+from dataclasses import dataclass
+from typing import Callable, Mapping
+
+from fastapi import Request
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .problems import problem_response
+from correspondence.errors import ConfigurationError
+
+from .deps import TenantDep
+from .problems import Problem, problem_response
 
 
 class BodyTooLarge(HTTPException):
@@ -65,3 +78,80 @@ class BodyLimitMiddleware:
             if started:
                 raise
             await problem_response(413, exc.detail, slug="too-large", field="body")(scope, receive, send)
+
+
+# --- per-tenant rate limits on the expensive routes ------------------------------------------------------
+
+RATES_ENV = "CORRESPONDENCE_RATE_LIMITS"
+DEFAULT_RATES = "render=30/60,receipts=120/60"
+"""Per tenant: 30 renders and 120 receipt uploads a minute (each bucket refills continuously)."""
+
+
+@dataclass(frozen=True)
+class Rate:
+    """`count` requests per `per` seconds, as a token bucket that holds at most `count` tokens."""
+
+    count: int
+    per: float
+
+    @classmethod
+    def parse(cls, text: str) -> "Rate":
+        count, _, per = text.partition("/")
+        try:
+            rate = cls(int(count), float(per or 60))
+        except ValueError:
+            raise ConfigurationError(f"{RATES_ENV}: {text!r} is not COUNT/SECONDS") from None
+        if rate.count < 1 or rate.per <= 0:
+            raise ConfigurationError(f"{RATES_ENV}: {text!r} must be positive")
+        return rate
+
+
+def parse_rates(text: str) -> dict[str, Rate]:
+    """``render=30/60,receipts=120/60`` -> {bucket: Rate}."""
+    rates = {}
+    for item in filter(None, (part.strip() for part in text.split(","))):
+        name, sep, rate = item.partition("=")
+        if not sep:
+            raise ConfigurationError(f"{RATES_ENV}: {item!r} is not NAME=COUNT/SECONDS")
+        rates[name.strip()] = Rate.parse(rate.strip())
+    return rates
+
+
+class RateLimiter:
+    """In-process token buckets per (tenant, bucket); with several server processes each keeps its own."""
+
+    def __init__(self, rates: Mapping[str, Rate], clock: Callable[[], float] = time.monotonic) -> None:
+        self.rates = dict(rates)
+        self.clock = clock
+        self._buckets: dict[tuple[str, uuid.UUID], tuple[float, float]] = {}
+        self._lock = threading.Lock()
+
+    @classmethod
+    def from_env(cls) -> "RateLimiter":
+        return cls(parse_rates(os.environ.get(RATES_ENV) or DEFAULT_RATES))
+
+    def hit(self, bucket: str, tenant: uuid.UUID) -> None:
+        """Take one token, or raise a 429 problem saying when the next one is available."""
+        rate = self.rates.get(bucket)
+        if rate is None:
+            return
+        now = self.clock()
+        with self._lock:
+            tokens, last = self._buckets.get((bucket, tenant), (float(rate.count), now))
+            tokens = min(float(rate.count), tokens + (now - last) * rate.count / rate.per)
+            if tokens < 1:
+                self._buckets[(bucket, tenant)] = (tokens, now)
+                wait = math.ceil((1 - tokens) * rate.per / rate.count)
+                raise Problem(429, f"too many {bucket} requests: at most {rate.count} every {rate.per:g} s per "
+                                   f"tenant; retry in {wait} s", slug="rate-limited", headers={"Retry-After": str(wait)})
+            self._buckets[(bucket, tenant)] = (tokens - 1, now)
+            if len(self._buckets) > 100_000:  # forget idle tenants rather than grow without bound
+                self._buckets = {k: v for k, v in self._buckets.items() if now - v[1] < 3600}
+
+
+def rate_limit(bucket: str) -> Callable[..., None]:
+    """A route dependency: ``dependencies=[Depends(rate_limit("render"))]``."""
+    def check(request: Request, who: TenantDep) -> None:
+        request.app.state.rate_limiter.hit(bucket, who.tenant_id)
+
+    return check

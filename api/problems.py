@@ -14,6 +14,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from correspondence.errors import ConfigurationError, CorrespondenceError, InputError, InputErrors
+from correspondence.jobs import JobsBusy
 from correspondence.model.base import FieldError
 from correspondence.store.blobs import TooLarge
 
@@ -25,7 +26,7 @@ TYPE_BASE = "urn:correspondence:problem:"
 TITLES = {
     400: "Bad request", 401: "Authentication required", 403: "Forbidden", 404: "Not found",
     405: "Method not allowed", 406: "Not acceptable", 409: "Conflict", 413: "Content too large",
-    415: "Unsupported media type", 422: "Invalid input", 500: "Internal server error", 503: "Service unavailable",
+    415: "Unsupported media type", 422: "Invalid input", 429: "Too many requests", 500: "Internal server error", 503: "Service unavailable",
 }
 
 
@@ -132,6 +133,10 @@ def install(app: FastAPI) -> None:
                   (exc.errors if isinstance(exc, InputErrors) else [exc])]
         return problem_response(422, f"{exc.field}: {exc.reason}", slug="validation", field=exc.field,
                                 errors=errors)
+
+    @app.exception_handler(JobsBusy)
+    async def _busy(_: Request, exc: JobsBusy) -> JSONResponse:
+        return problem_response(503, str(exc), slug="busy", headers={"Retry-After": str(exc.retry_after)})
 
     @app.exception_handler(CorrespondenceError)
     async def _library(_: Request, exc: CorrespondenceError) -> JSONResponse:

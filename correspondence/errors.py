@@ -18,6 +18,9 @@ class InputError(CorrespondenceError):
         self.field = field
         self.reason = reason
 
+    def __reduce__(self):  # type: ignore[no-untyped-def]  # crosses process boundaries (job pool, batch)
+        return (type(self), (self.field, self.reason))
+
 
 class InputErrors(InputError):
     """Several input errors found at once (e.g. schema validation of a whole case file)."""
@@ -27,6 +30,9 @@ class InputErrors(InputError):
         first = errors[0]
         super().__init__(first.field, first.reason)
         self.args = ("; ".join(f"{e.field}: {e.reason}" for e in errors),)
+
+    def __reduce__(self):  # type: ignore[no-untyped-def]
+        return (type(self), (self.errors,))
 
 
 class ConfigurationError(CorrespondenceError):

@@ -23,7 +23,8 @@ def responses(*codes: int) -> dict[int | str, dict]:
     from ..schemas import ProblemOut
 
     text = {404: "Not found (or another tenant's)", 409: "Conflict with the recorded history",
-            413: "Too large", 415: "Unsupported media type", 503: "Unavailable"}
+            413: "Too large", 415: "Unsupported media type", 429: "Too many requests (see Retry-After)",
+            503: "Unavailable"}
     return {code: {"model": ProblemOut, "description": text.get(code, "Problem")} for code in codes}
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import uuid
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Depends, Request, Response
 from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 
@@ -12,7 +12,8 @@ from correspondence.store import cases as case_store
 from correspondence.store.documents import MEDIA_TYPES, record_document
 from correspondence.store.models import Document
 
-from ..deps import SessionDep, StoreDep, TenantDep
+from ..deps import JobsDep, SessionDep, StoreDep, TenantDep
+from ..limits import rate_limit
 from ..problems import Problem
 from ..schemas import DocumentOut, RenderIn
 from ..uploads import is_pdf, is_zip, multipart_body, read_upload
@@ -25,9 +26,9 @@ ACCEPT = {MEDIA_TYPES["pdf"]: is_pdf, MEDIA_TYPES["docx"]: is_zip}
 
 @router.post("/cases/{case_id}/documents", status_code=201, response_model=DocumentOut,
              responses={200: {"model": DocumentOut, "description": "Identical document already stored"},
-                        **responses(404, 503)})
+                        **responses(404, 429, 503)}, dependencies=[Depends(rate_limit("render"))])
 def render_document(case_id: uuid.UUID, body: RenderIn, session: SessionDep, store: StoreDep, who: TenantDep,
-                    response: Response) -> DocumentOut:
+                    response: Response, jobs: JobsDep) -> DocumentOut:
     """Render the case's letter (PDF/A or DOCX) and store it with its SHA-256."""
     record = case_or_404(session, who, case_id)
     try:
@@ -39,7 +40,7 @@ def render_document(case_id: uuid.UUID, body: RenderIn, session: SessionDep, sto
     case = case_store.case_model(record)
     reference = (record.reference or str(record.id)).replace("/", "-")
     # blob first, row second: a crash leaves an orphan blob, never a row without its file
-    unsigned = produce(case, body.format)
+    unsigned = jobs.run(produce, case, body.format)  # off this thread, under the per-job time/memory limits
     doc, created = record_document(session, who.tenant_id, store.blobs.put_bytes(unsigned), origin="rendered",
                                    media_type=MEDIA_TYPES[body.format], filename=f"{reference}.{body.format}",
                                    case_id=record.id)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Depends, Request, Response
 from pydantic import TypeAdapter, ValidationError
 from starlette.concurrency import run_in_threadpool
 
@@ -17,6 +17,7 @@ from correspondence.store.dispatches import check_manual_event
 from correspondence.store.models import Receipt
 
 from ..deps import Principal, SessionDep, StoreDep, TenantDep
+from ..limits import rate_limit
 from ..problems import Problem, not_found
 from ..schemas import ReceiptOut
 from ..uploads import Upload, is_jpeg, is_pdf, is_png, is_tiff, multipart_body, read_upload
@@ -111,7 +112,7 @@ def _save(store_: StoreDep, who: Principal, dispatch_id: uuid.UUID | None, uploa
 @router.post("/dispatches/{dispatch_id}/receipts", status_code=201, response_model=ReceiptOut,
              openapi_extra=multipart_body("PEC receipt (.eml as received), scan of a return card, certificate",
                                           FORM_FIELDS),
-             responses={**CREATED, **responses(404, 409, 413, 415)})
+             responses={**CREATED, **responses(404, 409, 413, 415, 429)}, dependencies=[Depends(rate_limit("receipts"))])
 async def upload_receipt(dispatch_id: uuid.UUID, request: Request, store_: StoreDep, who: TenantDep,
                          response: Response) -> ReceiptOut:
     """Attach a file to a dispatch. A PEC receipt is parsed and verified: its event moves the dispatch only
@@ -125,7 +126,7 @@ async def upload_receipt(dispatch_id: uuid.UUID, request: Request, store_: Store
 
 @router.post("/receipts", status_code=201, response_model=ReceiptOut,
              openapi_extra=multipart_body("PEC receipt (.eml exactly as received)"),
-             responses={**CREATED, **responses(409, 413, 415)})
+             responses={**CREATED, **responses(409, 413, 415, 429)}, dependencies=[Depends(rate_limit("receipts"))])
 async def upload_pec_receipt(request: Request, store_: StoreDep, who: TenantDep, response: Response) -> ReceiptOut:
     """Upload a PEC receipt without saying which dispatch: it is found by X-Riferimento-Message-ID (or the
     daticert msgid) among the tenant's dispatches."""

@@ -14,6 +14,7 @@ from ..casefile import build_case
 from ..errors import InputError
 from ..model import Case
 from ..model.enums import ActionType
+from ..model.limits import MAX_ACTIONS, MAX_PAYMENTS
 from .idempotency import IdempotencyKey, remember, replayed
 from .models import ActionRecord, CaseRecord, PaymentRecord
 
@@ -71,6 +72,7 @@ def add_payment(session: Session, record: CaseRecord, *, paid_on: dt.date, amoun
                 reference: str | None = None) -> PaymentRecord:
     if amount <= 0:
         raise InputError("amount", "must be greater than zero")
+    _check_room(session, PaymentRecord, record, MAX_PAYMENTS, "payments")
     payment = PaymentRecord(tenant_id=record.tenant_id, case_id=record.id, paid_on=paid_on, amount=amount,
                             reference=reference)
     session.add(payment)
@@ -80,11 +82,20 @@ def add_payment(session: Session, record: CaseRecord, *, paid_on: dt.date, amoun
 
 def add_action(session: Session, record: CaseRecord, *, occurred_on: dt.date, type: ActionType,
                description: str | None = None, outcome: str | None = None) -> ActionRecord:
+    _check_room(session, ActionRecord, record, MAX_ACTIONS, "actions")
     action = ActionRecord(tenant_id=record.tenant_id, case_id=record.id, occurred_on=occurred_on, type=type.value,
                           description=description, outcome=outcome)
     session.add(action)
     session.commit()
     return action
+
+
+def _check_room(session: Session, table: type[PaymentRecord] | type[ActionRecord], record: CaseRecord,
+                limit: int, what: str) -> None:
+    """A case holds at most `limit` recorded payments (actions), besides those in its case file."""
+    count = session.scalar(select(func.count()).select_from(table).where(table.case_id == record.id)) or 0
+    if count >= limit:
+        raise InputError(what, f"this case already holds {limit} recorded {what}, the most one case may hold")
 
 
 def payments(session: Session, record: CaseRecord) -> list[PaymentRecord]:

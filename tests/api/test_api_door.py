@@ -2,7 +2,13 @@
 and failed later at render time. Every one is now a 422 naming the field."""
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Iterator
+
 import pytest
+
+from api.app import create_app
+from correspondence.store import Store, StoreSettings
 
 from correspondence.dispatch.daticert import parse_timestamp
 from correspondence.errors import InputError
@@ -123,3 +129,41 @@ def test_implausible_dates_are_refused(api: Api, value: object) -> None:
     assert r.status_code == 422 and r.json()["field"] == "paid_on", r.text
     r = api.post(f"/v1/cases/{case['id']}/actions", json={"occurred_on": value, "type": "phone_call"})
     assert r.status_code == 422 and r.json()["field"] == "occurred_on", r.text
+
+
+# --- what one case may hold (issue 11 item 4) ---------------------------------------------------------------
+
+@pytest.fixture
+def full_size_api(tmp_path: Path) -> Iterator[Api]:
+    """An app with the production body limits (2 MiB of JSON), where a 5,000-invoice case fits."""
+    store = Store.open(StoreSettings(database_url=f"sqlite:///{tmp_path}/db.sqlite3", blob_dir=tmp_path / "blobs"),
+                       migrate=True)
+    try:
+        yield Api(create_app(store=store), store)
+    finally:
+        store.close()
+
+
+def test_a_case_with_5000_invoices_is_refused(full_size_api: Api) -> None:
+    invoice = example("it")["claim"]["invoices"][0]
+    invoices = [{**invoice, "number": f"F{i}"} for i in range(5000)]
+    body = _case_422(full_size_api, "claim.invoices", claim__invoices=invoices)
+    assert "500" in body["detail"]
+    full_size_api.case(claim__invoices=invoices[:500])  # the documented limit itself is accepted
+
+
+def test_recorded_payments_and_actions_are_bounded(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
+    from correspondence.store import cases
+
+    monkeypatch.setattr(cases, "MAX_PAYMENTS", 2)
+    monkeypatch.setattr(cases, "MAX_ACTIONS", 1)
+    case = api.case()
+    for _ in range(2):
+        ok = api.post(f"/v1/cases/{case['id']}/payments", json={"paid_on": "2026-04-01", "amount": "1.00"})
+        assert ok.status_code == 201, ok.text
+    r = api.post(f"/v1/cases/{case['id']}/payments", json={"paid_on": "2026-04-01", "amount": "1.00"})
+    assert r.status_code == 422 and r.json()["field"] == "payments", r.text
+    assert api.post(f"/v1/cases/{case['id']}/actions", json={"occurred_on": "2026-04-01",
+                                                             "type": "phone_call"}).status_code == 201
+    r = api.post(f"/v1/cases/{case['id']}/actions", json={"occurred_on": "2026-04-01", "type": "phone_call"})
+    assert r.status_code == 422 and r.json()["field"] == "actions", r.text
