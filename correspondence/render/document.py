@@ -13,6 +13,7 @@ from ..errors import InputError
 from ..figures import Prescription, Statement
 from ..model import Case
 from ..wording import Block, LanguagePack
+from .images import check_image
 
 MAX_LOGO_BYTES = 2 * 1024 * 1024
 _IMAGE_MAGIC = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
@@ -83,4 +84,5 @@ def load_logo(path: str | None, base_dir: Path | None) -> Logo | None:
     media_type = next((t for magic, t in _IMAGE_MAGIC.items() if data.startswith(magic)), None)
     if media_type is None:
         raise InputError("brand.logo", "not a PNG or JPEG image")
+    check_image(data, media_type)
     return Logo(data, media_type)
