@@ -7,6 +7,7 @@ field and reason, and nothing is written for it.
 """
 from __future__ import annotations
 
+import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from typing import Callable, Optional, Sequence
 from .casefile import load_case
 from .errors import CorrespondenceError, InputError
 from .files import write_atomic
+from .jobs import exit_with_parent
 from .render import FORMATS
 from .sign.source import KeyRecipe
 
@@ -51,6 +53,8 @@ _signing = None  # per worker process: the Signing built once by `_start_worker`
 
 def _start_worker(signing: Optional[BatchSigning]) -> None:
     global _signing
+    if multiprocessing.parent_process() is not None:  # a pool worker: never outlive the batch
+        exit_with_parent()
     _signing = signing.open() if signing is not None else None
 
 
