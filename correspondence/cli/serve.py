@@ -1,4 +1,4 @@
-"""CLI commands: `serve` (the HTTP API under uvicorn), `apikey create`, `db upgrade`, `db gc`.
+"""CLI commands: `serve` (the HTTP API under uvicorn), `apikey create|list|revoke`, `db upgrade`, `db gc`.
 
 This module never imports FastAPI: uvicorn loads the app factory `api.app:create_app` by name.
 """
@@ -54,6 +54,39 @@ def apikey_create(
         store.close()
 
 
+def apikey_list(tenant: Optional[str] = typer.Option(None, "--tenant", help="Only this tenant's keys")) -> None:
+    """List API keys: id, tenant, created, revoked, label (secrets are never stored, so never shown)."""
+    from ..store import Store
+    from ..store.apikeys import list_api_keys
+
+    store = Store.open(_settings())
+    try:
+        with store.session() as session:
+            keys = list_api_keys(session, tenant)
+        for key in keys:
+            state = f"revoked {key.revoked_at:%Y-%m-%d %H:%M}Z" if key.revoked_at else "active"
+            typer.echo(f"{key.key_id}  {key.tenant}  created {key.created_at:%Y-%m-%d %H:%M}Z  {state}"
+                       f"{'  ' + key.label if key.label else ''}")
+        if not keys:
+            typer.echo("no API keys", err=True)
+    finally:
+        store.close()
+
+
+def apikey_revoke(key_id: str = typer.Argument(..., help="Key id from `apikey list` (or the whole key)")) -> None:
+    """Revoke an API key: requests with it answer 401 from now on. Revocation cannot be undone."""
+    from ..store import Store
+    from ..store.apikeys import revoke_api_key
+
+    store = Store.open(_settings())
+    try:
+        with store.session() as session:
+            key = revoke_api_key(session, key_id)
+        typer.echo(f"key {key.key_id} of tenant {key.tenant} revoked at {key.revoked_at:%Y-%m-%d %H:%M:%S}Z")
+    finally:
+        store.close()
+
+
 def db_upgrade() -> None:
     """Apply the database migrations (required for PostgreSQL before `serve`)."""
     from ..store.db import current_revision, make_engine, upgrade
@@ -88,6 +121,8 @@ def register(app: typer.Typer) -> None:
     app.command("serve")(serve)
     apikey = typer.Typer(help="API keys (one tenant each).", no_args_is_help=True)
     apikey.command("create")(apikey_create)
+    apikey.command("list")(apikey_list)
+    apikey.command("revoke")(apikey_revoke)
     app.add_typer(apikey, name="apikey")
     db = typer.Typer(help="Database maintenance.", no_args_is_help=True)
     db.command("upgrade")(db_upgrade)

@@ -6,6 +6,7 @@ is random and long (no dictionary to attack); the raw key is shown once and neve
 """
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import hmac
 import re
@@ -18,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from ..errors import InputError
 from .models import ApiKey, Tenant
+from .types import utcnow
 
 _KEY = re.compile(r"^ck_([0-9a-f]{12})_([A-Za-z0-9_-]{43})$")
 _TENANT_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._-]{0,99}$")
@@ -73,3 +75,41 @@ def authenticate(session: Session, presented: str) -> Tenant | None:
     if found is None or not ok or found[0].revoked_at is not None:
         return None
     return found[1]
+
+
+@dataclass(frozen=True)
+class KeyInfo:
+    """What `apikey list` shows: never the secret, which is not stored."""
+
+    key_id: str
+    tenant: str
+    label: str | None
+    created_at: dt.datetime
+    revoked_at: dt.datetime | None
+
+
+def list_api_keys(session: Session, tenant_name: str | None = None) -> list[KeyInfo]:
+    """Every key (of one tenant, if named), oldest first, revoked ones included and marked."""
+    query = select(ApiKey, Tenant.name).join(Tenant, Tenant.id == ApiKey.tenant_id)
+    if tenant_name is not None:
+        query = query.where(Tenant.name == tenant_name.strip())
+    rows = session.execute(query.order_by(ApiKey.created_at, ApiKey.id)).all()
+    return [KeyInfo(key.id, name, key.label, key.created_at, key.revoked_at) for key, name in rows]
+
+
+def revoke_api_key(session: Session, key_id: str) -> KeyInfo:
+    """Revoke a key by its id (the part after ``ck_``, or the whole key); commits. Revoking twice keeps the
+    first revocation time. Requests with a revoked key answer 401 from then on."""
+    match = _KEY.match(key_id.strip())
+    key_id = match.group(1) if match else key_id.strip()
+    if not re.fullmatch(r"[0-9a-f]{12}", key_id):
+        raise InputError("key_id", "expected the 12-character key id shown by `apikey list`")
+    found = session.execute(select(ApiKey, Tenant.name).join(Tenant, Tenant.id == ApiKey.tenant_id)
+                            .where(ApiKey.id == key_id)).first()
+    if found is None:
+        raise InputError("key_id", f"no API key with id {key_id}")
+    key, name = found
+    if key.revoked_at is None:
+        key.revoked_at = utcnow()
+        session.commit()
+    return KeyInfo(key.id, name, key.label, key.created_at, key.revoked_at)
