@@ -1,11 +1,14 @@
 """OpenAPI post-processing: every error answer is documented as `application/problem+json` with the
 `Problem` schema, including the generic ones (401 on secured routes, 404 for ids, 413 for bodies,
-415/400 for uploads, 422 for input) that FastAPI does not list by itself."""
+415/400 for uploads, 422 for input) that FastAPI does not list by itself; and the text rule every request
+model enforces (no control characters) is stated as a pattern on each free-text string it accepts."""
 from __future__ import annotations
 
 from typing import Any
 
 from fastapi import FastAPI
+
+from correspondence.model.base import TEXT_PATTERN
 
 from .problems import MEDIA_TYPE, TITLES
 from .schemas import ProblemOut
@@ -38,6 +41,56 @@ def _fix_operation(path: str, method: str, op: dict[str, Any]) -> None:
             response["content"] = {MEDIA_TYPE: {"schema": REF}}
 
 
+def _refs(node: Any, found: set[str]) -> set[str]:
+    if isinstance(node, dict):
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/components/schemas/"):
+            found.add(ref.rsplit("/", 1)[1])
+        for value in node.values():
+            _refs(value, found)
+    elif isinstance(node, list):
+        for value in node:
+            _refs(value, found)
+    return found
+
+
+def _closure(names: set[str], components: dict[str, Any]) -> set[str]:
+    todo, seen = list(names), set()
+    while todo:
+        name = todo.pop()
+        if name not in seen and name in components:
+            seen.add(name)
+            todo.extend(_refs(components[name], set()) - seen)
+    return seen
+
+
+def _text_patterns(node: Any) -> None:
+    """Add the no-control-characters pattern to free-text strings (no format, enum or pattern of their own)."""
+    if isinstance(node, dict):
+        if node.get("type") == "string" and not {"format", "pattern", "enum", "const"} & node.keys():
+            node["pattern"] = TEXT_PATTERN
+        for key, value in node.items():
+            if key not in ("examples", "default", "const", "enum"):
+                _text_patterns(value)
+    elif isinstance(node, list):
+        for value in node:
+            _text_patterns(value)
+
+
+def _state_text_rule(schema: dict[str, Any]) -> None:
+    components = schema.get("components", {}).get("schemas", {})
+    requests: set[str] = set()
+    answers: set[str] = set()
+    for operations in schema.get("paths", {}).values():
+        for op in operations.values():
+            body = op.get("requestBody") or {}
+            _text_patterns(body)
+            _refs(body, requests)
+            _refs(op.get("responses", {}), answers)
+    for name in _closure(requests, components) - _closure(answers, components):
+        _text_patterns(components[name])
+
+
 def install(app: FastAPI) -> None:
     generate = app.openapi
 
@@ -48,6 +101,7 @@ def install(app: FastAPI) -> None:
         for path, operations in schema.get("paths", {}).items():
             for method, op in operations.items():
                 _fix_operation(path, method, op)
+        _state_text_rule(schema)
         components = schema.setdefault("components", {}).setdefault("schemas", {})
         components["ProblemOut"] = ProblemOut.model_json_schema(ref_template="#/components/schemas/{model}")
         for unused in ("HTTPValidationError", "ValidationError"):

@@ -7,7 +7,7 @@ The body limit middleware caps the request while it streams; python-multipart sp
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 from fastapi import Request
 from starlette.datastructures import UploadFile
@@ -100,12 +100,19 @@ def _check_type(declared: str, data: bytes, accept: dict[str, Callable[[bytes], 
                   slug="unsupported-media-type", field="file")
 
 
-def multipart_body(description: str, extra: dict[str, Any] | None = None) -> dict[str, Any]:
-    """`openapi_extra` documenting a multipart body read by `read_upload`."""
+def multipart_body(description: str, extra: dict[str, Any] | None = None,
+                   media_types: Iterable[str] = ()) -> dict[str, Any]:
+    """`openapi_extra` documenting a multipart body read by `read_upload`: the accepted media types of the
+    ``file`` part (its Content-Type, or application/octet-stream and the content decides)."""
+    types = sorted(set(media_types))
+    if types:
+        description = f"{description}. Accepted types: {', '.join(types)}"
     properties: dict[str, Any] = {"file": {"type": "string", "format": "binary", "description": description}}
     properties.update(extra or {})
-    return {"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
-        "type": "object", "properties": properties, "required": ["file"]}}}}}
+    content: dict[str, Any] = {"schema": {"type": "object", "properties": properties, "required": ["file"]}}
+    if types:
+        content["encoding"] = {"file": {"contentType": ", ".join(types)}}
+    return {"requestBody": {"required": True, "content": {"multipart/form-data": content}}}
 
 
 def is_pdf(data: bytes) -> bool:

@@ -111,7 +111,7 @@ def _save(store_: StoreDep, who: Principal, dispatch_id: uuid.UUID | None, uploa
 
 @router.post("/dispatches/{dispatch_id}/receipts", status_code=201, response_model=ReceiptOut,
              openapi_extra=multipart_body("PEC receipt (.eml as received), scan of a return card, certificate",
-                                          FORM_FIELDS),
+                                          FORM_FIELDS, media_types=[t for types in ACCEPT.values() for t in types]),
              responses={**CREATED, **responses(404, 409, 413, 415, 429)}, dependencies=[Depends(rate_limit("receipts"))])
 async def upload_receipt(dispatch_id: uuid.UUID, request: Request, store_: StoreDep, who: TenantDep,
                          response: Response) -> ReceiptOut:
@@ -125,7 +125,7 @@ async def upload_receipt(dispatch_id: uuid.UUID, request: Request, store_: Store
 
 
 @router.post("/receipts", status_code=201, response_model=ReceiptOut,
-             openapi_extra=multipart_body("PEC receipt (.eml exactly as received)"),
+             openapi_extra=multipart_body("PEC receipt (.eml exactly as received)", media_types=PEC_TYPES),
              responses={**CREATED, **responses(409, 413, 415, 429)}, dependencies=[Depends(rate_limit("receipts"))])
 async def upload_pec_receipt(request: Request, store_: StoreDep, who: TenantDep, response: Response) -> ReceiptOut:
     """Upload a PEC receipt without saying which dispatch: it is found by X-Riferimento-Message-ID (or the

@@ -111,7 +111,7 @@ def _day_in_range(value: dt.date) -> dt.date:
 
 
 Day = Annotated[dt.date, BeforeValidator(_to_day), AfterValidator(_day_in_range), WithJsonSchema(
-    {"type": "string", "format": "date", "pattern": r"^(199[0-9]|20[0-9]{2}|2100)-[0-9]{2}-[0-9]{2}$",
+    {"type": "string", "format": "date", "pattern": r"^(199[0-9]|20[0-9]{2}|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$",
      "description": "ISO 8601 date between 1990-01-01 and 2100-12-31"})]
 """A business date (letter, invoice, payment, action...): an ISO string between 1990 and 2100."""
 

@@ -3,16 +3,26 @@ from __future__ import annotations
 
 from typing import Literal, Optional
 
-from pydantic import EmailStr, Field, field_validator, model_validator
+from pydantic import ConfigDict, EmailStr, Field, field_validator, model_validator
 
 from .base import FieldError, Model
 from .enums import DebtorType
 from .identifiers import format_iban, validate_iban, validate_postal_code, validate_province, validate_tax_id
 
 
+POSTAL_CODE_RULES = {"IT": r"^[0-9]{5}$", "ES": r"^(0[1-9]|[1-4][0-9]|5[0-2])[0-9]{3}$"}
+_POSTAL_SCHEMA = {"allOf": [  # the country-specific formats, stated in the JSON schema / OpenAPI document
+    {"if": {"properties": {"country": {"const": country}}},
+     "then": {"properties": {"postal_code": {"pattern": pattern}}}}
+    for country, pattern in POSTAL_CODE_RULES.items()]}
+
+
 class Address(Model):
+    model_config = ConfigDict(json_schema_extra=_POSTAL_SCHEMA)
+
     street: str = Field(min_length=1, max_length=300)
-    postal_code: str = Field(min_length=1, max_length=12)
+    postal_code: str = Field(min_length=1, max_length=12, description="IT: CAP of 5 digits (country IT is the "
+                             "default); ES: 5 digits starting with a province code 01-52")
     city: str = Field(min_length=1, max_length=120)
     province: Optional[str] = Field(default=None, max_length=60)
     country: str = Field(default="IT", pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2")
