@@ -2,15 +2,14 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 import uuid
-from typing import Annotated, Optional
+from typing import Optional
 
 from fastapi import APIRouter, Query, Response
-from pydantic import BeforeValidator
 from sqlalchemy import select
 
 from correspondence.dispatch.model import DeliveryState, DispatchEvent
+from correspondence.model.base import Day
 from correspondence.store import dispatches as store
 from correspondence.store.models import Dispatch, EventRecord, Receipt
 
@@ -59,13 +58,7 @@ def list_dispatches(session: SessionDep, who: TenantDep, case_id: Optional[uuid.
     return [DispatchSummary.model_validate(d) for d in session.scalars(stmt)]
 
 
-def _iso_date(value: object) -> object:
-    if value is not None and not (isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value)):
-        raise ValueError("must be a date as YYYY-MM-DD")
-    return value
-
-
-IsoDate = Annotated[Optional[dt.date], BeforeValidator(_iso_date)]
+IsoDate = Optional[Day]  # ISO string within the business-date range, like every date the API accepts
 
 
 @router.get("/dispatches/overdue", response_model=OverdueOut)
