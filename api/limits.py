@@ -83,8 +83,8 @@ class BodyLimitMiddleware:
 # --- per-tenant rate limits on the expensive routes ------------------------------------------------------
 
 RATES_ENV = "CORRESPONDENCE_RATE_LIMITS"
-DEFAULT_RATES = "render=30/60,receipts=120/60"
-"""Per tenant: 30 renders and 120 receipt uploads a minute (each bucket refills continuously)."""
+DEFAULT_RATES = "render=30/60,sign=30/60,receipts=120/60"
+"""Per tenant: 30 renders, 30 signatures and 120 receipt uploads a minute (buckets refill continuously)."""
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from correspondence.errors import ConfigurationError, CorrespondenceError, InputError, InputErrors
+from correspondence.errors import ConfigurationError, CorrespondenceError, InputError, InputErrors, NotFound
 from correspondence.jobs import JobsBusy
 from correspondence.model.base import FieldError
 from correspondence.store.blobs import TooLarge
@@ -137,6 +137,10 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(JobsBusy)
     async def _busy(_: Request, exc: JobsBusy) -> JSONResponse:
         return problem_response(503, str(exc), slug="busy", headers={"Retry-After": str(exc.retry_after)})
+
+    @app.exception_handler(NotFound)
+    async def _not_found(_: Request, exc: NotFound) -> JSONResponse:
+        return problem_response(404, str(exc), slug="not-found")
 
     @app.exception_handler(CorrespondenceError)
     async def _library(_: Request, exc: CorrespondenceError) -> JSONResponse:
