@@ -63,7 +63,7 @@ def sign_document(document_id: uuid.UUID, body: SignIn, session: SessionDep, sto
 
 
 @router.post("/documents", status_code=201, response_model=DocumentOut,
-             openapi_extra=multipart_body("PDF or DOCX", {
+             openapi_extra=multipart_body("PDF or DOCX", media_types=ACCEPT, extra={
                  "case_id": {"type": "string", "format": "uuid"},
                  "signed_from": {"type": "string", "format": "uuid",
                                  "description": "This file is the signed version of that document "

@@ -8,7 +8,7 @@ import uuid
 from decimal import Decimal
 from typing import Any, Mapping, Optional
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 

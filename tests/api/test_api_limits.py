@@ -28,7 +28,7 @@ def _time_limit() -> float:
     produce(case, "pdf")  # imports and font caches
     started = time.monotonic()
     produce(case, "pdf")
-    return max(2.0, round(5 * (time.monotonic() - started), 1))
+    return max(5.0, round(10 * (time.monotonic() - started), 1))
 
 
 @pytest.fixture(scope="module")
