@@ -161,18 +161,22 @@ class JobPool:
 
     def run(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
         self.start()
-        try:
-            worker = self._idle.get(timeout=self.limits.queue_timeout)
-        except queue.Empty:
-            raise JobsBusy(max(1, round(self.limits.timeout / 2))) from None
-        healthy = False
-        try:
-            if not worker.wait_ready(self.STARTUP_SECONDS):
-                raise ConfigurationError("a job worker failed to start")
-            status, value = self._exchange(worker, fn, args, kwargs)
-            healthy = status in ("ok", "error")
-        finally:
-            self._idle.put(worker if healthy else self._replace(worker))
+        for _attempt in range(2):  # a worker found dead before the job reached it is replaced, once
+            try:
+                worker = self._idle.get(timeout=self.limits.queue_timeout)
+            except queue.Empty:
+                raise JobsBusy(max(1, round(self.limits.timeout / 2))) from None
+            healthy = False
+            try:
+                status, value = (self._exchange(worker, fn, args, kwargs)
+                                 if worker.wait_ready(self.STARTUP_SECONDS) else ("dead", None))
+                healthy = status in ("ok", "error")
+            finally:
+                self._idle.put(worker if healthy else self._replace(worker))
+            if status != "dead":
+                break
+        else:
+            raise ConfigurationError("job workers fail to start")
         if status == "timeout":
             raise JobLimitExceeded("case", f"processing it takes longer than the {self.limits.timeout:g} s one job "
                                            "may take")
@@ -188,6 +192,8 @@ class JobPool:
             worker.conn.send((fn, args, kwargs))
         except (pickle.PicklingError, AttributeError, TypeError) as exc:
             return "error", TypeError(f"job is not picklable: {exc}")
+        except OSError:  # the worker died while idle: the job never started
+            return "dead", None
         if not worker.conn.poll(self.limits.timeout):
             return "timeout", None
         try:

@@ -59,6 +59,21 @@ def test_a_job_over_the_time_limit_fails_alone_and_others_go_on(pool: JobPool) -
     assert [pool.run(sum, [i]) for i in range(4)] == [0, 1, 2, 3]
 
 
+def test_a_worker_killed_while_idle_is_replaced_without_failing_the_job() -> None:
+    import os
+    import signal
+
+    jobs = JobPool(JobLimits(workers=1, timeout=5, memory_bytes=None))
+    try:
+        assert jobs.run(os.getpid) > 0
+        victim = jobs.run(os.getpid)
+        os.kill(victim, signal.SIGKILL)  # the one worker this pool started
+        time.sleep(0.2)
+        assert jobs.run(os.getpid) not in (victim, os.getpid())
+    finally:
+        jobs.close()
+
+
 def test_callers_wait_at_most_the_queue_timeout() -> None:
     jobs = JobPool(JobLimits(workers=1, timeout=5, memory_bytes=None, queue_timeout=0.3))
     try:
