@@ -14,6 +14,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from correspondence.errors import ConfigurationError, CorrespondenceError, InputError, InputErrors, NotFound
+from correspondence.figures.rates import RateMissingError
 from correspondence.jobs import JobsBusy
 from correspondence.model.base import FieldError
 from correspondence.store.blobs import TooLarge
@@ -133,6 +134,15 @@ def install(app: FastAPI) -> None:
                   (exc.errors if isinstance(exc, InputErrors) else [exc])]
         return problem_response(422, f"{exc.field}: {exc.reason}", slug="validation", field=exc.field,
                                 errors=errors)
+
+    @app.exception_handler(RateMissingError)
+    async def _rate_missing(_: Request, exc: RateMissingError) -> JSONResponse:
+        # the case's own dates need a rate period the tables do not hold (before the first packaged period,
+        # or not yet published): the client can change the dates, the operator can load the rate
+        log.warning("rate missing: %s", exc)
+        reason = str(exc)
+        return problem_response(422, f"claim: {reason}", slug="rate-missing", field="claim",
+                                errors=[{"field": "claim", "reason": reason}])
 
     @app.exception_handler(JobsBusy)
     async def _busy(_: Request, exc: JobsBusy) -> JSONResponse:

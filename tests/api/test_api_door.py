@@ -169,3 +169,13 @@ def test_recorded_payments_and_actions_are_bounded(api: Api, monkeypatch: pytest
                                                              "type": "phone_call"}).status_code == 201
     r = api.post(f"/v1/cases/{case['id']}/actions", json={"occurred_on": "2026-04-01", "type": "phone_call"})
     assert r.status_code == 422 and r.json()["field"] == "actions", r.text
+
+
+def test_dates_outside_the_rate_tables_are_422_not_503(api: Api) -> None:
+    """A case whose interest needs a rate period the tables do not hold (here 2000, before the first
+    packaged half-year) is refused as input naming the claim, instead of a 503 'not configured'."""
+    invoice = {"number": "0", "issue_date": "2000-01-01", "due_date": "2000-01-01", "amount": "1250.00"}
+    r = api.post("/v1/cases", json=json_ready(example("es", date="2000-01-01", claim__invoices=[invoice],
+                                                      claim__contract_date="2000-01-01")))
+    assert r.status_code == 422, r.text
+    assert r.json()["field"] == "claim" and "rate for period 2000" in r.json()["detail"]

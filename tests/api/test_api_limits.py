@@ -38,7 +38,8 @@ def limited(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Store, o
                        migrate=True)
     jobs = JobPool(JobLimits(workers=2, timeout=_time_limit(), preload=("correspondence.pipeline",)))
     jobs.start()
-    app = create_app(store=store, jobs=jobs, rate_limiter=RateLimiter(parse_rates("render=3/60,receipts=2/60")))
+    app = create_app(store=store, jobs=jobs, rate_limiter=RateLimiter(parse_rates("render=3/60,receipts=2/60"),
+                                                                    clock=lambda: 0.0))  # no refill
     try:
         yield store, app
     finally:
