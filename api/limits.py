@@ -143,7 +143,8 @@ class RateLimiter:
                 self._buckets[(bucket, tenant)] = (tokens, now)
                 wait = math.ceil((1 - tokens) * rate.per / rate.count)
                 raise Problem(429, f"too many {bucket} requests: at most {rate.count} every {rate.per:g} s per "
-                                   f"tenant; retry in {wait} s", slug="rate-limited", headers={"Retry-After": str(wait)})
+                                   f"tenant; retry in {wait} s", slug="rate-limited",
+                              headers={"Retry-After": str(wait)})
             self._buckets[(bucket, tenant)] = (tokens - 1, now)
             if len(self._buckets) > 100_000:  # forget idle tenants rather than grow without bound
                 self._buckets = {k: v for k, v in self._buckets.items() if now - v[1] < 3600}

@@ -27,7 +27,8 @@ TYPE_BASE = "urn:correspondence:problem:"
 TITLES = {
     400: "Bad request", 401: "Authentication required", 403: "Forbidden", 404: "Not found",
     405: "Method not allowed", 406: "Not acceptable", 409: "Conflict", 413: "Content too large",
-    415: "Unsupported media type", 422: "Invalid input", 429: "Too many requests", 500: "Internal server error", 503: "Service unavailable",
+    415: "Unsupported media type", 422: "Invalid input", 429: "Too many requests", 500: "Internal server error",
+    503: "Service unavailable",
 }
 
 

@@ -112,7 +112,8 @@ def _save(store_: StoreDep, who: Principal, dispatch_id: uuid.UUID | None, uploa
 @router.post("/dispatches/{dispatch_id}/receipts", status_code=201, response_model=ReceiptOut,
              openapi_extra=multipart_body("PEC receipt (.eml as received), scan of a return card, certificate",
                                           FORM_FIELDS, media_types=[t for types in ACCEPT.values() for t in types]),
-             responses={**CREATED, **responses(404, 409, 413, 415, 429)}, dependencies=[Depends(rate_limit("receipts"))])
+             responses={**CREATED, **responses(404, 409, 413, 415, 429)},
+             dependencies=[Depends(rate_limit("receipts"))])
 async def upload_receipt(dispatch_id: uuid.UUID, request: Request, store_: StoreDep, who: TenantDep,
                          response: Response) -> ReceiptOut:
     """Attach a file to a dispatch. A PEC receipt is parsed and verified: its event moves the dispatch only

@@ -11,7 +11,9 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, BeforeValidator, ConfigDict, WithJsonSchema, field_validator
+from pydantic import (
+    AfterValidator, AwareDatetime, BaseModel, BeforeValidator, ConfigDict, WithJsonSchema, field_validator,
+)
 
 # C0 controls except tab, LF and CR; DEL; C1 controls; lone surrogates (not encodable as UTF-8)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
@@ -111,7 +113,8 @@ def _day_in_range(value: dt.date) -> dt.date:
 
 
 Day = Annotated[dt.date, BeforeValidator(_to_day), AfterValidator(_day_in_range), WithJsonSchema(
-    {"type": "string", "format": "date", "pattern": r"^(199[0-9]|20[0-9]{2}|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$",
+    {"type": "string", "format": "date",
+     "pattern": r"^(199[0-9]|20[0-9]{2}|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$",
      "description": "ISO 8601 date between 1990-01-01 and 2100-12-31"})]
 """A business date (letter, invoice, payment, action...): an ISO string between 1990 and 2100."""
 

@@ -12,7 +12,8 @@ FONT_FAMILIES = ("serif", "sans")
 
 class Brand(Model):
     name: Optional[str] = Field(default=None, max_length=200, description="Letterhead name; defaults to the sender")
-    letterhead_lines: list[Annotated[str, Field(max_length=200)]] = Field(default_factory=list, max_length=6, description="Lines under the name")
+    letterhead_lines: list[Annotated[str, Field(max_length=200)]] = Field(
+        default_factory=list, max_length=6, description="Lines under the name")
     footer: Optional[str] = Field(default=None, max_length=400)
     primary_color: str = Field(default="#1F3A5F", pattern=r"^#[0-9A-Fa-f]{6}$")
     accent_color: str = Field(default="#8A6D3B", pattern=r"^#[0-9A-Fa-f]{6}$")
