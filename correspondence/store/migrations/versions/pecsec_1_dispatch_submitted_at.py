@@ -3,7 +3,7 @@
 A receipt older than the submission cannot be about this dispatch (issue 11, item 3).
 
 Revision ID: pecsec_1
-Revises: 0003
+Revises: 0004
 Create Date: 2026-12-01
 """
 from __future__ import annotations
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "pecsec_1"
-down_revision = "0003"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
