@@ -87,7 +87,8 @@ def sign_rendering(case: Case, rendering: Rendering, signing: Signing) -> bytes:
     """PAdES-sign a rendered PDF: an incremental update, so the result begins with `rendering.data`."""
     if rendering.fmt != "pdf":
         raise InputError("sign", "only PDF output is signed here; sign a DOCX as CAdES .p7m with `correspondence sign`")
-    return signing.key.sign_pdf(rendering.data, sign_options(case, rendering.signature_box, signing))
+    signed: bytes = signing.key.sign_pdf(rendering.data, sign_options(case, rendering.signature_box, signing))
+    return signed
 
 
 def produce(case: Case, fmt: str, *, base_dir: Path | None = None, pdfa: bool | None = None,
