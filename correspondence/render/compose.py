@@ -29,7 +29,7 @@ def compose_document(case: Case, *, base_dir: Path | None = None, wording_dir: P
     brand = case.brand
     sender = case.representative or case.creditor
     recipient = [x for x in (pack.label("recipient_prefix", case.debtor.type.value),) if x]
-    recipient += [case.debtor.name]
+    recipient += [f"{case.debtor.title} {case.debtor.name}" if case.debtor.title else case.debtor.name]
     if case.debtor.contact_person:
         recipient.append(f"{pack.label('attention')} {case.debtor.contact_person}")
     recipient += case.debtor.address.lines()
@@ -79,21 +79,27 @@ def _tables(case: Case, st: Statement, pack: LanguagePack) -> dict[str, Table]:
 
     number_label = str(pack.labels["invoice_table"]["number"][case.credit_type.value])
     with_outstanding = bool(case.claim.payments)
+    with_withholding = bool(st.withholding)
     figures_by_number = {f.number: f for f in st.invoices}
     rows = []
     for inv in case.claim.invoices:
         row = [inv.number, pack.short_date(inv.issue_date), pack.short_date(inv.due_date),
                " – ".join(x for x in (inv.description, inv.period) if x), pack.money(inv.amount)]
+        if with_withholding:
+            row.append(pack.money(figures_by_number[inv.number].withholding))
         if with_outstanding:
             row.append(pack.money(figures_by_number[inv.number].principal_outstanding))
         rows.append(tuple(row))
     headers = [number_label, lab("invoice_table", "issue_date"), lab("invoice_table", "due_date"),
                lab("invoice_table", "description"), lab("invoice_table", "amount")]
-    footer = [lab("invoice_table", "total"), "", "", "", pack.money(st.principal)]
+    footer = [lab("invoice_table", "total"), "", "", "", pack.money(st.principal + st.withholding)]
+    if with_withholding:
+        headers.append(lab("invoice_table", "withholding"))
+        footer.append(pack.money(st.withholding))
     if with_outstanding:
         headers.append(lab("invoice_table", "outstanding"))
         footer.append(pack.money(st.principal_outstanding))
-    tables = {"invoices": Table(tuple(headers), tuple(rows), (False, False, False, False, True, True)[:len(headers)],
+    tables = {"invoices": Table(tuple(headers), tuple(rows), (False,) * 4 + (True,) * (len(headers) - 4),
                                 tuple(footer))}
     tables["periods"] = Table(
         tuple(lab("periods_table", k) for k in ("invoice", "start", "end", "days", "rate", "base", "interest")),
@@ -103,10 +109,10 @@ def _tables(case: Case, st: Statement, pack: LanguagePack) -> dict[str, Table]:
         (lab("invoice_table", "total"), "", "", "", "", "", pack.money(sum((p.interest for p in st.periods), 0))),
     )
     tables["payments"] = Table(
-        tuple(lab("payments_table", k) for k in ("date", "amount", "to_interest", "to_principal")),
-        tuple((pack.short_date(a.date), pack.money(a.amount), pack.money(a.to_interest + a.to_costs),
+        tuple(lab("payments_table", k) for k in ("date", "amount", "to_interest", "to_costs", "to_principal")),
+        tuple((pack.short_date(a.date), pack.money(a.amount), pack.money(a.to_interest), pack.money(a.to_costs),
                pack.money(a.to_principal)) for a in st.allocations),
-        (False, True, True, True),
+        (False, True, True, True, True),
     )
     types = pack.labels["action_types"]
     tables["actions"] = Table(
@@ -123,14 +129,16 @@ def _totals(case: Case, st: Statement, pack: LanguagePack) -> list[tuple[str, st
     the payments table); checked here so a letter can never print a sum that does not add up."""
     t = pack.labels["totals"]
     compensation = sum((inv.compensation_owed for inv in st.invoices), Decimal(0))
-    costs = sum((c.amount for c in case.claim.costs), Decimal(0))
-    rows = [(t["principal"], st.principal)]
+    costs = st.costs_recoverable  # only what is owed: above the flat sum, never from a consumer
+    rows = [(t["principal"], st.principal + st.withholding)]
+    if st.withholding:
+        rows.append((t["withholding"], -st.withholding))
     if st.regime != "none" or st.interest_accrued:
         rows.append((t["interest"], st.interest_accrued))
     if compensation:
         rows.append((t["compensation"], compensation))
     if costs:
-        rows.append((t["costs"], costs))
+        rows.append((t["costs_above" if compensation else "costs"], costs))
     if st.payments_total:
         rows.append((t["payments"], -st.payments_total))
     if sum(amount for _, amount in rows) != st.total_due - st.surplus:
