@@ -23,7 +23,8 @@ PACK = language_pack("es")
 
 DEBTORS: dict[str, dict[str, Any]] = {
     "business": {},
-    "consumer": {"debtor.name": "Juan García López", "debtor.tax_id": "12345678Z",
+    "consumer": {"debtor.name": "Juan García López", "debtor.title": "D.", "debtor.surname": "García",
+                 "debtor.tax_id": "12345678Z",
                  "claim.interest_from_demand": "2026-07-20"},
     "public_administration": {"debtor.name": "Ayuntamiento de Getafe", "debtor.tax_id": "P2807900B"},
 }
