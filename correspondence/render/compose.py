@@ -20,8 +20,8 @@ def compose_document(case: Case, *, base_dir: Path | None = None, wording_dir: P
     if case.kind.is_letter:
         assert_may_demand(case)
     pack = language_pack(case.language.value)
-    statement = compute_statement(case)
     presc = prescription(case)
+    statement = compute_statement(_figures_case(case, presc.extinctive))
     blocks = write_blocks(case.language.value, case.kind.value,
                           wording_context(case, statement, presc, pack), wording_dir)
     if not any(b.style == "signature" for b in blocks):
@@ -64,6 +64,14 @@ def compose_document(case: Case, *, base_dir: Path | None = None, wording_dir: P
         logo=logo,
         window=brand.window or ("left" if case.jurisdiction and case.jurisdiction.value == "ES" else "right"),
     )
+
+
+def _figures_case(case: Case, time_barred: bool) -> Case:
+    """A letter on a time-barred credit (sent only with options.allow_prescribed) claims no interest and no
+    compensation: it is a neutral invitation to pay what was owed (art. 1930 CC, art. 2940 c.c.)."""
+    if not (time_barred and case.kind.is_letter) or case.options.waive_charges:
+        return case
+    return case.model_copy(update={"options": case.options.model_copy(update={"waive_charges": True})})
 
 
 def _default_letterhead(sender, pack: LanguagePack) -> list[str]:
