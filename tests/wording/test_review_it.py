@@ -125,10 +125,11 @@ def test_register_articles_titles_tax_ids_periods_and_holiday_shift() -> None:
                    "nei confronti del Comune di Torino (C.F./P.IVA 00514490010), con sede in",
                    absent=("ai periodi:", "i numeri dei", "vanta nei confronti di Comune"))
     out = assert_in_both(consumer("it", kind="first_demand", debtor__title="Sig.ra", debtor__name="Anna Bianchi"),
-                         "Gentile Sig.ra Anna Bianchi,", "(P.IVA IT12345670017)",
+                         "Gentile Sig.ra Anna Bianchi,",
                          "termine prorogato al primo giorno non festivo ai sensi dell'art. 2963, comma 3, c.c.",
                          absent=("Sig./Sig.ra", "Gentile Anna Bianchi", "C.F./P.IVA IT"))
     assert "9 dicembre 2026 (15 giorni" in out["pdf"]  # 8 December is a holiday: moved by one day
+    assert_in_both(case_of("it"), "Rossi Forniture S.r.l. (P.IVA IT12345670017)", absent=("C.F./P.IVA IT",))
     assert_in_both(case_of("it", kind="second_demand"), "Imputati a importo forfettario e spese",
                    "per ciascun documento non pagato alla scadenza")
 
