@@ -141,7 +141,7 @@ def _totals(case: Case, st: Statement, pack: LanguagePack) -> list[tuple[str, st
     rows = [(t["principal"], st.principal + st.withholding)]
     if st.withholding:
         rows.append((t["withholding"], -st.withholding))
-    if st.regime != "none" or st.interest_accrued:
+    if st.interest_accrued or (st.regime != "none" and "CHARGES_WAIVED" not in st.notes):
         rows.append((t["interest"], st.interest_accrued))
     if compensation:
         rows.append((t["compensation"], compensation))
