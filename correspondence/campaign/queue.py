@@ -131,4 +131,4 @@ def start_worker(*, concurrency: int = 1, pool: str = "solo", loglevel: str = "w
     """Run a worker in this process until it is stopped (SIGTERM: warm shutdown after the task at hand)."""
     app = celery_app(broker_url(), queue_name())
     app.worker_main(["worker", f"--pool={pool}", f"--concurrency={concurrency}", f"--loglevel={loglevel}",
-                     f"--queues={queue_name()}", "--without-gossip", "--without-mingle", "--without-heartbeat"])
+                     f"--queues={queue_name()}", "--without-gossip", "--without-mingle"])
