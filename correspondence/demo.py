@@ -70,7 +70,7 @@ def run_demo(out_dir: Path, *, step: Optional[Callable[[str], None]] = None,
                 files.append(DemoFile(path, lang, kind, fmt, len(data), "PDF/A-3b" if fmt == "pdf" and rendered.pdfa else ""))
             if kind == "legal_notice":
                 step(f"{lang}: signing {kind}")
-                signed = signing.key.sign_pdf(rendered.data, sign_options(case, rendered, signing))
+                signed = signing.key.sign_pdf(rendered.data, sign_options(case, rendered.signature_box, signing))
                 path = stem.with_name(f"{kind}.signed.pdf")
                 write_atomic(path, signed)
                 files.append(DemoFile(path, lang, kind, "pdf", len(signed), "PAdES B-B, demo certificate"))
