@@ -45,15 +45,27 @@ class Produced:
     figures: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     error: Optional[str] = None
+    layout: dict[str, dict[str, Any]] = field(default_factory=dict)  # name -> fmt, signature box, pdfa
 
     def to_json(self) -> dict[str, Any]:
         return {"stem": self.stem, "files": {k: base64.b64encode(v).decode() for k, v in self.files.items()},
-                "figures": self.figures, "warnings": self.warnings, "error": self.error}
+                "figures": self.figures, "warnings": self.warnings, "error": self.error, "layout": self.layout}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> "Produced":
         return cls(stem=data["stem"], files={k: base64.b64decode(v) for k, v in data["files"].items()},
-                   figures=data["figures"], warnings=list(data["warnings"]), error=data.get("error"))
+                   figures=data["figures"], warnings=list(data["warnings"]), error=data.get("error"),
+                   layout=data.get("layout") or {})
+
+    def rendering(self, name: str) -> Any:
+        """The unsigned `pipeline.Rendering` of one file, for signing or registering it elsewhere."""
+        from ..pipeline import Rendering
+        from ..render.pdf import SignatureBox
+
+        meta = self.layout[name]
+        box = meta.get("box")
+        return Rendering(self.files[name], meta["fmt"], SignatureBox(box[0], tuple(box[1])) if box else None,
+                         bool(meta.get("pdfa")))
 
     @staticmethod
     def digest(data: bytes) -> str:
@@ -84,16 +96,20 @@ def figures_of(case: Any) -> tuple[dict[str, str], list[str]]:
 def produce_job(job: Job, signing: Any = None) -> Produced:
     """Render (and sign) one case; input and configuration problems come back as `error`, not raised."""
     from ..casefile import build_case
-    from ..pipeline import produce
+    from ..pipeline import render, sign_rendering
 
     try:
         case = build_case(job.case)
         figures, warnings = figures_of(case)
         base_dir = Path(job.base_dir) if job.base_dir else None
-        files = {}
+        files, layout = {}, {}
         for fmt in job.formats:
             sign = signing if (job.sign and fmt == "pdf") else None
-            files[output_name(job.stem, fmt, sign is not None)] = produce(case, fmt, base_dir=base_dir, signing=sign)
-        return Produced(job.stem, files, figures, warnings)
+            rendering = render(case, fmt, base_dir=base_dir)
+            name = output_name(job.stem, fmt, sign is not None)
+            files[name] = rendering.data if sign is None else sign_rendering(case, rendering, sign)
+            box = rendering.signature_box
+            layout[name] = {"fmt": fmt, "pdfa": rendering.pdfa, "box": [box.page, list(box.box)] if box else None}
+        return Produced(job.stem, files, figures, warnings, layout=layout)
     except CorrespondenceError as exc:
         return Produced(job.stem, error=str(exc))

@@ -102,10 +102,11 @@ def _main_thread() -> bool:
 def run_campaign(campaign: Campaign, out_dir: Path, *, formats: Sequence[str] = ("pdf",), signing: Any = None,
                  sign_level: Optional[str] = None, workers: Optional[int] = None, skip_invalid: bool = False,
                  queue: bool = False, on_result: Optional[Callable[[Entry, bool], None]] = None,
-                 on_start: Optional[Callable[[int, int], None]] = None) -> CampaignResult:
+                 on_start: Optional[Callable[[int, int], None]] = None, registrar: Any = None) -> CampaignResult:
     """Produce the campaign into `out_dir`. `signing` is a `batch.BatchSigning` for the local pool; with
     `queue`, `sign_level` asks the Celery workers to sign with their own key. `on_result(entry, resumed)`
-    is called once per case; `on_start(total, already_done)` before the first."""
+    is called once per case; `on_start(total, already_done)` before the first. With a `register.Registrar`
+    each case is opened in the store and its letters stored under it (signed by this process)."""
     formats = tuple(dict.fromkeys(formats))
     bad = [f for f in formats if f not in FORMATS]
     if bad:
@@ -115,7 +116,8 @@ def run_campaign(campaign: Campaign, out_dir: Path, *, formats: Sequence[str] = 
     if not campaign.valid:
         raise InputError("source", "no valid case to produce")
     sign = signing is not None or (queue and sign_level is not None)
-    settings = {"formats": formats, "sign": (sign_level or getattr(signing, "level", None)) if sign else None}
+    settings = {"formats": formats, "sign": (sign_level or getattr(signing, "level", None)) if sign else None,
+                "tenant": registrar.tenant_name if registrar is not None else None}
     base_dir = str(campaign.source.parent.resolve())
     if signing is not None and not queue:
         signing.open().key.close()  # a wrong password or PIN fails here, before any work
@@ -130,11 +132,17 @@ def run_campaign(campaign: Campaign, out_dir: Path, *, formats: Sequence[str] = 
         assert draft.case is not None
         case_json = draft.case.model_dump(mode="json")
         fp = fingerprint(case_json, settings)
-        job = Job(draft.stem, case_json, formats, sign, fp, tuple(draft.lines), base_dir)
         if (previous := journal.finished(draft.stem, fp)) is not None:
             entries[draft.stem] = previous
-        else:
-            pending.append((job, draft))
+            continue
+        if registrar is not None:  # workers render the case as it stands in the store; signing happens here
+            case_json = registrar.open_case(draft.stem, draft.case, fp).case.model_dump(mode="json")
+        job = Job(draft.stem, case_json, formats, sign and registrar is None, fp, tuple(draft.lines), base_dir)
+        pending.append((job, draft))
+    if registrar is not None and sign and pending:
+        from ..pipeline import server_signing
+
+        registrar.signing = signing.open() if signing is not None else server_signing(sign_level or "B-B")
     resumed = len(entries)
     if on_start:
         on_start(len(campaign.valid), resumed)
@@ -149,7 +157,7 @@ def run_campaign(campaign: Campaign, out_dir: Path, *, formats: Sequence[str] = 
             produced_iter = _run_on_pool([j for j, _ in pending], signing, workers, stop)
         for produced in produced_iter:
             job, draft = by_stem[produced.stem]
-            entry = _finish(out_dir, job, draft, produced)
+            entry = _finish(out_dir, job, draft, produced, registrar)
             if entry.status == "done":
                 journal.record(entry)
             entries[job.stem] = entry
@@ -171,18 +179,26 @@ def run_campaign(campaign: Campaign, out_dir: Path, *, formats: Sequence[str] = 
     return CampaignResult(ordered, campaign.errors, resumed, interrupted, manifest, error_report)
 
 
-def _finish(out_dir: Path, job: Job, draft: CaseDraft, produced: Produced) -> Entry:
+def _finish(out_dir: Path, job: Job, draft: CaseDraft, produced: Produced, registrar: Any) -> Entry:
+    from ..errors import CorrespondenceError
+
     assert draft.case is not None
     debtor, reference = draft.case.debtor.name, draft.case.reference
+    contents, ids = produced.files, []
+    if produced.error is None and registrar is not None:
+        try:
+            contents, ids = registrar.store_documents(job.stem, produced)
+        except CorrespondenceError as exc:
+            produced.error = str(exc)
     if produced.error is not None:
         return Entry(job.stem, "failed", list(job.lines), job.fingerprint, errors=[produced.error],
                      debtor=debtor, reference=reference)
     files = []
-    for name, data in produced.files.items():
+    for name, data in contents.items():
         write_atomic(out_dir / name, data)
         files.append(OutputFile(name, Produced.digest(data), len(data)))
     return Entry(job.stem, "done", list(job.lines), job.fingerprint, files, warnings=produced.warnings,
-                 debtor=debtor, reference=reference, **produced.figures)
+                 debtor=debtor, reference=reference, document_ids=ids, **produced.figures)
 
 
 _signing: Any = None  # per pool process: the Signing opened once by `_start_worker`

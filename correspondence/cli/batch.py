@@ -38,6 +38,8 @@ def register(app: typer.Typer) -> None:
         tone: Optional[str] = typer.Option(None, "--tone", help="Export: the tone of every letter"),
         skip_invalid: bool = typer.Option(False, "--skip-invalid",
                                           help="Export: leave invalid cases out (listed in errors.csv)"),
+        tenant: Optional[str] = typer.Option(None, "--tenant", help="Export: register each case and its letters "
+                                                                      "in the store, for this tenant"),
         queue: bool = typer.Option(False, "--queue", help="Export: one Celery task per case "
                                                           "($CORRESPONDENCE_BROKER_URL; see `correspondence worker`)"),
     ) -> None:
@@ -68,10 +70,11 @@ def register(app: typer.Typer) -> None:
                 raise InputError("--queue", "queued letters are signed by the workers with their own key "
                                             "($CORRESPONDENCE_SIGNING_P12); drop --p12/--pkcs11-module")
             run_campaign_cli(case_files[0], mapping, output, fmt, workers, signing,
-                             level if (sign and queue) else None, kind, tone, skip_invalid, queue)
+                             level if (sign and queue) else None, kind, tone, skip_invalid, queue, tenant)
             return
-        if queue or kind or tone or skip_invalid:
-            raise InputError("--mapping", "--kind, --tone, --skip-invalid and --queue apply to a CSV/XLSX export")
+        if queue or kind or tone or skip_invalid or tenant:
+            raise InputError("--mapping", "--kind, --tone, --skip-invalid, --tenant and --queue apply to a CSV/XLSX "
+                                          "export")
         failed = []
         with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                       console=console) as progress:

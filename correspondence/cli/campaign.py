@@ -61,20 +61,27 @@ class Feedback:
 
 def run_campaign_cli(source: Path, mapping: Optional[Path], output: Path, fmt: list[str], workers: Optional[int],
                      signing: Any, sign_level: Optional[str], kind: Optional[str], tone: Optional[str],
-                     skip_invalid: bool, queue: bool) -> None:
+                     skip_invalid: bool, queue: bool, tenant: Optional[str] = None) -> None:
     from ..campaign import prepare_campaign, run_campaign
     from ..errors import InputError
 
     if mapping is None:
         raise InputError("--mapping", "a CSV/XLSX export needs its column mapping (see `correspondence batch-template`)")
     campaign = prepare_campaign(source, mapping, {"kind": kind, "tone": tone})
+    registrar = None
+    if tenant is not None:
+        from ..campaign.register import Registrar
+
+        registrar = Registrar.open(tenant)
     feedback = Feedback(console.is_terminal)
     try:
         result = run_campaign(campaign, output, formats=fmt, signing=signing, sign_level=sign_level, workers=workers,
                               skip_invalid=skip_invalid, queue=queue, on_result=feedback.result,
-                              on_start=feedback.start)
+                              on_start=feedback.start, registrar=registrar)
     finally:
         feedback.stop()
+        if registrar is not None:
+            registrar.close()
     files = sum(len(e.files) for e in result.done)
     console.print(f"{files} file(s) in {output}/: {len(result.done)} of {len(campaign.drafts)} cases done"
                   f"{f' ({result.resumed} from an earlier run)' if result.resumed else ''}; manifest "
