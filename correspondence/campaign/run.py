@@ -197,8 +197,11 @@ def _finish(out_dir: Path, job: Job, draft: CaseDraft, produced: Produced, regis
     for name, data in contents.items():
         write_atomic(out_dir / name, data)
         files.append(OutputFile(name, Produced.digest(data), len(data)))
-    return Entry(job.stem, "done", list(job.lines), job.fingerprint, files, warnings=produced.warnings,
-                 debtor=debtor, reference=reference, document_ids=ids, **produced.figures)
+    fig = produced.figures
+    return Entry(job.stem, "done", list(job.lines), job.fingerprint, files, principal=fig.get("principal"),
+                 interest=fig.get("interest"), compensation=fig.get("compensation"), costs=fig.get("costs"),
+                 total=fig.get("total"), warnings=produced.warnings, debtor=debtor, reference=reference,
+                 document_ids=ids)
 
 
 _signing: Any = None  # per pool process: the Signing opened once by `_start_worker`

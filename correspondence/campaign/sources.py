@@ -12,7 +12,7 @@ import datetime as dt
 import io
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional, Union
+from typing import Optional, Sequence, Union
 
 from ..errors import InputError
 
@@ -114,7 +114,7 @@ def read_csv_bytes(data: bytes, *, name: str = "source", encoding: str = "auto",
     return Sheet(name, headers, tuple(rows))
 
 
-def _headers(raw: list[object], name: str) -> tuple[str, ...]:
+def _headers(raw: Sequence[object], name: str) -> tuple[str, ...]:
     headers = tuple(" ".join(str(h).split()) if h is not None else "" for h in raw)
     while headers and not headers[-1]:
         headers = headers[:-1]
