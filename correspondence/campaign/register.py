@@ -30,6 +30,7 @@ class Registrar:
     tenant_name: str
     signing: Optional[Any] = None
     tenant_id: Optional[uuid.UUID] = None
+    owned: bool = True  # opened here (the CLI), not the API's store
     registered: dict[str, Registration] = field(default_factory=dict)
 
     @classmethod
@@ -88,4 +89,5 @@ class Registrar:
         return files, ids
 
     def close(self) -> None:
-        self.store.close() if hasattr(self.store, "close") else None
+        if self.owned:
+            self.store.close()

@@ -7,6 +7,7 @@ cases, lets the ones in flight finish and be journaled, and writes the manifest:
 """
 from __future__ import annotations
 
+import multiprocessing
 import os
 import signal
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -120,7 +121,7 @@ def run_campaign(campaign: Campaign, out_dir: Path, *, formats: Sequence[str] = 
                 "tenant": registrar.tenant_name if registrar is not None else None}
     base_dir = str(campaign.source.parent.resolve())
     if signing is not None and not queue:
-        signing.open().key.close()  # a wrong password or PIN fails here, before any work
+        _close(signing, signing.open())  # a wrong password or PIN fails here, before any work
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     remove_partial_files(out_dir)
@@ -204,6 +205,11 @@ def _finish(out_dir: Path, job: Job, draft: CaseDraft, produced: Produced, regis
                  document_ids=ids)
 
 
+def _close(signing: Any, opened: Any) -> None:
+    if not getattr(signing, "shared", False):  # the service's key stays loaded for the next job
+        opened.key.close()
+
+
 _signing: Any = None  # per pool process: the Signing opened once by `_start_worker`
 
 
@@ -228,9 +234,12 @@ def _run_on_pool(jobs: list[Job], signing: Any, workers: Optional[int], stop: _S
                 yield produce_job(job, opened)
         finally:
             if opened is not None:
-                opened.key.close()
+                _close(signing, opened)
         return
-    with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=(signing,)) as pool:
+    # a pool started from a thread (the API's jobs) must not fork a process holding other threads' locks
+    context = None if _main_thread() else multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=(signing,),
+                             mp_context=context) as pool:
         futures = [pool.submit(_produce, job) for job in jobs]
         cancelled = False
         for future in as_completed(futures):
