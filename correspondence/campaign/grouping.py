@@ -83,6 +83,8 @@ def group_rows(rows: Sequence[SourceRow], mapping: Mapping, overrides: TMapping[
             draft = drafts[key] = CaseDraft(stem="", lines=[], data={"claim": {"invoices": []}}, key=key)
             firsts[key] = {}
         draft.lines.append(row.line)
+        if row.problem:
+            draft.errors.append(RowError(row.line, None, row.problem))
         case_fields: dict[str, Any] = {}
         per_row: dict[str, dict[str, Any]] = {prefix: {} for prefix in ROW_PREFIXES}
         for target, column in mapping.columns.items():

@@ -15,7 +15,7 @@ from typing import Any, Iterable, Optional
 
 from ..files import write_atomic
 
-CSV_COLUMNS = ("case", "status", "file", "sha256", "principal", "interest", "compensation", "costs", "total",
+CSV_COLUMNS = ("case", "debtor", "reference", "status", "file", "sha256", "principal", "interest", "compensation", "costs", "total",
                "source_lines", "warnings", "errors")
 
 
@@ -68,7 +68,7 @@ def write_manifest(out_dir: Path, entries: Iterable[Entry], summary: dict[str, A
     writer.writerow(CSV_COLUMNS)
     for e in entries:
         for f in e.files or [OutputFile("", "", 0)]:
-            writer.writerow([e.case, e.status, f.name, f.sha256, e.principal or "", e.interest or "",
+            writer.writerow([e.case, e.debtor or "", e.reference or "", e.status, f.name, f.sha256, e.principal or "", e.interest or "",
                              e.compensation or "", e.costs or "", e.total or "",
                              " ".join(map(str, e.source_lines)), " | ".join(e.warnings), " | ".join(e.errors)])
     write_atomic(csv_path, buffer.getvalue().encode("utf-8-sig"))  # BOM: Excel opens it as UTF-8

@@ -20,6 +20,7 @@ MAX_SOURCE_BYTES = 50 * 1024 * 1024
 MAX_ROWS = 100_000
 MAX_COLUMNS = 200
 MAX_CELL_CHARS = 2_000
+MAX_XLSX_UNPACKED = 400 * 1024 * 1024  # a zip bomb is refused before openpyxl inflates it
 DELIMITERS = ";,\t|"
 
 Cell = Union[str, int, float, dt.date, dt.datetime, None]
@@ -31,6 +32,7 @@ class SourceRow:
 
     line: int
     cells: dict[str, Cell]
+    problem: Optional[str] = None  # the row cannot be read as the header says (reported with the others)
 
 
 @dataclass(frozen=True)
@@ -105,10 +107,11 @@ def read_csv_bytes(data: bytes, *, name: str = "source", encoding: str = "auto",
                 continue  # blank lines, and the trailing ;;;; rows spreadsheets leave
             if len(rows) >= MAX_ROWS:
                 raise InputError("source", f"{name} has more than {MAX_ROWS} rows")
+            problem = None
             if len(record) > len(headers) and any(c.strip() for c in record[len(headers):]):
-                raise InputError(f"line {line}", f"{len(record)} cells but only {len(headers)} columns in the header")
-            rows.append(SourceRow(line, {h: _clip(record[i], line, h) if i < len(record) else None
-                                         for i, h in enumerate(headers) if h}))
+                problem = f"{len(record)} cells but only {len(headers)} columns in the header"
+            cells = {h: record[i] if i < len(record) else None for i, h in enumerate(headers) if h}
+            rows.append(_row(line, cells, problem))
     except csv.Error as exc:
         raise InputError("source", f"{name}: line {reader.line_num}: {exc}") from None
     return Sheet(name, headers, tuple(rows))
@@ -130,12 +133,18 @@ def _headers(raw: Sequence[object], name: str) -> tuple[str, ...]:
     return headers
 
 
-def _clip(value: Cell, line: int, column: str) -> Cell:
-    if isinstance(value, str):
-        if len(value) > MAX_CELL_CHARS:
-            raise InputError(f"line {line}, {column}", f"longer than {MAX_CELL_CHARS} characters")
-        return value.strip() or None
-    return value
+def _row(line: int, cells: dict[str, Cell], problem: Optional[str]) -> SourceRow:
+    """Strip text cells; an over-long cell is dropped and reported as the row's problem."""
+    clean: dict[str, Cell] = {}
+    for column, value in cells.items():
+        if isinstance(value, str):
+            if len(value) > MAX_CELL_CHARS:
+                problem = problem or f"{column}: longer than {MAX_CELL_CHARS} characters"
+                value = None
+            else:
+                value = value.strip() or None
+        clean[column] = value
+    return SourceRow(line, clean, problem)
 
 
 def _read_xlsx(path: Path, sheet: Optional[str]) -> Sheet:
@@ -144,6 +153,10 @@ def _read_xlsx(path: Path, sheet: Optional[str]) -> Sheet:
     from openpyxl import load_workbook  # defusedxml is installed, so openpyxl parses with it
 
     try:
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+        if unpacked > MAX_XLSX_UNPACKED:
+            raise InputError("source", f"{path.name} unpacks to more than {MAX_XLSX_UNPACKED // (1024 * 1024)} MiB")
         book = load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         raise InputError("source", f"{path.name} is not a readable XLSX workbook ({exc})") from None
@@ -162,8 +175,8 @@ def _read_xlsx(path: Path, sheet: Optional[str]) -> Sheet:
                 continue
             if len(rows) >= MAX_ROWS:
                 raise InputError("source", f"{path.name} has more than {MAX_ROWS} rows")
-            cells = {h: _clip(values[i] if i < len(values) else None, line, h) for i, h in enumerate(headers) if h}
-            rows.append(SourceRow(line, cells))
+            cells = {h: values[i] if i < len(values) else None for i, h in enumerate(headers) if h}
+            rows.append(_row(line, cells, None))
         return Sheet(ws.title, headers, tuple(rows))
     finally:
         book.close()

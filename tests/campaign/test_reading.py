@@ -88,3 +88,23 @@ def test_unknown_case_fields_in_the_mapping_are_refused(tmp_path):
     with pytest.raises(InputError) as err:
         prepare_campaign(source, mapping)
     assert err.value.field.startswith("mapping.columns") and "debtor.vat_number" in err.value.reason
+
+
+def test_rows_that_do_not_fit_the_header_are_reported_with_the_others(tmp_path):
+    rows = [ES_ROWS[0] + ";sobra", ES_ROWS[1], ES_ROWS[2].replace("Calle de Serrano 41", "C" * 2001)]
+    source, mapping = spanish_export(tmp_path, rows)
+    errors = {e.line: str(e) for e in prepare_campaign(source, mapping).errors}
+    assert errors == {2: "line 2: 11 cells but only 10 columns in the header",
+                      4: "line 4: Dirección: longer than 2000 characters"}
+
+
+def test_a_file_that_is_not_a_workbook_is_a_clear_error(tmp_path):
+    _source, mapping = spanish_export(tmp_path)
+    fake = tmp_path / "clientes.xlsx"
+    fake.write_bytes(b"Cliente;NIF\n")
+    with pytest.raises(InputError) as err:
+        prepare_campaign(fake, mapping)
+    assert err.value.field == "source" and "not a readable XLSX workbook" in err.value.reason
+    with pytest.raises(InputError) as err:
+        prepare_campaign(tmp_path / "clientes.ods", mapping)
+    assert err.value.field == "source"
