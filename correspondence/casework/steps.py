@@ -22,6 +22,7 @@ from .standing import Standing
 UNREACHED = ("unreachable", "no answer", "wrong number", "irreperibile", "non risponde", "ilocalizable",
              "no contesta", "moved", "trasferito", "desconocido", "sconosciuto")
 LETTER_STEPS = (DocumentKind.first_demand, DocumentKind.second_demand, DocumentKind.legal_notice)
+SEQUENCE = ("data_check", "first_demand", "phone_call", "second_demand", "home_visit", "legal_notice")
 
 
 @dataclass(frozen=True)
@@ -53,28 +54,31 @@ def next_step(standing: Standing) -> NextStep:
                         _done(standing), warnings)
     done = _done(standing)
     kinds = {d.step for d in done}
-    letters = _letters(case.actions)
-    last_term = _last_term(standing, letters)
-    if "data_check" not in kinds:
-        return _step(at, "opened", "data_check", _opened(standing),
-                     "check the debtor's data (registry, tax id, address, PEC) before the first letter", done, warnings)
-    if DocumentKind.first_demand.value not in kinds:
-        return _step(at, "opened", "first_demand", _last_date(done), "send the first demand letter", done, warnings)
     if DocumentKind.legal_notice.value in kinds:
-        return _after_notice(standing, letters, done, warnings)
-    if "phone_call" not in kinds:
-        return _step(at, "first_demand", "phone_call", last_term,
-                     "call the debtor once the first demand's term has run out", done, warnings)
+        return _after_notice(standing, _letters(case.actions), done, warnings)
+    last_term = _last_term(standing, _letters(case.actions))
+    reached = max((SEQUENCE.index(k) for k in kinds if k in SEQUENCE), default=-1)  # later steps imply earlier
     if _needs_tracing(case.actions) and "tracing" not in kinds:
         return _step(at, "contact", "tracing", _last_date(done),
                      "the debtor could not be reached: trace the current address and contacts", done, warnings)
-    if DocumentKind.second_demand.value not in kinds:
-        return _step(at, "contact", "second_demand", max(_last_date(done), last_term),
-                     "send the second demand letter", done, warnings)
-    if "home_visit" not in kinds:
-        return _step(at, "second_demand", "home_visit", last_term,
-                     "visit the debtor once the second demand's term has run out", done, warnings)
-    return _step(at, "home_visit", "legal_notice", _last_date(done),
+    nxt = SEQUENCE[reached + 1]
+    phase = SEQUENCE[reached] if reached >= 0 else "opened"
+    phase = {"data_check": "opened", "phone_call": "contact", "tracing": "contact"}.get(phase, phase)
+    if nxt == "data_check":
+        return _step(at, phase, nxt, _opened(standing),
+                     "check the debtor's data (registry, tax id, address, PEC) before the first letter", done, warnings)
+    if nxt == "first_demand":
+        return _step(at, phase, nxt, _last_date(done), "send the first demand letter", done, warnings)
+    if nxt == "phone_call":
+        return _step(at, phase, nxt, last_term, "call the debtor once the first demand's term has run out", done,
+                     warnings)
+    if nxt == "second_demand":
+        return _step(at, phase, nxt, max(_last_date(done), last_term), "send the second demand letter", done,
+                     warnings)
+    if nxt == "home_visit":
+        return _step(at, phase, nxt, last_term, "visit the debtor once the second demand's term has run out", done,
+                     warnings)
+    return _step(at, phase, "legal_notice", max(_last_date(done), last_term),
                  "send the legal notice by a channel that proves delivery (PEC, raccomandata A/R, burofax)",
                  done, warnings)
 
@@ -143,8 +147,8 @@ def _term_end(standing: Standing, letter: Action, dispatch_deadline: dt.date | N
     """Last day of the letter's term: the dispatch's (from legal effect) or counted from the letter."""
     if dispatch_deadline is not None:
         return dispatch_deadline
-    kind = letter.document_kind or DocumentKind.first_demand
-    days = DEFAULT_DEADLINE_DAYS[kind] or 15
+    # a letter logged by hand: the term of its kind when known, else the case's own term
+    days = (DEFAULT_DEADLINE_DAYS[letter.document_kind] if letter.document_kind else standing.case.deadline_days) or 15
     start = letter.delivered_on or letter.date
     assert standing.case.jurisdiction is not None
     return deadline_date(start, days, standing.case.jurisdiction)
