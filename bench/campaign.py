@@ -188,7 +188,7 @@ def main() -> None:
                   f"(project = {rate / plain:.2f} of it)")
             typ = typst_per_letter(all_cases)
             print(f"Typst, comparable one-page letter, warm: {typ:.1f} ms/letter "
-                  f"(project per letter on 2 workers: {2000 / rate:.0f} ms of CPU, {2000 / rate / typ:.1f}x Typst)")
+                  f"(project: {2000 / rate:.0f} ms a letter per worker, {2000 / rate / typ:.1f}x Typst)")
         if "libreoffice" not in args.skip:
             lo = libreoffice(all_cases, folder, min(args.letters, 40), 2)
             print(f"docxtpl + LibreOffice (2 soffice processes, {min(args.letters, 40)} letters): {lo:.1f} letters/s "
