@@ -105,7 +105,10 @@ def produce_job(job: Job, signing: Any = None) -> Produced:
         files, layout = {}, {}
         for fmt in job.formats:
             sign = signing if (job.sign and fmt == "pdf") else None
-            rendering = render(case, fmt, base_dir=base_dir)
+            # signed at once: the signature creates its field over the reserved box in the same update, so
+            # the empty field (an extra incremental update, for signing later) is not drawn first
+            target = case if sign is None else _without_empty_field(case)
+            rendering = render(target, fmt, base_dir=base_dir)
             name = output_name(job.stem, fmt, sign is not None)
             files[name] = rendering.data if sign is None else sign_rendering(case, rendering, sign)
             box = rendering.signature_box
@@ -113,3 +116,7 @@ def produce_job(job: Job, signing: Any = None) -> Produced:
         return Produced(job.stem, files, figures, warnings, layout=layout)
     except CorrespondenceError as exc:
         return Produced(job.stem, error=str(exc))
+
+
+def _without_empty_field(case: Any) -> Any:
+    return case.model_copy(update={"options": case.options.model_copy(update={"signature_field": False})})
