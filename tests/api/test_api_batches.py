@@ -87,3 +87,27 @@ def test_bad_uploads_are_problems_not_errors(api: Api, tmp_path) -> None:
     logo = mapping.read_text(encoding="utf-8").replace("defaults:", "defaults:\n  brand: {logo: /etc/passwd}")
     r = _post(api, ("clientes.csv", source.read_bytes()), logo.encode())
     assert r.status_code == 422 and "logo" in r.json()["field"]
+
+
+def test_batch_through_a_celery_worker(api: Api, app, api_store, tmp_path, monkeypatch) -> None:
+    """With a broker configured the API sends one task per case to the workers and registers what comes back."""
+    from correspondence.campaign.jobs import BatchJobs
+    from tests.campaign.test_queue import BROKERS, _drop_queue, _environment, _start, _stop
+
+    env = _environment(tmp_path, monkeypatch, BROKERS["redis"])
+    worker = _start(env)
+    try:
+        app.state.batches = BatchJobs(tmp_path / "batches", api_store, queue=True)
+        folder = template(tmp_path / "tpl")
+        r = _post(api, ("debtors.csv", (folder / "debtors.csv").read_bytes()),
+                  (folder / "mapping.yaml").read_bytes(), kind="second_demand", sign="true")
+        assert r.status_code == 202, r.text
+        status = _wait(api, r.json()["id"])
+        assert status["status"] == "done" and status["done"] == 3, status
+        archive = zipfile.ZipFile(io.BytesIO(api.get(f"/v1/batches/{r.json()['id']}/archive").content))
+        assert "IT00743110157.signed.pdf" in archive.namelist()
+        doc_id = status["cases_out"][0]["documents"][0]
+        assert api.get(f"/v1/documents/{doc_id}").json()["origin"] == "signed"
+    finally:
+        _stop(worker)
+        _drop_queue(env)
