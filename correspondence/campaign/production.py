@@ -96,19 +96,20 @@ def figures_of(case: Any) -> tuple[dict[str, str], list[str]]:
 def produce_job(job: Job, signing: Any = None) -> Produced:
     """Render (and sign) one case; input and configuration problems come back as `error`, not raised."""
     from ..casefile import build_case
-    from ..pipeline import render, sign_rendering
+    from ..pipeline import compose, sign_rendering
 
     try:
         case = build_case(job.case)
         figures, warnings = figures_of(case)
         base_dir = Path(job.base_dir) if job.base_dir else None
         files, layout = {}, {}
+        sign_now = signing is not None and job.sign and "pdf" in job.formats
+        # signed at once: the signature creates its field over the reserved box in the same update, so the
+        # empty field (an extra incremental update, for signing later) is not drawn first
+        composed = compose(_without_empty_field(case) if sign_now else case, base_dir=base_dir)  # once, all formats
         for fmt in job.formats:
-            sign = signing if (job.sign and fmt == "pdf") else None
-            # signed at once: the signature creates its field over the reserved box in the same update, so
-            # the empty field (an extra incremental update, for signing later) is not drawn first
-            target = case if sign is None else _without_empty_field(case)
-            rendering = render(target, fmt, base_dir=base_dir)
+            sign = signing if (sign_now and fmt == "pdf") else None
+            rendering = composed.render(fmt)
             name = output_name(job.stem, fmt, sign is not None)
             files[name] = rendering.data if sign is None else sign_rendering(case, rendering, sign)
             box = rendering.signature_box

@@ -12,7 +12,7 @@ import datetime as dt
 import io
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional, Sequence, Union
+from typing import Mapping as TMapping, Optional, Sequence, Union
 
 from ..errors import InputError
 
@@ -133,7 +133,7 @@ def _headers(raw: Sequence[object], name: str) -> tuple[str, ...]:
     return headers
 
 
-def _row(line: int, cells: dict[str, Cell], problem: Optional[str]) -> SourceRow:
+def _row(line: int, cells: TMapping[str, Cell], problem: Optional[str]) -> SourceRow:
     """Strip text cells; an over-long cell is dropped and reported as the row's problem."""
     clean: dict[str, Cell] = {}
     for column, value in cells.items():
