@@ -74,16 +74,22 @@ def render_pdf(doc: Document, *, pdfa: bool | None = None) -> RenderedPdf:
     return RenderedPdf(data=data, pages=len(document.pages), signature_box=box, pdfa=bool(pdfa))
 
 
-def _signature_box(document) -> SignatureBox | None:
+SIGNATURE_ANCHOR = "signature-box"
+
+
+def anchor_box(document, name: str) -> SignatureBox | None:
+    """Where the element with id `name` landed (last page holding it), from WeasyPrint's public
+    `Page.anchors` (CSS px from the top-left: x1, y1, x2, y2) turned into PDF points from the bottom-left."""
     for index in range(len(document.pages) - 1, -1, -1):
         page = document.pages[index]
-        for box in page._page_box.descendants():
-            if getattr(box, "element", None) is not None and box.element.get("id") == "signature-box" \
-                    and box.element_tag == "div":
-                height_pt = page.height * PX_TO_PT
-                x1 = box.border_box_x() * PX_TO_PT
-                top = box.border_box_y() * PX_TO_PT
-                width = box.border_width() * PX_TO_PT
-                height = box.border_height() * PX_TO_PT
-                return SignatureBox(index, (x1, height_pt - top - height, x1 + width, height_pt - top))
+        found = page.anchors.get(name)
+        if found is None or len(found) != 4:
+            continue
+        x1, y1, x2, y2 = (float(v) * PX_TO_PT for v in found)
+        height_pt = page.height * PX_TO_PT
+        return SignatureBox(index, (x1, height_pt - y2, x2, height_pt - y1))
     return None
+
+
+def _signature_box(document) -> SignatureBox | None:
+    return anchor_box(document, SIGNATURE_ANCHOR)
