@@ -15,7 +15,7 @@ from .model import Case
 from .files import write_atomic
 from .pipeline import Signing, sign_options, with_signature_field
 from .render import compose_document, render_docx, render_pdf
-from .sign import SigningKey, default_demo_dir, ensure_demo_signer
+from .sign import SigningKey, default_demo_dir, ensure_demo_signer, sign_pdf
 from .templates import examples_dir
 
 PLAN = (  # (kind, tone) rendered for each language
@@ -70,7 +70,7 @@ def run_demo(out_dir: Path, *, step: Optional[Callable[[str], None]] = None,
                 files.append(DemoFile(path, lang, kind, fmt, len(data), "PDF/A-3b" if fmt == "pdf" and rendered.pdfa else ""))
             if kind == "legal_notice":
                 step(f"{lang}: signing {kind}")
-                signed = signing.key.sign_pdf(rendered.data, sign_options(case, rendered, signing))
+                signed = sign_pdf(signing.key, rendered.data, sign_options(case, rendered, signing))
                 path = stem.with_name(f"{kind}.signed.pdf")
                 write_atomic(path, signed)
                 files.append(DemoFile(path, lang, kind, "pdf", len(signed), "PAdES B-B, demo certificate"))

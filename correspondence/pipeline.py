@@ -16,7 +16,7 @@ from .errors import InputError
 from .model import Case
 from .render import FORMATS, compose_document, render_docx, render_pdf
 from .render.pdf import RenderedPdf
-from .sign import EmptyField, KeySource, Level, SigningKey, SignOptions, StampSpec, add_signature_field, open_key
+from .sign import EmptyField, KeySource, Level, SigningKey, SignOptions, StampSpec, add_signature_field, open_key, sign_pdf
 
 STAMP_TIMEZONES = {"IT": "Europe/Rome", "ES": "Europe/Madrid"}
 SERVER_P12_ENV = "CORRESPONDENCE_SIGNING_P12"
@@ -73,7 +73,7 @@ def produce(case: Case, fmt: str, *, base_dir: Path | None = None, pdfa: bool | 
     rendered = with_signature_field(case, render_pdf(doc, pdfa=pdfa))
     if signing is None:
         return rendered.data
-    return signing.key.sign_pdf(rendered.data, sign_options(case, rendered, signing))
+    return sign_pdf(signing.key, rendered.data, sign_options(case, rendered, signing))
 
 
 SIGNATURE_FIELD = "Signature1"
