@@ -49,7 +49,7 @@ def _field(paragraph, instr: str) -> None:
     run._r.addnext(fld)
 
 
-def build() -> None:
+def build(out: Path = OUT) -> None:
     doc = Document()
     section = doc.sections[0]
     section.page_height, section.page_width = Mm(297), Mm(210)
@@ -124,7 +124,7 @@ def build() -> None:
     _field(footer, "NUMPAGES")
     tabs = footer.paragraph_format.tab_stops
     tabs.add_tab_stop(Mm(165), alignment=2)  # right-aligned page counter
-    doc.save(OUT)
+    doc.save(out)
 
 
 if __name__ == "__main__":
