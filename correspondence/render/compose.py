@@ -7,7 +7,8 @@ from pathlib import Path
 from ..errors import ConfigurationError
 
 from ..figures import Statement, assert_may_demand, compute_statement, prescription
-from ..model import Case
+from ..model import Case, Jurisdiction
+from ..model.jurisdiction import rules_for
 from ..wording import LanguagePack, language_pack, write_blocks
 from ..wording.context import wording_context
 from ..wording.paragraph import Block
@@ -62,7 +63,7 @@ def compose_document(case: Case, *, base_dir: Path | None = None, wording_dir: P
         signature_lines=signature,
         footer=brand.footer or " · ".join(x for x in (sender.name, sender.tax_id) if x),
         logo=logo,
-        window=brand.window or ("left" if case.jurisdiction and case.jurisdiction.value == "ES" else "right"),
+        window=brand.window or rules_for(case.jurisdiction or Jurisdiction.IT).window,
     )
 
 

@@ -20,8 +20,9 @@ from sqlalchemy.orm import Session
 
 from ..dispatch.legal import LegalEffectPolicy
 from ..dispatch.machine import RecipientStatus, check_event, replay
-from ..dispatch.model import Channel, DeliveryState, DispatchEvent, EventType
+from ..dispatch.model import CERTIFIED_CHANNELS, Channel, DeliveryState, DispatchEvent, EventType
 from ..errors import InputError
+from ..model.calendar import Place
 from .idempotency import IdempotencyKey, remember, replayed
 from .models import CaseRecord, Dispatch, Document, EventRecord
 from .types import utcnow
@@ -81,10 +82,10 @@ def create_dispatch_once(session: Session, case: CaseRecord, document: Document,
     earlier = replayed(session, case.tenant_id, idem, "dispatch")
     if earlier is not None:
         return session.get(Dispatch, earlier), False  # type: ignore[return-value]
-    try:
-        chan = Channel(channel)
-    except ValueError:
-        raise InputError("channel", f"must be one of {', '.join(c.value for c in Channel)}") from None
+    chan = next((c for c in CERTIFIED_CHANNELS if c.value == channel), None)
+    if chan is None:
+        raise InputError("channel", "must be a channel with proof of delivery, one of "
+                         f"{', '.join(sorted(c.value for c in CERTIFIED_CHANNELS))}")
     juris = (jurisdiction or case.jurisdiction).upper()
     if juris not in ("IT", "ES"):
         raise InputError("jurisdiction", "must be IT or ES")
@@ -166,7 +167,17 @@ def status(session: Session, dispatch: Dispatch, records: list[EventRecord] | No
     records = event_records(session, dispatch) if records is None else records
     return replay(Channel(dispatch.channel), [to_dispatch_event(r) for r in records],
                   deadline_days=dispatch.deadline_days, jurisdiction=dispatch.jurisdiction,
-                  policy=make_policy(dispatch.policy))
+                  policy=make_policy(dispatch.policy), place=_payment_place(session, dispatch))
+
+
+def _payment_place(session: Session, dispatch: Dispatch) -> Place | None:
+    """The creditor's domicile recorded on the case: where the letter's payment term runs."""
+    case = session.get(CaseRecord, dispatch.case_id) if dispatch.case_id is not None else None
+    address = ((case.data or {}).get("creditor") or {}).get("address") if case is not None else None
+    if not isinstance(address, dict):
+        return None
+    return Place(str(address.get("country") or dispatch.jurisdiction), address.get("city"),
+                 address.get("province"), address.get("postal_code"))
 
 
 def lock(session: Session, dispatch: Dispatch) -> None:

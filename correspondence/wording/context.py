@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from ..figures import Prescription, Statement, deadline_date
+from ..figures import Prescription, Statement, letter_deadline
 from ..model import ActionType, Case
 from .language import LanguagePack
 
@@ -14,7 +14,7 @@ LETTER_ACTIONS = frozenset({ActionType.letter, ActionType.legal_notice, ActionTy
 def wording_context(case: Case, statement: Statement, prescription: Prescription, pack: LanguagePack) -> dict[str, Any]:
     """Variables for `templates/<lang>/wording/<kind>.j2`; documented in templates/README.md."""
     earlier = [a for a in case.actions if a.date <= case.date]
-    deadline = deadline_date(case.date, case.deadline_days, case.jurisdiction) if case.deadline_days else None
+    deadline = letter_deadline(case).date if case.deadline_days else None  # holidays where payment is due
     return {
         "case": case,
         "creditor": case.creditor,
