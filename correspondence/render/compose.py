@@ -64,6 +64,7 @@ def compose_document(case: Case, *, base_dir: Path | None = None, wording_dir: P
         footer=brand.footer or " · ".join(x for x in (sender.name, sender.tax_id) if x),
         logo=logo,
         window=brand.window or rules_for(case.jurisdiction or Jurisdiction.IT).window,
+        page_label=pack.label("page"),
     )
 
 

@@ -6,10 +6,12 @@ and reused: parsing them costs tens of milliseconds per render otherwise.
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Mapping
 from functools import lru_cache
 
 from jinja2 import FileSystemLoader, StrictUndefined
+from markupsafe import Markup
 from jinja2.sandbox import SandboxedEnvironment
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
@@ -36,12 +38,33 @@ class RenderedPdf:
     pages: int
     signature_box: SignatureBox | None
     pdfa: bool
+    boxes: Mapping[str, SignatureBox] = field(default_factory=dict)  # LAID_OUT ids -> where they landed
+
+
+def css_counters(label: str) -> Markup:
+    """A page label such as "Pagina {page} di {pages}" as a CSS `content` value with page counters;
+    the text parts are CSS-escaped so a label can never break out of the style sheet."""
+    def text(part: str) -> str:
+        return '"' + "".join(ch if ch.isalnum() or ch in " .,:;-/" else f"\\{ord(ch):x} " for ch in part) + '"'
+
+    parts = []
+    for i, chunk in enumerate(label.split("{pages}")):
+        if i:
+            parts.append("counter(pages)")
+        for j, piece in enumerate(chunk.split("{page}")):
+            if j:
+                parts.append("counter(page)")
+            if piece:
+                parts.append(text(piece))
+    return Markup(" ".join(parts) or '""')
 
 
 @lru_cache(maxsize=1)
 def _layout_environment() -> SandboxedEnvironment:
-    return SandboxedEnvironment(loader=FileSystemLoader(str(shared_dir() / "layouts")), autoescape=True,
-                                undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env = SandboxedEnvironment(loader=FileSystemLoader(str(shared_dir() / "layouts")), autoescape=True,
+                               undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env.filters["css_counters"] = css_counters
+    return env
 
 
 @lru_cache(maxsize=1)
@@ -67,14 +90,17 @@ def render_pdf(doc: Document, *, pdfa: bool | None = None) -> RenderedPdf:
     with _lock:  # WeasyPrint's shared font configuration is not thread-safe
         document = html.render(stylesheets=[css], font_config=fonts, **options)
         box = _signature_box(document)
+        boxes = {name: found for name in LAID_OUT if (found := anchor_box(document, name)) is not None}
         data = document.write_pdf(
             uncompressed_pdf=False, custom_metadata=False, **options,
             pdf_identifier=None,
         )
-    return RenderedPdf(data=data, pages=len(document.pages), signature_box=box, pdfa=bool(pdfa))
+    return RenderedPdf(data=data, pages=len(document.pages), signature_box=box, pdfa=bool(pdfa), boxes=boxes)
 
 
 SIGNATURE_ANCHOR = "signature-box"
+#: Elements of the layout whose position is reported (envelope window checks, signature placement).
+LAID_OUT = (SIGNATURE_ANCHOR, "recipient", "return-line", "sender")
 
 
 def anchor_box(document, name: str) -> SignatureBox | None:
