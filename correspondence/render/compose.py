@@ -95,8 +95,9 @@ def _tables(case: Case, st: Statement, pack: LanguagePack) -> dict[str, Table]:
     if with_outstanding:
         headers.append(lab("invoice_table", "outstanding"))
         footer.append(pack.money(st.principal_outstanding))
+    # one invoice: its own amount is the total (the totals block follows), so no footer row repeats it
     tables = {"invoices": Table(tuple(headers), tuple(rows), (False, False, False, False, True, True)[:len(headers)],
-                                tuple(footer))}
+                                tuple(footer) if len(rows) > 1 else ())}
     tables["periods"] = Table(
         tuple(lab("periods_table", k) for k in ("invoice", "start", "end", "days", "rate", "base", "interest")),
         tuple((p.invoice, pack.short_date(p.start), pack.short_date(p.end), str(p.days), pack.percent(p.rate),

@@ -85,7 +85,8 @@ def test_totals_stay_with_the_sentence_that_introduces_them():
     base = data["claim"]["invoices"][0]
     html = html_for(compose_document(build_case(data)))
     leads = [m.end() for m in re.finditer(r'<p class="body lead-in">.*?</p>', html, re.S)]
-    assert leads and all(re.match(r"\s*(<table class=\"data\">|<div class=\"totals-block\">)", html[i:]) for i in leads)
+    follows = r"\s*(<table class=\"data\">|<div class=\"totals-block\">|<p class=\"closing\">)"
+    assert leads and all(re.match(follows, html[i:]) for i in leads)
     # many invoices push the totals to the foot of a page: they never start a page away from their table
     for count in (14, 22):
         data["claim"]["invoices"] = [dict(base, number=f"2026/{i:03d}") for i in range(1, count + 1)]
@@ -111,3 +112,14 @@ def test_return_address_line_is_never_clipped():
     pdf = pypdfium2.PdfDocument(rendered.data)
     inside = pdf[line.page].get_textpage().get_text_bounded(x1 - 1, y1 - 1, x2 + 1, y2 + 1)
     assert "28001 Madrid (Madrid)" in " ".join(inside.split())
+
+
+def test_a_letter_that_overflows_never_leaves_the_closing_alone_on_the_last_page():
+    data = _one_invoice("es", "second_demand", "firm")  # the Spanish second demand runs past one page
+    doc = compose_document(build_case(data))
+    pages = _pages(data)
+    closing = next(b for b in doc.blocks if b.style == "closing")
+    before = doc.blocks[doc.blocks.index(closing) - 1]
+    assert before.style == "p"
+    last = pages[-1]
+    assert normalise(closing.text) in last and normalise(before.text)[:40] in last
