@@ -52,6 +52,8 @@ class PrescriptionOut(Out):
     status: Literal["ok", "expiring", "prescribed"]
     article: str
     invoice: Optional[str]
+    interrupted: bool = Field(default=False, description="The term restarted from a delivered demand or a payment")
+    since: Optional[dt.date] = Field(default=None, description="Start of the running term (due date or interruption)")
 
 
 class FiguresOut(BaseModel):

@@ -41,8 +41,10 @@ def case_out(record: CaseRecord, standing: Standing) -> CaseOut:
                    figures=FiguresOut(at=s.at, principal=s.principal, payments=s.payments_total,
                                       principal_outstanding=s.principal_outstanding, interest=s.interest,
                                       compensation=s.compensation, costs=s.costs, total_due=s.total_due),
-                   prescription=PrescriptionOut(date=presc.date, status=presc.status, article=presc.article,
-                                                invoice=presc.invoice),
+                   prescription=PrescriptionOut.model_validate({"date": presc.date, "status": presc.status,
+                                                                "article": presc.article, "invoice": presc.invoice,
+                                                                "interrupted": presc.interrupted,
+                                                                "since": presc.since}),
                    next=next_out(step), warnings=warnings)
 
 

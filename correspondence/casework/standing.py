@@ -6,28 +6,29 @@ and the service always agree. What the fold adds to the case as filed:
   not appear in a letter dated before it);
 - actions recorded since (calls, visits, tracing), up to that date;
 - every letter the service dispatched: an `Action` of type letter / legal_notice dated when it was handed
-  to the channel, with its channel and, once the dispatch replay gives one, the date it took legal effect and
-  the rule that fixed it (IT art. 1335 c.c., ES art. 1262 CC...). Only such a delivered letter interrupts
+  to the channel, with its channel and, once the dispatch replay gives one, the date it took legal effect
+  (the dispatch states the rule it applied: IT art. 1335 c.c., ES art. 1262 CC...). Only such a delivered
+  letter interrupts
   prescription (IT art. 2943 c.4 c.c., ES art. 1973 CC); an undelivered one does not.
 """
 from __future__ import annotations
 
 import datetime as dt
+import json
+import uuid
 from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 from typing import Any, Optional
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..casefile import build_case
 from ..dispatch.legal import LEGAL_ZONES
-from ..dispatch.machine import RecipientStatus
 from ..dispatch.model import EventType
 from ..figures import Prescription, Statement, compute_statement, prescription
-from ..model import ActionType, Case, DeliveryChannel, DocumentKind, Tone
-from ..store import cases as case_store
-from ..store.dispatches import status
-from ..store.models import CaseRecord, Dispatch, Document
+from ..model import Action, ActionType, Case, DeliveryChannel, DocumentKind, Payment, Tone
+from ..store.models import ActionRecord, CaseRecord, Dispatch, Document, EventRecord, PaymentRecord
 
 SENT_EVENTS = frozenset({EventType.submitted, EventType.accepted})
 
@@ -60,22 +61,27 @@ class SentLetter:
     sent_on: dt.date
     state: str
     delivered_on: Optional[dt.date]
-    rule: Optional[str]
     deadline_at: Optional[dt.date]
 
 
 @dataclass(frozen=True)
 class Standing:
-    """The folded case at `at`, with its figures and prescription computed on exactly that case."""
+    """The folded case at `at`; its figures and prescription are computed on exactly that case, on first use."""
 
     case: Case
     at: dt.date
     version: int
-    statement: Statement
-    prescription: Prescription
     letters: tuple[SentLetter, ...] = field(default_factory=tuple)
     payments_recorded: int = 0
     actions_recorded: int = 0
+
+    @cached_property
+    def statement(self) -> Statement:
+        return compute_statement(self.case, self.at)
+
+    @cached_property
+    def prescription(self) -> Prescription:
+        return prescription(self.case, self.at)
 
 
 def today_in(jurisdiction: str) -> dt.date:
@@ -93,68 +99,91 @@ def fold(session: Session, record: CaseRecord, *, at: dt.date | None = None,
     `data` replaces the stored current version (used to check an amendment before it is written).
     """
     at = at or (request.date if request and request.date else None) or today_in(record.jurisdiction)
-    base = dict(data if data is not None else record.data)
-    payments = [p for p in case_store.payments(session, record) if p.paid_on <= at]
-    actions = [a for a in case_store.actions(session, record) if a.occurred_on <= at]
+    payments = [p for p in _payments(session, record) if p.paid_on <= at]
+    actions = [a for a in _actions(session, record) if a.occurred_on <= at]
     letters = tuple(sent for sent in dispatched_letters(session, record) if sent.sent_on <= at)
-    claim = dict(base["claim"])
-    claim["payments"] = [*claim.get("payments", []), *(
-        {"date": p.paid_on.isoformat(), "amount": str(p.amount),
-         **({"reference": p.reference} if p.reference else {}), **({"invoice": p.invoice} if p.invoice else {})}
-        for p in payments)]
-    base["claim"] = claim
-    base["actions"] = sorted([*base.get("actions", []), *(_action(a) for a in actions),
-                              *(_letter_action(s, at) for s in letters)], key=lambda a: a["date"])
-    if request is not None:
-        if request.kind is not None and request.kind.value != base.get("kind") and request.deadline_days is None:
-            base.pop("deadline_days", None)  # the new kind's default term applies
-        base.update(request.overrides())
-        base["date"] = at.isoformat()
-    case = build_case(base)
-    return Standing(case=case, at=at, version=record.version, statement=compute_statement(case, at),
-                    prescription=prescription(case, at), letters=letters, payments_recorded=len(payments),
+    recorded_payments = [Payment(date=p.paid_on, amount=p.amount, reference=p.reference, invoice=p.invoice)
+                         for p in payments]
+    recorded_actions = [Action(date=a.occurred_on, type=ActionType(a.type), description=a.description,
+                               outcome=a.outcome, channel=a.channel, reference=a.reference) for a in actions]
+    recorded_actions += [_letter_action(s, at) for s in letters]
+    if request is None and data is None:
+        filed = filed_case(record.id, record.version, record.data)
+        case = filed.model_copy(update={
+            "claim": filed.claim.model_copy(update={"payments": [*filed.claim.payments, *recorded_payments]}),
+            "actions": sorted([*filed.actions, *recorded_actions], key=lambda a: a.date)})
+    else:  # a new letter or an amendment: the whole case is validated again with what changes
+        base = dict(data if data is not None else record.data)
+        dumped = [x.model_dump(mode="json", exclude_none=True) for x in recorded_payments]
+        base["claim"] = {**base["claim"], "payments": [*base["claim"].get("payments", []), *dumped]}
+        base["actions"] = sorted([*base.get("actions", []),
+                                  *(a.model_dump(mode="json", exclude_none=True) for a in recorded_actions)],
+                                 key=lambda a: a["date"])
+        if request is not None:
+            if request.kind is not None and request.kind.value != base.get("kind") and request.deadline_days is None:
+                base.pop("deadline_days", None)  # the new kind's default term applies
+            base.update(request.overrides())
+            base["date"] = at.isoformat()
+        case = build_case(base)
+    return Standing(case=case, at=at, version=record.version, letters=letters, payments_recorded=len(payments),
                     actions_recorded=len(actions))
 
 
+@lru_cache(maxsize=256)
+def _filed(case_id: uuid.UUID, version: int, data: str) -> Case:
+    return build_case(json.loads(data))
+
+
+def filed_case(case_id: uuid.UUID, version: int, data: dict[str, Any]) -> Case:
+    """The case data of one version, validated once per process (a version never changes)."""
+    return _filed(case_id, version, json.dumps(data, sort_keys=True))
+
+
+def _payments(session: Session, record: CaseRecord) -> list[Any]:
+    return list(session.execute(select(PaymentRecord.paid_on, PaymentRecord.amount, PaymentRecord.reference,
+                                       PaymentRecord.invoice).where(PaymentRecord.case_id == record.id)
+                                .order_by(PaymentRecord.paid_on, PaymentRecord.created_at)))
+
+
+def _actions(session: Session, record: CaseRecord) -> list[Any]:
+    return list(session.execute(select(ActionRecord.occurred_on, ActionRecord.type, ActionRecord.description,
+                                       ActionRecord.outcome, ActionRecord.channel, ActionRecord.reference)
+                                .where(ActionRecord.case_id == record.id)
+                                .order_by(ActionRecord.occurred_on, ActionRecord.created_at)))
+
+
 def dispatched_letters(session: Session, record: CaseRecord) -> list[SentLetter]:
-    """Every dispatch of the case that was handed to its channel, oldest first, with its replayed status."""
-    rows = session.execute(select(Dispatch, Document).join(Document, Document.id == Dispatch.document_id)
-                           .where(Dispatch.case_id == record.id).order_by(Dispatch.created_at, Dispatch.id))
+    """Every dispatch of the case that was handed to its channel, oldest first. State, legal effect and
+    deadline come from the dispatch's cached replay (kept current by every event written); the date it was
+    sent is its first trusted submission or acceptance event."""
+    sent_at = func.min(EventRecord.occurred_at).label("sent_at")
+    first = (select(EventRecord.dispatch_id, sent_at)
+             .where(EventRecord.tenant_id == record.tenant_id, EventRecord.trusted.is_(True),
+                    EventRecord.type.in_([t.value for t in SENT_EVENTS]))
+             .group_by(EventRecord.dispatch_id).subquery())
+    rows = session.execute(
+        select(Dispatch.id, Dispatch.document_id, Dispatch.channel, Dispatch.state, Dispatch.jurisdiction,
+               Dispatch.legal_effective_at, Dispatch.deadline_at, Document.kind, first.c.sent_at)
+        .join(Document, Document.id == Dispatch.document_id).join(first, first.c.dispatch_id == Dispatch.id)
+        .where(Dispatch.case_id == record.id).order_by(first.c.sent_at, Dispatch.id))
     out = []
-    for dispatch, document in rows:
-        st = status(session, dispatch)
-        sent = _sent_on(st, dispatch.jurisdiction)
-        if sent is None:
-            continue  # a draft: nothing was sent yet
-        effect = st.legal_effect
-        delivered = (effect.effective_at.astimezone(LEGAL_ZONES[dispatch.jurisdiction]).date()
-                     if effect is not None and effect.effective_at is not None else None)
-        out.append(SentLetter(str(dispatch.id), str(document.id), DocumentKind(document.kind) if document.kind else None,
-                              dispatch.channel, sent, st.state.value, delivered, effect.rule if effect else None,
-                              st.deadline_at))
+    for row in rows:
+        zone = LEGAL_ZONES[row.jurisdiction]
+        sent = _aware(row.sent_at).astimezone(zone).date()
+        delivered = _aware(row.legal_effective_at).astimezone(zone).date() if row.legal_effective_at else None
+        out.append(SentLetter(str(row.id), str(row.document_id), DocumentKind(row.kind) if row.kind else None,
+                              row.channel, sent, row.state, delivered, row.deadline_at))
     return out
 
 
-def _sent_on(st: RecipientStatus, jurisdiction: str) -> dt.date | None:
-    times = [e.occurred_at for e in st.events if e.type in SENT_EVENTS and e.trusted]
-    return min(times).astimezone(LEGAL_ZONES[jurisdiction]).date() if times else None
+def _aware(value: dt.datetime) -> dt.datetime:
+    """Aggregates bypass the UTC column type on SQLite: re-attach UTC to naive values."""
+    return value if value.tzinfo is not None else value.replace(tzinfo=dt.timezone.utc)
 
 
-def _action(a: Any) -> dict[str, Any]:
-    out = {"date": a.occurred_on.isoformat(), "type": a.type}
-    out.update({k: v for k, v in (("description", a.description), ("outcome", a.outcome), ("channel", a.channel),
-                                  ("reference", a.reference)) if v})
-    return out
-
-
-def _letter_action(sent: SentLetter, at: dt.date) -> dict[str, Any]:
-    out: dict[str, Any] = {
-        "date": sent.sent_on.isoformat(),
-        "type": (ActionType.legal_notice if sent.kind is DocumentKind.legal_notice else ActionType.letter).value,
-        "channel": sent.channel, "evidence": f"dispatch {sent.dispatch_id}",
-    }
-    if sent.kind is not None:
-        out["document_kind"] = sent.kind.value
-    if sent.delivered_on is not None and sent.delivered_on <= at:
-        out.update(delivered_on=sent.delivered_on.isoformat(), delivery_rule=sent.rule)
-    return out
+def _letter_action(sent: SentLetter, at: dt.date) -> Action:
+    delivered = sent.delivered_on is not None and sent.delivered_on <= at
+    return Action(date=sent.sent_on,
+                  type=ActionType.legal_notice if sent.kind is DocumentKind.legal_notice else ActionType.letter,
+                  channel=sent.channel, evidence=f"dispatch {sent.dispatch_id}", document_kind=sent.kind,
+                  delivered_on=sent.delivered_on if delivered else None, outcome=None if delivered else sent.state)

@@ -106,10 +106,11 @@ def show(case: str = typer.Argument(..., help="Case id or reference"),
         record, standing = cases.case_standing(session, tenant_id, _case_id(session, tenant_id, case),
                                                _date(at, "--at"))
         s, p, step = standing.statement, standing.prescription, next_step(standing)
-        data = {"id": str(record.id), "reference": record.reference, "debtor": record.debtor_name,
+        figures = {k: str(getattr(s, k)) for k in ("principal", "payments_total", "principal_outstanding",
+                                                   "interest", "compensation", "costs", "total_due")}
+        data: dict[str, Any] = {"id": str(record.id), "reference": record.reference, "debtor": record.debtor_name,
                 "version": record.version, "at": standing.at.isoformat(),
-                "figures": {k: str(getattr(s, k)) for k in ("principal", "payments_total", "principal_outstanding",
-                                                            "interest", "compensation", "costs", "total_due")},
+                "figures": figures,
                 "prescription": {"date": p.date.isoformat(), "status": p.status, "article": p.article,
                                  "interrupted": p.interrupted},
                 "next": {"phase": step.phase, "step": step.step, "due": step.due.isoformat() if step.due else None,
@@ -121,7 +122,7 @@ def show(case: str = typer.Argument(..., help="Case id or reference"),
                         f"at {data['at']})")
     table.add_column("figure")
     table.add_column("EUR", justify="right")
-    for name, value in data["figures"].items():
+    for name, value in figures.items():
         table.add_row(name.replace("_", " "), value)
     console.print(table)
     console.print(f"prescription: {p.date.isoformat()} ({p.article}, {p.status})")
