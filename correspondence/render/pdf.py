@@ -14,8 +14,10 @@ from jinja2 import FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 from jinja2.sandbox import SandboxedEnvironment
 from weasyprint import CSS, HTML
+from weasyprint.document import Document as WeasyDocument
 from weasyprint.text.fonts import FontConfiguration
 
+from ..model import DocumentKind
 from ..templates import shared_dir
 from .assets import AssetFetcher
 from .document import Document
@@ -76,16 +78,35 @@ def _stylesheet() -> tuple[FontConfiguration, CSS]:
     return fonts, css
 
 
-def html_for(doc: Document) -> str:
-    return _layout_environment().get_template("letter.html.j2").render(doc=doc)
+def html_for(doc: Document, *, compact: bool = False) -> str:
+    return _layout_environment().get_template("letter.html.j2").render(doc=doc, compact=compact)
 
 
 def render_pdf(doc: Document, *, pdfa: bool | None = None) -> RenderedPdf:
-    """Render a composed document. `pdfa` defaults to the case option, and to on for legal notices."""
+    """Render a composed document. `pdfa` defaults to the case option, and to on for legal notices.
+
+    A reminder whose closing and signature spill onto a second page is laid out once more in the compact
+    type size (9.5 pt instead of 10): a one-page reminder is what a practitioner signs and sends, and the
+    second layout is kept only if it does fit on one page.
+    """
     if pdfa is None:
         pdfa = doc.case.options.pdfa if doc.case.options.pdfa is not None else doc.case.kind.value == "legal_notice"
+    rendered = _render(doc, pdfa=bool(pdfa), compact=False)
+    if rendered.pages == 2 and doc.case.kind in COMPACT_KINDS:
+        compact = _render(doc, pdfa=bool(pdfa), compact=True)
+        if compact.pages == 1:
+            return compact
+    return rendered
+
+
+#: Document kinds that get the compact second layout when they overflow one page by a little.
+COMPACT_KINDS = frozenset({DocumentKind.first_demand, DocumentKind.second_demand})
+
+
+def _render(doc: Document, *, pdfa: bool, compact: bool) -> RenderedPdf:
     fonts, css = _stylesheet()
-    html = HTML(string=html_for(doc), base_url=(shared_dir() / "layouts").as_uri() + "/", url_fetcher=AssetFetcher())
+    html = HTML(string=html_for(doc, compact=compact), base_url=(shared_dir() / "layouts").as_uri() + "/",
+                url_fetcher=AssetFetcher())
     options = {"pdf_variant": "pdf/a-3b"} if pdfa else {}
     with _lock:  # WeasyPrint's shared font configuration is not thread-safe
         document = html.render(stylesheets=[css], font_config=fonts, **options)
@@ -95,7 +116,7 @@ def render_pdf(doc: Document, *, pdfa: bool | None = None) -> RenderedPdf:
             uncompressed_pdf=False, custom_metadata=False, **options,
             pdf_identifier=None,
         )
-    return RenderedPdf(data=data, pages=len(document.pages), signature_box=box, pdfa=bool(pdfa), boxes=boxes)
+    return RenderedPdf(data=data, pages=len(document.pages), signature_box=box, pdfa=pdfa, boxes=boxes)
 
 
 SIGNATURE_ANCHOR = "signature-box"
@@ -103,7 +124,7 @@ SIGNATURE_ANCHOR = "signature-box"
 LAID_OUT = (SIGNATURE_ANCHOR, "recipient", "return-line", "sender")
 
 
-def anchor_box(document, name: str) -> SignatureBox | None:
+def anchor_box(document: WeasyDocument, name: str) -> SignatureBox | None:
     """Where the element with id `name` landed (last page holding it), from WeasyPrint's public
     `Page.anchors` (CSS px from the top-left: x1, y1, x2, y2) turned into PDF points from the bottom-left."""
     for index in range(len(document.pages) - 1, -1, -1):
@@ -117,5 +138,5 @@ def anchor_box(document, name: str) -> SignatureBox | None:
     return None
 
 
-def _signature_box(document) -> SignatureBox | None:
+def _signature_box(document: WeasyDocument) -> SignatureBox | None:
     return anchor_box(document, SIGNATURE_ANCHOR)

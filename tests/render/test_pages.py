@@ -39,6 +39,24 @@ def test_one_invoice_italian_reminder_fits_one_page(kind, tone):
     assert "Avv. Maria Verdi" in pages[0] and "1/1" in pages[0]
 
 
+@pytest.mark.parametrize("credit_type,debtor_type", [
+    ("commercial", "consumer"), ("rent", "consumer"), ("utilities", "public_administration"),
+    ("condominium", "consumer"), ("installment_sale", "public_administration"),
+])
+def test_longer_italian_reminders_fit_one_page_in_the_compact_layout(credit_type, debtor_type):
+    from correspondence.render.pdf import _render
+    from tests.casedata import CONSUMER_TAX_IDS
+
+    data = _one_invoice("it", "second_demand", "courteous")
+    data["credit_type"], data["debtor"]["type"] = credit_type, debtor_type
+    if debtor_type == "consumer":
+        data["debtor"]["tax_id"] = CONSUMER_TAX_IDS["it"]
+    doc = compose_document(build_case(data))
+    assert _render(doc, pdfa=False, compact=False).pages == 2  # the 10 pt layout spills the signature over
+    rendered = render_pdf(doc)
+    assert rendered.pages == 1 and rendered.signature_box is not None and rendered.signature_box.page == 0
+
+
 @pytest.mark.parametrize("tone", TONES)
 def test_one_invoice_spanish_first_demand_fits_one_page(tone):
     assert len(_pages(_one_invoice("es", "first_demand", tone))) == 1
