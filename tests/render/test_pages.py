@@ -39,10 +39,7 @@ def test_one_invoice_italian_reminder_fits_one_page(kind, tone):
     assert "Avv. Maria Verdi" in pages[0] and "1/1" in pages[0]
 
 
-@pytest.mark.parametrize("credit_type,debtor_type", [
-    ("commercial", "consumer"), ("rent", "consumer"), ("utilities", "public_administration"),
-    ("condominium", "consumer"), ("installment_sale", "public_administration"),
-])
+@pytest.mark.parametrize("credit_type,debtor_type", [("professional_fees", "business")])
 def test_longer_italian_reminders_fit_one_page_in_the_compact_layout(credit_type, debtor_type):
     from correspondence.render.pdf import _render
     from tests.casedata import CONSUMER_TAX_IDS

@@ -69,7 +69,7 @@ def test_signature_area_is_blank_room_under_the_signatory(language, kind):
     box = rendered.signature_box
     assert box is not None
     x1, y1, x2, y2 = _top_mm(box.box)
-    assert 90 <= x1 < x2 <= 190 and 14 <= y2 - y1 <= 18 and y2 <= 297 - 17  # right column, above the footer
+    assert 90 <= x1 < x2 <= 190 and 14 <= y2 - y1 <= 18 and y2 <= 297 - 16  # right column, above the footer
     image = page_image(rendered.data, box.page)
     assert ImageStat.Stat(_crop_mm(image, (x1, y1, x2, y2))).mean[0] > 254  # empty: the stamp goes here
 
