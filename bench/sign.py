@@ -2,7 +2,7 @@
 
 Starts the test PKI (tests/sign/pki; certomancer serving on a loopback port from a separate process) for
 the local TSA, renders a one-page PDF/A letter (the project's renderer on examples/case-it.yaml, or plain
-WeasyPrint when the renderer is absent), then times `SigningKey.sign_pdf` for RSA-2048 and ECDSA P-256 at
+WeasyPrint when the renderer is absent), then times `sign_pdf(key, ...)` for RSA-2048 and ECDSA P-256 at
 B-B (invisible and with a visible stamp) and B-T, against the render time of the same letter.
 
     .venv/bin/python bench/sign.py [--runs 30]
@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests" / "sign"))
 
-from correspondence.sign import SignOptions, SigningKey, StampSpec  # noqa: E402
+from correspondence.sign import SignOptions, SigningKey, StampSpec, sign_pdf  # noqa: E402
 from pki_server import P12_PASSWORD, PKI_DIR, free_port, start_pki  # noqa: E402
 
 LETTER = """<!doctype html><html><head><meta charset="utf-8"><style>
@@ -105,7 +105,7 @@ def main() -> None:
                                                              trust_roots=(pki.root_pem,))),
                 )
                 for name, opts in cases:
-                    ms, cpu = median_ms(lambda: key.sign_pdf(letter, opts), args.runs)
+                    ms, cpu = median_ms(lambda: sign_pdf(key, letter, opts), args.runs)
                     rows.append((f"sign {algo} {name}", ms, cpu))
         finally:
             server.terminate()

@@ -13,12 +13,14 @@ from pathlib import Path
 from typing import Optional
 
 from .errors import InputError
-from .model import Case
+from .model import Case, Jurisdiction
+from .model.jurisdiction import rules_for
 from .render import FORMATS, compose_document, render_docx, render_pdf
 from .render.pdf import RenderedPdf, SignatureBox
-from .sign import EmptyField, KeySource, Level, SigningKey, SignOptions, StampSpec, add_signature_field, open_key
+from .sign import (
+    EmptyField, KeySource, Level, SigningKey, SignOptions, StampSpec, add_signature_field, open_key, sign_pdf,
+)
 
-STAMP_TIMEZONES = {"IT": "Europe/Rome", "ES": "Europe/Madrid"}
 SERVER_P12_ENV = "CORRESPONDENCE_SIGNING_P12"
 SERVER_P12_PASSWORD_FILE_ENV = "CORRESPONDENCE_SIGNING_P12_PASSWORD_FILE"
 SERVER_TSA_ENV = "CORRESPONDENCE_TSA_URL"
@@ -44,7 +46,7 @@ def sign_options(case: Case, box: SignatureBox | None, signing: Signing) -> Sign
         stamp = StampSpec.for_brand(
             case.brand, (x1, y1, x2, y2), page=box.page,
             title=pack_labels["title"], date_label=pack_labels["date"], reason_label=pack_labels["reason"],
-            timezone=STAMP_TIMEZONES.get(case.jurisdiction.value if case.jurisdiction else "IT", "UTC"),
+            timezone=rules_for(case.jurisdiction or Jurisdiction.IT).zone.key,
             date_format="%d/%m/%Y %H:%M %Z",
         )
     reason = " ".join(x for x in (pack_labels["document"], case.reference) if x)
@@ -123,7 +125,7 @@ def sign_rendering(case: Case, rendering: Rendering, signing: Signing) -> bytes:
     """PAdES-sign a rendered PDF: an incremental update, so the result begins with `rendering.data`."""
     if rendering.fmt != "pdf":
         raise InputError("sign", "only PDF output is signed here; sign a DOCX as CAdES .p7m with `correspondence sign`")
-    signed: bytes = signing.key.sign_pdf(rendering.data, sign_options(case, rendering.signature_box, signing))
+    signed: bytes = sign_pdf(signing.key, rendering.data, sign_options(case, rendering.signature_box, signing))
     return signed
 
 

@@ -17,7 +17,7 @@ from ..dispatch.correlation import (
     check_manual_event, check_recipient, check_submitted_at, make_policy, normalise_message_id,
 )
 from ..dispatch.machine import RecipientStatus
-from ..dispatch.model import Channel, DeliveryState, DispatchEvent
+from ..dispatch.model import CERTIFIED_CHANNELS, Channel, DeliveryState, DispatchEvent
 from ..errors import InputError, NotFound
 from ..store import dispatches as store
 from ..store.idempotency import IdempotencyKey
@@ -52,10 +52,10 @@ def open_dispatch(session: Session, tenant_id: uuid.UUID, *, case_id: uuid.UUID,
     document = find_document(session, tenant_id, document_id)
     if document.case_id is not None and document.case_id != case.id:
         raise InputError("document_id", "the document belongs to another case")
-    try:
-        chan = Channel(channel)
-    except ValueError:
-        raise InputError("channel", f"must be one of {', '.join(c.value for c in Channel)}") from None
+    chan = next((c for c in CERTIFIED_CHANNELS if c.value == channel), None)
+    if chan is None:  # e-mail and ordinary mail give no evidence of delivery to track
+        raise InputError("channel", "must be a channel with proof of delivery, one of "
+                         f"{', '.join(sorted(c.value for c in CERTIFIED_CHANNELS))}")
     juris = (jurisdiction or case.jurisdiction).upper()
     if juris not in ("IT", "ES"):
         raise InputError("jurisdiction", "must be IT or ES")

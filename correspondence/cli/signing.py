@@ -148,7 +148,7 @@ def register(app: typer.Typer) -> None:
         _quiet_libraries()
         data = read_input(file, "file")
         when = at.replace(tzinfo=timezone.utc) if at is not None else None
-        from ..sign.verify import verify_file
+        from ..sign.signed_file import verify_file
 
         report = verify_file(data, tuple(trust), allow_fetching=not offline, at=when)
         if extract is not None:

@@ -12,6 +12,7 @@ from .daticert import Daticert, PecRecipient, parse_daticert
 from .legal import LegalEffect, LegalEffectPolicy, compute_deadline
 from .machine import RecipientStatus, check_event, replay
 from .model import (
+    CERTIFIED_CHANNELS,
     CHANNEL_EVENTS,
     FINAL_STATES,
     Channel,
@@ -27,6 +28,7 @@ __all__ = [
     "ANOMALY",
     "ENVELOPE",
     "RECEIPT_KINDS",
+    "CERTIFIED_CHANNELS",
     "CHANNEL_EVENTS",
     "FINAL_STATES",
     "MAX_RECEIPT_BYTES",

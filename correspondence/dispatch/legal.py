@@ -8,14 +8,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Iterable
+from types import MappingProxyType
+from typing import Iterable, Mapping
 from zoneinfo import ZoneInfo
 
 from ..errors import InputError
+from ..model.calendar import Place
+from ..model.jurisdiction import ITALY, JURISDICTIONS, SPAIN, SRC_ES_DEEMED, SRC_IT_1335, rules_for
 from .model import Channel, DeliveryState, DispatchEvent, EventType
 
-IT_UNCLAIMED_POLICIES = ("notice_left", "tenth_day", "end_of_giacenza")
-ES_UNCLAIMED_POLICIES = ("notice_left", "end_of_pickup_period", "collection_only")
+IT_UNCLAIMED_POLICIES = ITALY.legal_effect.unclaimed_policies
+ES_UNCLAIMED_POLICIES = SPAIN.legal_effect.unclaimed_policies
 
 _POSTAL = frozenset({Channel.raccomandata_ar, Channel.raccomandata_online, Channel.burofax,
                      Channel.carta_certificada})
@@ -23,12 +26,10 @@ _NOT_DELIVERED = frozenset({DeliveryState.undeliverable, DeliveryState.rejected,
                             DeliveryState.lost, DeliveryState.cancelled})
 
 #: Civil time that decides which calendar day a moment falls on, whatever zone the evidence was stored in.
-LEGAL_ZONES = {"IT": ZoneInfo("Europe/Rome"), "ES": ZoneInfo("Europe/Madrid")}
+LEGAL_ZONES: Mapping[str, ZoneInfo] = MappingProxyType({c.value: r.zone for c, r in JURISDICTIONS.items()})
 
-SRC_IT_1335 = "art. 1335 c.c.; Cass. ord. 23589/2018; Cass. 22311/2016, 16330/2016"
 SRC_IT_890 = "art. 8 c.4 L. 890/1982 by analogy; Cass. ord. 2047/2016; Cass. 25791/2016"
-SRC_IT_GIACENZA = "Cassazione line on postal notification: perfected at collection or at compiuta giacenza"
-SRC_ES_DEEMED = "STS 89/2020 (6-2-2020); STS 493/2022 (22-6-2022); STS 4681/2025; RD 1829/1999 art. 42"
+SRC_IT_GIACENZA = ITALY.legal_effect.pickup_source
 SRC_ES_LABOUR = "STS-SOC 82/2020 (29-1-2020, ECLI:ES:TS:2020:418)"
 SRC_PEC = "DPR 68/2005 art. 3 and 6; D.Lgs. 82/2005 (CAD) art. 45 and 48"
 SRC_PEC_21 = "art. 16-septies DL 179/2012 (procedural notifications by PEC)"
@@ -65,8 +66,8 @@ class LegalEffectPolicy:
     it_pec_after_21: move PEC deliveries after 21:00 to 07:00 next day (procedural notifications only).
     """
 
-    it_unclaimed: str = "notice_left"
-    es_unclaimed: str = "notice_left"
+    it_unclaimed: str = ITALY.legal_effect.default_unclaimed
+    es_unclaimed: str = SPAIN.legal_effect.default_unclaimed
     it_pec_after_21: bool = False
 
     def __post_init__(self) -> None:
@@ -74,6 +75,10 @@ class LegalEffectPolicy:
             raise InputError("policy.it_unclaimed", f"must be one of {', '.join(IT_UNCLAIMED_POLICIES)}")
         if self.es_unclaimed not in ES_UNCLAIMED_POLICIES:
             raise InputError("policy.es_unclaimed", f"must be one of {', '.join(ES_UNCLAIMED_POLICIES)}")
+
+    def unclaimed(self, jurisdiction: str) -> str:
+        """The policy chosen for uncollected mail in `jurisdiction`."""
+        return self.it_unclaimed if jurisdiction == ITALY.code.value else self.es_unclaimed
 
 
 def _first(events: Iterable[DispatchEvent], etype: EventType) -> DispatchEvent | None:
@@ -84,9 +89,9 @@ def _actual_delivery(channel: Channel, event: DispatchEvent, jurisdiction: str,
                      policy: LegalEffectPolicy) -> LegalEffect:
     at = event.occurred_at
     if channel == Channel.pec:
-        local = at.astimezone(LEGAL_ZONES["IT"])
-        if jurisdiction == "IT" and policy.it_pec_after_21 and local.time() >= time(21):
-            moved = datetime.combine(local.date() + timedelta(days=1), time(7), LEGAL_ZONES["IT"])
+        local = at.astimezone(ITALY.zone)
+        if jurisdiction == ITALY.code.value and policy.it_pec_after_21 and local.time() >= time(21):
+            moved = datetime.combine(local.date() + timedelta(days=1), time(7), ITALY.zone)
             return LegalEffect(moved, "pec_after_21_next_day",
                                "PEC delivered after 21:00: effective for the addressee at 07:00 next day",
                                SRC_PEC_21)
@@ -100,26 +105,18 @@ def _actual_delivery(channel: Channel, event: DispatchEvent, jurisdiction: str,
         return LegalEffect(at, "provider_certificate_delivery",
                            "Accepted by the recipient's mail server per the provider's certificate",
                            SRC_EIDAS)
+    rules = rules_for(jurisdiction).legal_effect
     if channel == Channel.hand_delivery:
         return LegalEffect(at, "hand_delivery_receipt",
-                           "Handed to the addressee, date of the signed acknowledgement",
-                           "art. 1335 c.c." if jurisdiction == "IT" else "signed acknowledgement of receipt")
-    if jurisdiction == "IT":
-        return LegalEffect(at, "return_card_signature",
-                           "Delivered: date signed on the avviso di ricevimento (return card)", SRC_IT_1335)
-    return LegalEffect(at, "acuse_de_recibo",
-                       "Delivered: date on the acuse de recibo / proof of delivery", "RD 1829/1999")
+                           "Handed to the addressee, date of the signed acknowledgement", rules.hand_delivery_source)
+    text = rules.paper_delivered
+    return LegalEffect(at, text.rule, text.explanation, text.source)
 
 
 def _notice_rule(notice: DispatchEvent, jurisdiction: str, provisional: bool) -> LegalEffect:
-    if jurisdiction == "IT":
-        return LegalEffect(notice.occurred_at, "it_notice_left",
-                           "Deemed known on the day the avviso di giacenza was left; the giacenza period and "
-                           "any later pickup are irrelevant (majority case law)", SRC_IT_1335,
-                           deemed=True, provisional=provisional)
-    return LegalEffect(notice.occurred_at, "es_notice_left",
-                       "Not collected after a proper aviso de llegada: deemed notified on the day of the aviso "
-                       "(burden on the addressee)", SRC_ES_DEEMED, deemed=True, provisional=provisional)
+    text = rules_for(jurisdiction).legal_effect.notice_left
+    return LegalEffect(notice.occurred_at, text.rule, text.explanation, text.source, deemed=True,
+                       provisional=provisional)
 
 
 def _tenth_day(notice: DispatchEvent, pickup: DispatchEvent | None, provisional: bool) -> LegalEffect:
@@ -141,15 +138,15 @@ def _no_notice() -> LegalEffect:
 
 def _pickup(channel: Channel, pickup: DispatchEvent, notice: DispatchEvent | None, jurisdiction: str,
             policy: LegalEffectPolicy) -> LegalEffect:
-    if jurisdiction == "IT" and notice is not None:
+    if jurisdiction == ITALY.code.value and notice is not None:
         if policy.it_unclaimed == "notice_left":
             return _notice_rule(notice, "IT", provisional=False)
         if policy.it_unclaimed == "tenth_day":
             return _tenth_day(notice, pickup, provisional=False)
-    if jurisdiction == "IT":
+    if jurisdiction == ITALY.code.value:
         source = SRC_IT_GIACENZA if notice is not None else "art. 1335 c.c."
     else:
-        source = SRC_ES_LABOUR if policy.es_unclaimed == "collection_only" else "RD 1829/1999 art. 42"
+        source = SRC_ES_LABOUR if policy.es_unclaimed == "collection_only" else SPAIN.legal_effect.pickup_source
     return LegalEffect(pickup.occurred_at, "picked_up",
                        "Collected at the post office: actual receipt on the day of collection", source)
 
@@ -158,7 +155,7 @@ def _unclaimed(final: DispatchEvent | None, notice: DispatchEvent | None, jurisd
                policy: LegalEffectPolicy) -> LegalEffect | None:
     """Legal effect of mail not (yet) collected; `final` is the unclaimed return, None while in giacenza."""
     provisional = final is None
-    choice = policy.it_unclaimed if jurisdiction == "IT" else policy.es_unclaimed
+    choice = policy.unclaimed(jurisdiction)
     if choice == "notice_left":
         return _notice_rule(notice, jurisdiction, provisional) if notice else _no_notice()
     if choice == "tenth_day":
@@ -195,13 +192,8 @@ def compute_legal_effect(channel: Channel, state: DeliveryState, decisive: Dispa
             return LegalEffect(None, "refused_by_third_party",
                                "Refused by someone other than the addressee: no presumption of knowledge",
                                "Cass. 6105/2003 (art. 138 c.p.c.)")
-        if jurisdiction == "IT":
-            return LegalEffect(decisive.occurred_at, "refusal",
-                               "Refused by the addressee: effective on the day of refusal",
-                               "art. 1335 c.c.; art. 138 c.2 c.p.c. by analogy", deemed=True)
-        return LegalEffect(decisive.occurred_at, "refusal",
-                           "Refused (rehusado) by the addressee: deemed notified on the day of refusal", SRC_ES_DEEMED,
-                           deemed=True)
+        text = rules_for(jurisdiction).legal_effect.refused
+        return LegalEffect(decisive.occurred_at, text.rule, text.explanation, text.source, deemed=True)
     if state == DeliveryState.unclaimed and channel in _POSTAL:
         return _unclaimed(decisive, notice, jurisdiction, policy)
     if state == DeliveryState.unclaimed:
@@ -216,21 +208,15 @@ def compute_legal_effect(channel: Channel, state: DeliveryState, decisive: Dispa
     return None
 
 
-CALENDAR_RULE = "calendar days excluding the start day (fallback: correspondence.figures.deadlines missing)"
+def compute_deadline(effective_at: datetime, days: int, jurisdiction: str,
+                     place: Place | None = None) -> tuple[date, str]:
+    """Deadline = civil date of legal effect (the jurisdiction's time zone) + `days`, and the counting rule.
 
-
-def compute_deadline(effective_at: datetime, days: int, jurisdiction: str) -> tuple[date, str]:
-    """Deadline = civil date of legal effect (Rome/Madrid time) + `days`, and the counting rule applied.
-
-    Counting is delegated to `correspondence.figures.deadlines.deadline_date` (start day excluded; in Italy a
-    term ending on a Sunday or national holiday moves to the next working day); plain calendar days only
-    if that module is missing.
+    Counting is `correspondence.figures.deadlines.deadline_date` (start day excluded; in Italy a term
+    ending on a Sunday or holiday, national or the patron saint at `place`, moves to the next working day).
     """
-    start = effective_at.astimezone(LEGAL_ZONES[jurisdiction]).date()  # civil date where the law applies
-    try:
-        from ..figures.deadlines import RULES, deadline_date
-        from ..model import Jurisdiction
-    except ImportError:  # pragma: no cover - figures is part of the same package tree
-        return start + timedelta(days=days), CALENDAR_RULE
-    code = Jurisdiction(jurisdiction)
-    return deadline_date(start, days, code), RULES[code]
+    from ..figures.deadlines import RULES, deadline_date
+
+    rules = rules_for(jurisdiction)
+    start = effective_at.astimezone(rules.zone).date()  # civil date where the law applies
+    return deadline_date(start, days, rules.code, place), RULES[rules.code]

@@ -23,8 +23,10 @@ from datetime import date
 from typing import Iterable
 
 from ..errors import InputError
+from ..model.calendar import Place
 from .legal import LegalEffect, LegalEffectPolicy, compute_deadline, compute_legal_effect
 from .model import (
+    CERTIFIED_CHANNELS,
     CHANNEL_EVENTS,
     EVENT_TARGET,
     FINAL_STATES,
@@ -117,6 +119,8 @@ def _check_args(channel: Channel, jurisdiction: str, deadline_days: int | None) 
         channel = Channel(channel)
     except ValueError:
         raise InputError("channel", f"unknown channel {channel!r}") from None
+    if channel not in CERTIFIED_CHANNELS:
+        raise InputError("channel", f"{channel.value} gives no evidence of delivery and cannot be tracked")
     jurisdiction = (jurisdiction or "").upper()
     if jurisdiction not in ("IT", "ES"):
         raise InputError("jurisdiction", f"must be IT or ES, not {jurisdiction!r}")
@@ -132,8 +136,10 @@ def replay(
     deadline_days: int | None = None,
     jurisdiction: str = "IT",
     policy: LegalEffectPolicy = LegalEffectPolicy(),
+    place: Place | None = None,
 ) -> RecipientStatus:
-    """Derive a recipient's state, legal effect and deadline from all its events (any arrival order)."""
+    """Derive a recipient's state, legal effect and deadline from all its events (any arrival order);
+    `place` is where the term runs (the creditor's domicile), for its local holidays."""
     channel, jurisdiction = _check_args(channel, jurisdiction, deadline_days)
     ordered = tuple(sorted(events, key=DispatchEvent.sort_key))
     state, decisive = _run(channel, ordered)
@@ -141,7 +147,7 @@ def replay(
     effect = compute_legal_effect(channel, state, decisive, trusted, jurisdiction, policy)
     deadline = deadline_rule = None
     if effect is not None and effect.effective_at is not None and deadline_days is not None:
-        deadline, deadline_rule = compute_deadline(effect.effective_at, deadline_days, jurisdiction)
+        deadline, deadline_rule = compute_deadline(effect.effective_at, deadline_days, jurisdiction, place)
     return RecipientStatus(
         state=state,
         events=ordered,

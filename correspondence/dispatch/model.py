@@ -13,19 +13,13 @@ from types import MappingProxyType
 from typing import Mapping
 
 from ..errors import CorrespondenceError, InputError
+from ..model.enums import DeliveryChannel
 
 
-class Channel(str, Enum):
-    """How the letter travels. Paper channels share the postal event vocabulary."""
-
-    pec = "pec"
-    raccomandata_ar = "raccomandata_ar"
-    raccomandata_online = "raccomandata_online"
-    burofax = "burofax"
-    carta_certificada = "carta_certificada"
-    certified_email = "certified_email"  # provider PDF certificates (Lleida.net, eEvidence, Logalty...)
-    erds = "erds"  # eIDAS (qualified) electronic registered delivery
-    hand_delivery = "hand_delivery"
+#: How the letter travels: the one channel vocabulary (`model.enums.DeliveryChannel`) under its dispatch name.
+#: Only `CERTIFIED_CHANNELS` (those in `CHANNEL_EVENTS`) can be tracked: plain e-mail and ordinary mail give
+#: no evidence of delivery to replay.
+Channel = DeliveryChannel
 
 
 class DeliveryState(str, Enum):
@@ -202,6 +196,9 @@ CHANNEL_EVENTS: Mapping[Channel, frozenset[EventType]] = MappingProxyType(
         ),
     }
 )
+
+#: Channels a dispatch can be opened on and tracked (paper channels share the postal event vocabulary).
+CERTIFIED_CHANNELS: frozenset[Channel] = frozenset(CHANNEL_EVENTS)
 
 EVENT_SOURCES = frozenset({"pec_receipt", "carrier", "staff", "integration"})
 

@@ -10,7 +10,9 @@ Conventions, also stated in every `Statement` (``day_count``, ``rounding``, ``ci
 - regimes and margins: see `regime`; payment imputation: see `statement`; deadlines: see `deadlines`;
   prescription terms and interruptions: see `prescription`.
 """
-from .deadlines import Deadline, deadline_date, deadline_from_effect, is_italian_holiday, letter_deadline
+from .deadlines import (
+    Deadline, deadline_date, deadline_from_effect, is_italian_holiday, letter_deadline, payment_place,
+)
 from .interest import CENT, InterestPeriod, RateSchedule, accrue, cents
 from .prescription import Prescription, assert_may_demand, invoice_prescription, may_threaten_action, prescription
 from .rates import (
@@ -23,6 +25,6 @@ __all__ = [
     "Allocation", "CENT", "Deadline", "FLAT_COMPENSATION", "InterestPeriod", "InvoiceFigures", "Prescription",
     "RateMissingError", "RateRow", "RateSchedule", "RateTable", "Statement", "TABLES", "accrue", "assert_may_demand",
     "cents", "compute_statement", "data_dir", "deadline_date", "deadline_from_effect", "invoice_prescription",
-    "is_italian_holiday", "letter_deadline", "load_rates", "may_threaten_action", "parse_rate_rows", "period_label",
-    "prescription", "select_regime", "update_rates",
+    "is_italian_holiday", "letter_deadline", "load_rates", "may_threaten_action", "parse_rate_rows", "payment_place",
+    "period_label", "prescription", "select_regime", "update_rates",
 ]

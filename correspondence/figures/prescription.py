@@ -31,6 +31,7 @@ from typing import Sequence
 
 from ..errors import InputError
 from ..model import ActionType, Case, CivilLaw, CreditType, DebtorType, Invoice, Jurisdiction
+from ..model.jurisdiction import ITALY, SPAIN
 
 EXPIRING_DAYS = 90
 DELIVERED_PREFIXES = ("delivered", "received", "refused", "consegnat", "ricevut", "compiuta giacenza", "rifiutat",
@@ -104,7 +105,7 @@ def _term(case: Case, inv: Invoice) -> tuple[int, str, bool]:
             if inv.due_date >= IT_UTILITIES_2Y and _small_utility_customer(case):
                 return 2, "L. 205/2017 art. 1 c.4", False
             return 5, "art. 2948 n.4 c.c.", False
-        return 10, "art. 2946 c.c.", False
+        return ITALY.prescription_years, ITALY.prescription_article, False
     if debtor is DebtorType.public_administration:
         return 4, "art. 25.1 Ley 47/2003", False
     if case.civil_law is CivilLaw.catalan:
@@ -121,7 +122,7 @@ def _term(case: Case, inv: Invoice) -> tuple[int, str, bool]:
         return 5, "art. 1966.2ª CC", False
     if ct is CreditType.condominium:
         return 5, "art. 1966.3ª CC", False
-    return 5, "art. 1964.2 CC", False
+    return SPAIN.prescription_years, SPAIN.prescription_article, False
 
 
 def _add_years(day: date, years: int) -> date:
@@ -133,7 +134,7 @@ def _expiry(case: Case, since: date, years: int, article: str) -> tuple[date, in
     """Last day of the term started on `since`, with the Spanish transitional and COVID rules."""
     end = _add_years(since, years)
     if case.jurisdiction is Jurisdiction.ES:
-        if article == "art. 1964.2 CC" and since < ES_LEY_42_2015:
+        if article == SPAIN.prescription_article and since < ES_LEY_42_2015:
             years, end = 15, _add_years(since, 15)
             if end >= ES_TRANSITION_END:
                 return ES_TRANSITION_END_COVID, years

@@ -7,7 +7,8 @@ from pathlib import Path
 from ..errors import ConfigurationError
 
 from ..figures import Statement, assert_may_demand, compute_statement, prescription
-from ..model import Case
+from ..model import Case, Jurisdiction
+from ..model.jurisdiction import rules_for
 from ..wording import LanguagePack, language_pack, write_blocks
 from ..wording.context import wording_context
 from ..wording.paragraph import Block
@@ -62,7 +63,8 @@ def compose_document(case: Case, *, base_dir: Path | None = None, wording_dir: P
         signature_lines=signature,
         footer=brand.footer or " · ".join(x for x in (sender.name, sender.tax_id) if x),
         logo=logo,
-        window=brand.window or ("left" if case.jurisdiction and case.jurisdiction.value == "ES" else "right"),
+        window=brand.window or rules_for(case.jurisdiction or Jurisdiction.IT).window,
+        page_label=pack.label("page"),
     )
 
 
@@ -107,8 +109,9 @@ def _tables(case: Case, st: Statement, pack: LanguagePack) -> dict[str, Table]:
     if with_outstanding:
         headers.append(lab("invoice_table", "outstanding"))
         footer.append(pack.money(st.principal_outstanding))
+    # one invoice: its own amount is the total (the totals block follows), so no footer row repeats it
     tables = {"invoices": Table(tuple(headers), tuple(rows), (False,) * 4 + (True,) * (len(headers) - 4),
-                                tuple(footer))}
+                                tuple(footer) if len(rows) > 1 else ())}
     tables["periods"] = Table(
         tuple(lab("periods_table", k) for k in ("invoice", "start", "end", "days", "rate", "base", "interest")),
         tuple((p.invoice, pack.short_date(p.start), pack.short_date(p.end), str(p.days), pack.percent(p.rate),

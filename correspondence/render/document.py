@@ -59,6 +59,7 @@ class Document:
     footer: str
     logo: Logo | None
     window: str
+    page_label: str = "{page}/{pages}"  # continuation header: "Pagina {page} di {pages}"
 
     @property
     def is_letter(self) -> bool:

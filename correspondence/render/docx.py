@@ -132,6 +132,13 @@ def _address_table(tpl: DocxTemplate, doc: Document):
     return _spaced(sub)
 
 
+def _page_label_parts(label: str) -> dict[str, str]:
+    """'Pagina {page} di {pages}' as the texts around the PAGE and NUMPAGES fields of the header."""
+    before, _, rest = label.partition("{page}")
+    between, _, after = rest.partition("{pages}")
+    return {"page_before": before, "page_between": between, "page_after": after}
+
+
 def render_docx(doc: Document) -> bytes:
     tpl = DocxTemplate(io.BytesIO(_layout_bytes()))
     brand = doc.case.brand
@@ -140,9 +147,10 @@ def render_docx(doc: Document) -> bytes:
     for name in BRANDED_STYLES:
         styles[name].font.color.rgb = RGBColor.from_string(brand.primary_color.lstrip("#"))
     blocks = []
-    for b in doc.blocks:
+    for b, after in zip(doc.blocks, [*doc.blocks[1:], None]):
         entry = {"style": b.style, "title": b.title or "", "rich": _rich(b.runs),
-                 "entries": [_rich(i) for i in b.items]}
+                 "entries": [_rich(i) for i in b.items],
+                 "lead": after is not None and after.style in ("table", "totals")}  # kept with what follows
         if b.style == "table":
             entry["subdoc"] = _data_table(tpl, doc.tables[b.ref], brand.primary_color)
         elif b.style == "fields":
@@ -156,6 +164,7 @@ def render_docx(doc: Document) -> bytes:
         "is_letter": doc.is_letter, "title": doc.title, "address_table": _address_table(tpl, doc),
         "reference": doc.reference or "", "place_date": doc.place_date, "blocks": blocks,
         "total_in_words": doc.total_in_words, "signature_lines": doc.signature_lines, "footer": doc.footer,
+        **_page_label_parts(doc.page_label),
     }
     env = SandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
     tpl.render(context, jinja_env=env, autoescape=True)

@@ -6,14 +6,18 @@ and reused: parsing them costs tens of milliseconds per render otherwise.
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Mapping
 from functools import lru_cache
 
 from jinja2 import FileSystemLoader, StrictUndefined
+from markupsafe import Markup
 from jinja2.sandbox import SandboxedEnvironment
 from weasyprint import CSS, HTML
+from weasyprint.document import Document as WeasyDocument
 from weasyprint.text.fonts import FontConfiguration
 
+from ..model import DocumentKind
 from ..templates import shared_dir
 from .assets import AssetFetcher
 from .document import Document
@@ -36,12 +40,33 @@ class RenderedPdf:
     pages: int
     signature_box: SignatureBox | None
     pdfa: bool
+    boxes: Mapping[str, SignatureBox] = field(default_factory=dict)  # LAID_OUT ids -> where they landed
+
+
+def css_counters(label: str) -> Markup:
+    """A page label such as "Pagina {page} di {pages}" as a CSS `content` value with page counters;
+    the text parts are CSS-escaped so a label can never break out of the style sheet."""
+    def text(part: str) -> str:
+        return '"' + "".join(ch if ch.isalnum() or ch in " .,:;-/" else f"\\{ord(ch):x} " for ch in part) + '"'
+
+    parts = []
+    for i, chunk in enumerate(label.split("{pages}")):
+        if i:
+            parts.append("counter(pages)")
+        for j, piece in enumerate(chunk.split("{page}")):
+            if j:
+                parts.append("counter(page)")
+            if piece:
+                parts.append(text(piece))
+    return Markup(" ".join(parts) or '""')
 
 
 @lru_cache(maxsize=1)
 def _layout_environment() -> SandboxedEnvironment:
-    return SandboxedEnvironment(loader=FileSystemLoader(str(shared_dir() / "layouts")), autoescape=True,
-                                undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env = SandboxedEnvironment(loader=FileSystemLoader(str(shared_dir() / "layouts")), autoescape=True,
+                               undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env.filters["css_counters"] = css_counters
+    return env
 
 
 @lru_cache(maxsize=1)
@@ -53,37 +78,65 @@ def _stylesheet() -> tuple[FontConfiguration, CSS]:
     return fonts, css
 
 
-def html_for(doc: Document) -> str:
-    return _layout_environment().get_template("letter.html.j2").render(doc=doc)
+def html_for(doc: Document, *, compact: bool = False) -> str:
+    return _layout_environment().get_template("letter.html.j2").render(doc=doc, compact=compact)
 
 
 def render_pdf(doc: Document, *, pdfa: bool | None = None) -> RenderedPdf:
-    """Render a composed document. `pdfa` defaults to the case option, and to on for legal notices."""
+    """Render a composed document. `pdfa` defaults to the case option, and to on for legal notices.
+
+    A reminder whose closing and signature spill onto a second page is laid out once more in the compact
+    type size (9.5 pt instead of 10): a one-page reminder is what a practitioner signs and sends, and the
+    second layout is kept only if it does fit on one page.
+    """
     if pdfa is None:
         pdfa = doc.case.options.pdfa if doc.case.options.pdfa is not None else doc.case.kind.value == "legal_notice"
+    rendered = _render(doc, pdfa=bool(pdfa), compact=False)
+    if rendered.pages == 2 and doc.case.kind in COMPACT_KINDS:
+        compact = _render(doc, pdfa=bool(pdfa), compact=True)
+        if compact.pages == 1:
+            return compact
+    return rendered
+
+
+#: Document kinds that get the compact second layout when they overflow one page by a little.
+COMPACT_KINDS = frozenset({DocumentKind.first_demand, DocumentKind.second_demand})
+
+
+def _render(doc: Document, *, pdfa: bool, compact: bool) -> RenderedPdf:
     fonts, css = _stylesheet()
-    html = HTML(string=html_for(doc), base_url=(shared_dir() / "layouts").as_uri() + "/", url_fetcher=AssetFetcher())
+    html = HTML(string=html_for(doc, compact=compact), base_url=(shared_dir() / "layouts").as_uri() + "/",
+                url_fetcher=AssetFetcher())
     options = {"pdf_variant": "pdf/a-3b"} if pdfa else {}
     with _lock:  # WeasyPrint's shared font configuration is not thread-safe
         document = html.render(stylesheets=[css], font_config=fonts, **options)
         box = _signature_box(document)
+        boxes = {name: found for name in LAID_OUT if (found := anchor_box(document, name)) is not None}
         data = document.write_pdf(
             uncompressed_pdf=False, custom_metadata=False, **options,
             pdf_identifier=None,
         )
-    return RenderedPdf(data=data, pages=len(document.pages), signature_box=box, pdfa=bool(pdfa))
+    return RenderedPdf(data=data, pages=len(document.pages), signature_box=box, pdfa=pdfa, boxes=boxes)
 
 
-def _signature_box(document) -> SignatureBox | None:
+SIGNATURE_ANCHOR = "signature-box"
+#: Elements of the layout whose position is reported (envelope window checks, signature placement).
+LAID_OUT = (SIGNATURE_ANCHOR, "recipient", "return-line", "sender")
+
+
+def anchor_box(document: WeasyDocument, name: str) -> SignatureBox | None:
+    """Where the element with id `name` landed (last page holding it), from WeasyPrint's public
+    `Page.anchors` (CSS px from the top-left: x1, y1, x2, y2) turned into PDF points from the bottom-left."""
     for index in range(len(document.pages) - 1, -1, -1):
         page = document.pages[index]
-        for box in page._page_box.descendants():
-            if getattr(box, "element", None) is not None and box.element.get("id") == "signature-box" \
-                    and box.element_tag == "div":
-                height_pt = page.height * PX_TO_PT
-                x1 = box.border_box_x() * PX_TO_PT
-                top = box.border_box_y() * PX_TO_PT
-                width = box.border_width() * PX_TO_PT
-                height = box.border_height() * PX_TO_PT
-                return SignatureBox(index, (x1, height_pt - top - height, x1 + width, height_pt - top))
+        found = page.anchors.get(name)
+        if found is None or len(found) != 4:
+            continue
+        x1, y1, x2, y2 = (float(v) * PX_TO_PT for v in found)
+        height_pt = page.height * PX_TO_PT
+        return SignatureBox(index, (x1, height_pt - y2, x2, height_pt - y1))
     return None
+
+
+def _signature_box(document: WeasyDocument) -> SignatureBox | None:
+    return anchor_box(document, SIGNATURE_ANCHOR)

@@ -5,7 +5,7 @@ Typical use (key loaded once, reused for a batch)::
     key = SigningKey.from_p12("firm.p12", password)
     opts = SignOptions(level="B-T", tsa_url="https://tsa.example/", reason="Diffida",
                        stamp=StampSpec(box=(340, 40, 560, 110)))
-    signed = key.sign_pdf(pdf_bytes, opts)          # or: await key.async_sign_pdf(...)
+    signed = sign_pdf(key, pdf_bytes, opts)          # or: await async_sign_pdf(key, ...)
     report = verify_pdf(signed, trust_roots=["roots.pem"])
 """
 from __future__ import annotations
@@ -31,7 +31,7 @@ _EXPORTS = {
     "async_renew_lta": "pades",
     "async_sign_p7m": "cades",
     "async_sign_pdf": "pades",
-    "async_verify_file": "verify",
+    "async_verify_file": "signed_file",
     "async_verify_p7m": "cades",
     "async_verify_pdf": "verify",
     "default_demo_dir": "demo",
@@ -43,7 +43,7 @@ _EXPORTS = {
     "renew_lta": "pades",
     "sign_p7m": "cades",
     "sign_pdf": "pades",
-    "verify_file": "verify",
+    "verify_file": "signed_file",
     "verify_p7m": "cades",
     "verify_pdf": "verify",
 }

@@ -17,7 +17,8 @@ from pyhanko.sign.validation.status import StandardCMSSignatureStatus
 
 from ..errors import InputError
 from . import trust
-from .keys import SigningKey, run_sync
+from .keys import SigningKey
+from .sync import run_sync
 from .options import SignOptions, TrustSource
 from .report import SignatureReport, VerificationReport
 from .verify import KEY_USAGE, cert_problems

@@ -1,7 +1,6 @@
 """Signing keys loaded once (PKCS#12 file or PKCS#11 token) and reused for every document of a batch."""
 from __future__ import annotations
 
-import asyncio
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Optional, Union
@@ -21,8 +20,9 @@ SIGNER_CHECK_TTL = 600.0  # seconds a positive signer check is reused inside a b
 class SigningKey:
     """A loaded private key with its certificate chain.
 
-    Load it once (`from_p12`, `from_pkcs11`), then call `sign_pdf` / `async_sign_pdf` / `sign_p7m` for
-    each document; close it (or use it as a context manager) to log out of a token.
+    Load it once (`from_p12`, `from_pkcs11`), then pass it to `pades.sign_pdf` / `pades.async_sign_pdf` /
+    `cades.sign_p7m` for each document (the key only holds the key: the signing functions take it, so
+    `keys` imports neither of them); close it (or use it as a context manager) to log out of a token.
     """
 
     def __init__(self, signer: signers.Signer, *, source: str, session=None) -> None:
@@ -54,7 +54,7 @@ class SigningKey:
             raise InputError("p12", "the PKCS#12 archive holds no certificate with a private key") from None
         if signer is None or signer.signing_cert is None:
             raise InputError("p12", "the PKCS#12 archive holds no certificate with a private key")
-        return cls(speedups.CachedKeySigner(signer), source=source)
+        return cls(speedups.wrap_simple_signer(signer), source=source)
 
     @classmethod
     def from_pkcs11(
@@ -157,27 +157,6 @@ class SigningKey:
                                  allow_fetching=options.allow_fetching, timeout=options.timeout)
         self._checked[key] = now
 
-    # -- signing (thin wrappers, see pades.py / cades.py) ------------------------------------------
-    def sign_pdf(self, data: bytes, options: Optional["SignOptions"] = None) -> bytes:
-        from .pades import sign_pdf
-
-        return sign_pdf(self, data, options)
-
-    async def async_sign_pdf(self, data: bytes, options: Optional["SignOptions"] = None) -> bytes:
-        from .pades import async_sign_pdf
-
-        return await async_sign_pdf(self, data, options)
-
-    def sign_p7m(self, data: bytes, options: Optional["SignOptions"] = None) -> bytes:
-        from .cades import sign_p7m
-
-        return sign_p7m(self, data, options)
-
-    async def async_sign_p7m(self, data: bytes, options: Optional["SignOptions"] = None) -> bytes:
-        from .cades import async_sign_p7m
-
-        return await async_sign_p7m(self, data, options)
-
     # -- lifetime ----------------------------------------------------------------------------------
     def close(self) -> None:
         if self._session is not None:
@@ -205,13 +184,3 @@ def _issuer_chain(cert: x509.Certificate, pool: list[x509.Certificate]) -> list[
         current = issuer
     return chain
 
-
-def run_sync(coro):
-    """Run `coro` from synchronous code; inside an event loop the caller must use the async variant."""
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return asyncio.run(coro)
-    coro.close()
-    raise RuntimeError("called the synchronous signing API inside a running event loop; "
-                       "use the async_* variant instead")

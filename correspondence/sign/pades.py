@@ -16,7 +16,8 @@ from pyhanko_certvalidator import errors as cv_errors
 
 from ..errors import InputError
 from . import pdfa, stamp, trust
-from .keys import SigningKey, run_sync
+from .keys import SigningKey
+from .sync import run_sync
 from .options import EmptyField, Level, Permission, SignOptions
 
 _MDP = {

@@ -3,10 +3,18 @@
 Each one is local to a Signer instance, keeps the signed bytes identical to pyHanko's (tests/sign check
 the ESS attribute and byte identity of the signed attributes), and steps aside if pyHanko's internals
 change shape.
+
+They override pyHanko methods (`SimpleSigner.sign_raw`, `Signer.signed_attrs` and the private
+`_signed_attr_providers`), so they are pinned to the pyHanko releases they are tested with
+(`TESTED_PYHANKO`, checked once at import against the installed distribution): with any other pyHanko
+`ENABLED` is False, `install` and `wrap_simple_signer` change nothing and stock pyHanko signs, slower but
+with the same result. Bump `TESTED_PYHANKO` only after tests/sign pass on the new release. The first two
+are candidates for pyHanko upstream (parse the key once; encode the ESS attribute once per certificate).
 """
 from __future__ import annotations
 
 import asyncio
+from importlib import metadata
 
 from asn1crypto import cms
 from cryptography.hazmat.primitives import serialization
@@ -15,6 +23,20 @@ from pyhanko.sign import signers
 from pyhanko.sign.attributes import CMSAttributeProvider, SigningCertificateV2Provider
 from pyhanko.sign.general import as_signing_certificate_v2, get_pyca_cryptography_hash, simple_cms_attribute
 from pyhanko.sign.signers.pdf_cms import PdfCMSSignedAttributes
+
+#: pyHanko release series (major.minor) these speed-ups were tested with.
+TESTED_PYHANKO = frozenset({"0.38"})
+
+
+def pyhanko_series() -> str:
+    """The installed pyHanko's major.minor ("0.38"), or "" when its metadata cannot be read."""
+    try:
+        return ".".join(metadata.version("pyhanko").split(".")[:2])
+    except metadata.PackageNotFoundError:  # pragma: no cover - pyHanko is a hard dependency
+        return ""
+
+
+ENABLED = pyhanko_series() in TESTED_PYHANKO
 
 
 class CachedKeySigner(signers.SimpleSigner):
@@ -109,7 +131,15 @@ def fast_signed_attributes(signer: signers.Signer) -> None:
     signer.signed_attrs = signed_attrs
 
 
+def wrap_simple_signer(signer: signers.SimpleSigner) -> signers.SimpleSigner:
+    """The signer with its key parsed once, or the signer itself on an untested pyHanko."""
+    return CachedKeySigner(signer) if ENABLED else signer
+
+
 def install(signer: signers.Signer) -> None:
-    """Apply the per-instance speed-ups (order matters: the fast assembly calls the cached providers)."""
+    """Apply the per-instance speed-ups (order matters: the fast assembly calls the cached providers);
+    nothing on a pyHanko release outside `TESTED_PYHANKO`."""
+    if not ENABLED:
+        return
     cache_signing_certificate_attribute(signer)
     fast_signed_attributes(signer)

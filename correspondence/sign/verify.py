@@ -22,7 +22,7 @@ from pyhanko_certvalidator import ValidationContext
 
 from ..errors import InputError
 from . import trust
-from .keys import run_sync
+from .sync import run_sync
 from .options import TrustSource
 from .report import SignatureReport, VerificationReport
 
@@ -249,24 +249,3 @@ def verify_pdf(data: bytes, trust_roots: Sequence[TrustSource] = (), *, allow_fe
                timeout: float = 10.0, at: Optional[datetime] = None) -> VerificationReport:
     """Synchronous `async_verify_pdf`."""
     return run_sync(async_verify_pdf(data, trust_roots, allow_fetching=allow_fetching, timeout=timeout, at=at))
-
-
-def verify_file(data: bytes, trust_roots: Sequence[TrustSource] = (), *, allow_fetching: bool = True,
-                timeout: float = 10.0, at: Optional[datetime] = None) -> VerificationReport:
-    """Verify a signed PDF or a CAdES .p7m, told apart by content (`at` applies to PDFs)."""
-    if data.lstrip()[:5] == b"%PDF-":
-        return verify_pdf(data, trust_roots, allow_fetching=allow_fetching, timeout=timeout, at=at)
-    from .cades import verify_p7m
-
-    return verify_p7m(data, trust_roots, allow_fetching=allow_fetching, timeout=timeout)
-
-
-async def async_verify_file(data: bytes, trust_roots: Sequence[TrustSource] = (), *,
-                            allow_fetching: bool = True, timeout: float = 10.0,
-                            at: Optional[datetime] = None) -> VerificationReport:
-    if data.lstrip()[:5] == b"%PDF-":
-        return await async_verify_pdf(data, trust_roots, allow_fetching=allow_fetching, timeout=timeout, at=at)
-    from .cades import async_verify_p7m
-
-    return await async_verify_p7m(data, trust_roots, allow_fetching=allow_fetching, timeout=timeout)
-

@@ -22,6 +22,7 @@ from ..dispatch.correlation import make_policy
 from ..dispatch.machine import RecipientStatus, check_event, replay
 from ..dispatch.model import Channel, DispatchEvent, EventType
 from ..errors import InputError
+from ..model.calendar import Place
 from .idempotency import IdempotencyKey, remember, replayed
 from .models import CaseRecord, Dispatch, EventRecord
 from .types import utcnow
@@ -88,7 +89,17 @@ def status(session: Session, dispatch: Dispatch, records: list[EventRecord] | No
     records = event_records(session, dispatch) if records is None else records
     return replay(Channel(dispatch.channel), [to_dispatch_event(r) for r in records],
                   deadline_days=dispatch.deadline_days, jurisdiction=dispatch.jurisdiction,
-                  policy=make_policy(dispatch.policy))
+                  policy=make_policy(dispatch.policy), place=_payment_place(session, dispatch))
+
+
+def _payment_place(session: Session, dispatch: Dispatch) -> Place | None:
+    """The creditor's domicile recorded on the case: where the letter's payment term runs."""
+    case = session.get(CaseRecord, dispatch.case_id) if dispatch.case_id is not None else None
+    address = ((case.data or {}).get("creditor") or {}).get("address") if case is not None else None
+    if not isinstance(address, dict):
+        return None
+    return Place(str(address.get("country") or dispatch.jurisdiction), address.get("city"),
+                 address.get("province"), address.get("postal_code"))
 
 
 def lock(session: Session, dispatch: Dispatch) -> None:

@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from ..figures import Prescription, Statement, deadline_date
+from ..figures import Prescription, Statement, letter_deadline
 from ..model import Action, ActionType, Case, CivilLaw, CreditType, DebtorType, DocumentKind
 from .language import LanguagePack
 
@@ -67,7 +67,7 @@ def _two_year_utilities(case: Case, prescription: Prescription) -> list[str]:
 def wording_context(case: Case, statement: Statement, prescription: Prescription, pack: LanguagePack) -> dict[str, Any]:
     """Variables for `templates/<lang>/wording/<kind>.j2`; documented in templates/README.md."""
     earlier = [a for a in case.actions if a.date <= case.date]
-    deadline = deadline_date(case.date, case.deadline_days, case.jurisdiction) if case.deadline_days else None
+    deadline = letter_deadline(case).date if case.deadline_days else None  # holidays where payment is due
     letters = _prior_letters(case, earlier)
     payments = [p for p in case.claim.payments if p.date <= case.date]
     calls = [a for a in earlier if a.type == ActionType.phone_call]

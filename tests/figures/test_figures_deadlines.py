@@ -53,3 +53,23 @@ def test_letter_deadline_from_letter_date_then_from_legal_effect():
     assert (after.date, after.start, after.from_effect) == (date(2026, 12, 12), date(2026, 11, 27), True)
     assert deadline_from_effect(delivered, 15, IT) == date(2026, 12, 12)
     assert deadline_from_effect(date(2026, 11, 28), 15, IT) == date(2026, 12, 14)  # Sun 13 Dec -> Mon 14
+
+
+def test_italian_term_skips_the_patron_saint_where_payment_is_due():
+    # art. 2963 c.3 + art. 1182 c.3 c.c.: a term ending on 7 Dec runs on in Milan (Sant'Ambrogio), the
+    # creditor's domicile, but not in Turin; 7 Dec 2026 + the 8 Dec Immacolata -> 9 Dec in Milan.
+    from correspondence.model.calendar import Place
+
+    assert deadline_date(date(2026, 11, 22), 15, IT) == date(2026, 12, 7)
+    assert deadline_date(date(2026, 11, 22), 15, IT, Place("IT", "Milano", "MI")) == date(2026, 12, 9)
+    assert deadline_date(date(2026, 6, 9), 15, IT, Place("IT", "Torino", "TO")) == date(2026, 6, 25)
+    assert deadline_date(date(2026, 6, 9), 15, IT, Place("IT", "Milano", "MI")) == date(2026, 6, 24)
+    assert deadline_date(date(2026, 6, 14), 15, IT, Place("IT", "Roma", "RM")) == date(2026, 6, 30)
+    # Spain: civil terms run through holidays (art. 5.2 CC), even San Isidro in Madrid
+    assert deadline_date(date(2026, 4, 30), 15, ES, Place("ES", "Madrid", "Madrid", "28001")) == date(2026, 5, 15)
+
+
+def test_letter_deadline_uses_the_creditors_commune():
+    case = make_case("it", date="2026-11-22", invoices=[inv("A", "2026-10-31", "100.00")], deadline_days=15)
+    assert case.creditor.address.city == "Milano"
+    assert letter_deadline(case).date == date(2026, 12, 9)

@@ -8,7 +8,7 @@ import subprocess
 import pytest
 
 from correspondence.cli.app import main
-from correspondence.sign import SigningKey, extract_p7m, verify_p7m
+from correspondence.sign import SigningKey, extract_p7m, sign_p7m, verify_p7m
 from conftest import P12_PASSWORD
 
 
@@ -50,7 +50,7 @@ def test_p7m_round_trip_cli_and_openssl(pki, docx_bytes, tmp_path, capsys):
 
 def test_p7m_base64_form_and_tampering(pki, docx_bytes):
     key = SigningKey.from_p12(pki.p12("signer-ec"), P12_PASSWORD)
-    p7m = key.sign_p7m(docx_bytes)
+    p7m = sign_p7m(key, docx_bytes)
     assert verify_p7m(base64.encodebytes(p7m), [pki.root_pem]).valid  # base64 .p7m as some PEC clients send
     idx = p7m.index(b"Atto di precetto") if b"Atto di precetto" in p7m else len(p7m) // 3
     tampered = bytearray(p7m)
@@ -64,7 +64,7 @@ def test_p7m_base64_form_and_tampering(pki, docx_bytes):
 def test_p7m_untrusted_and_garbage(pki, docx_bytes, tmp_path, capsys):
     key = SigningKey.from_p12(pki.p12("signer"), P12_PASSWORD)
     path = tmp_path / "x.p7m"
-    path.write_bytes(key.sign_p7m(docx_bytes))
+    path.write_bytes(sign_p7m(key, docx_bytes))
     assert main(["verify", str(path)]) == 1  # no --trust: the test root is not in the system store
     assert "no chain to a trusted root" in capsys.readouterr().out
     path.write_bytes(b"\x30\x03garbage")

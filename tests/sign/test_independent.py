@@ -8,7 +8,7 @@ import subprocess
 import pytest
 
 from correspondence.cli.app import main
-from correspondence.sign import DEMO_LABEL, SignOptions, SigningKey, ensure_demo_signer, verify_pdf
+from correspondence.sign import DEMO_LABEL, SignOptions, SigningKey, ensure_demo_signer, sign_pdf, verify_pdf
 from conftest import P12_PASSWORD
 from sign_helpers import pdfa_problems, pdfsig
 
@@ -27,7 +27,7 @@ def nssdb(pki, tmp_path_factory):
 def test_pdfsig_trusts_chain_without_revocation_pointers(pki, letter, nssdb, tmp_path):
     key = SigningKey.from_p12(pki.p12("plain"), P12_PASSWORD)
     path = tmp_path / "plain.pdf"
-    path.write_bytes(key.sign_pdf(letter, SignOptions(level="B-T", tsa_url=pki.tsa_url, trust_roots=(pki.root_pem,))))
+    path.write_bytes(sign_pdf(key, letter, SignOptions(level="B-T", tsa_url=pki.tsa_url, trust_roots=(pki.root_pem,))))
     out = pdfsig(path, "-nssdir", nssdb)
     assert "Signature is Valid." in out and "Certificate is Trusted." in out, out
     # and without the root in the database it is not trusted: the check can fail
@@ -49,7 +49,7 @@ def test_demo_cert_is_labelled_idempotent_and_signs(tmp_path, letter, capsys):
     subject = subprocess.run(["openssl", "x509", "-noout", "-subject", "-in", str(ca)], capture_output=True,
                              text=True, check=True).stdout
     assert DEMO_LABEL in subject
-    signed = key.sign_pdf(letter, SignOptions(trust_roots=(ca,)))
+    signed = sign_pdf(key, letter, SignOptions(trust_roots=(ca,)))
     assert verify_pdf(signed, [ca]).valid
     assert not verify_pdf(signed, []).valid  # never trusted implicitly
     assert pdfa_problems(signed) == []

@@ -7,7 +7,7 @@ import pytest
 
 from correspondence.cli.app import main
 from correspondence.errors import InputError
-from correspondence.sign import SignOptions, SigningKey, verify_pdf
+from correspondence.sign import SignOptions, SigningKey, sign_pdf, verify_pdf
 from conftest import P12_PASSWORD
 from sign_helpers import assert_ess_signing_certificate
 
@@ -84,7 +84,7 @@ def test_pkcs11_token_signs_all_levels_worth(pki, softhsm, letter, label, name):
                                 pin=softhsm["pin"]) as key:
         assert key.is_ec == (label == "signer-ec")
         opts = SignOptions(level="B-LT", tsa_url=pki.tsa_url, trust_roots=(pki.root_pem,))
-        signed = [key.sign_pdf(letter, opts) for _ in range(2)]  # one session, two letters
+        signed = [sign_pdf(key, letter, opts) for _ in range(2)]  # one session, two letters
     for data in signed:
         assert_ess_signing_certificate(data, pki.cert(label))
         report = verify_pdf(data, [pki.root_pem], allow_fetching=False)

@@ -6,7 +6,7 @@ import io
 import pytest
 
 from correspondence.errors import InputError
-from correspondence.sign import EmptyField, Permission, SignOptions, SigningKey, StampSpec, verify_pdf
+from correspondence.sign import EmptyField, Permission, SignOptions, SigningKey, StampSpec, sign_pdf, verify_pdf
 from conftest import P12_PASSWORD
 from sign_helpers import pdfa_problems, pdfsig
 
@@ -23,14 +23,14 @@ def client(pki):
 
 def test_certified_then_countersigned(pki, lawyer, client, letter, tmp_path):
     # the certifier prepares the client's (visible) field; a new visible field would break certification
-    first = lawyer.sign_pdf(letter, SignOptions(
+    first = sign_pdf(lawyer, letter, SignOptions(
         certify=True, permission=Permission.FORM_FILLING, level="B-T", tsa_url=pki.tsa_url,
         trust_roots=(pki.root_pem,), reason="Autore", stamp=StampSpec(box=(40, 40, 260, 110)),
         empty_fields=(EmptyField("Cliente", box=(335, 40, 520, 100)),)))
     with pytest.raises(InputError, match="certified"):
-        client.sign_pdf(first, SignOptions(trust_roots=(pki.root_pem,), field_name="Nuovo",
+        sign_pdf(client, first, SignOptions(trust_roots=(pki.root_pem,), field_name="Nuovo",
                                            stamp=StampSpec(box=(335, 150, 560, 220))))
-    second = client.sign_pdf(first, SignOptions(
+    second = sign_pdf(client, first, SignOptions(
         level="B-T", tsa_url=pki.tsa_url, trust_roots=(pki.root_pem,), reason="Per accettazione",
         field_name="Cliente", stamp=StampSpec(box=(335, 40, 560, 110))))
     assert second.startswith(first)  # incremental: the first revision is untouched
@@ -53,7 +53,7 @@ def test_certified_then_countersigned(pki, lawyer, client, letter, tmp_path):
             sizes.add((round(abs(b[2] - b[0])), round(abs(b[3] - b[1]))))
     assert (185, 60) in sizes and (225, 70) not in sizes, sizes
     # the only empty field is picked without naming it
-    again = client.sign_pdf(first, SignOptions(trust_roots=(pki.root_pem,), stamp=StampSpec(box=(335, 40, 560, 110))))
+    again = sign_pdf(client, first, SignOptions(trust_roots=(pki.root_pem,), stamp=StampSpec(box=(335, 40, 560, 110))))
     assert [s.field for s in verify_pdf(again, [pki.root_pem]).signatures] == ["Signature1", "Cliente"]
     path = tmp_path / "two.pdf"
     path.write_bytes(second)
@@ -62,8 +62,8 @@ def test_certified_then_countersigned(pki, lawyer, client, letter, tmp_path):
 
 
 def test_approval_then_approval_at_b_lta(pki, lawyer, client, letter):
-    first = lawyer.sign_pdf(letter, SignOptions(level="B-LTA", tsa_url=pki.tsa_url, trust_roots=(pki.root_pem,)))
-    second = client.sign_pdf(first, SignOptions(level="B-LTA", tsa_url=pki.tsa_url, trust_roots=(pki.root_pem,)))
+    first = sign_pdf(lawyer, letter, SignOptions(level="B-LTA", tsa_url=pki.tsa_url, trust_roots=(pki.root_pem,)))
+    second = sign_pdf(client, first, SignOptions(level="B-LTA", tsa_url=pki.tsa_url, trust_roots=(pki.root_pem,)))
     report = verify_pdf(second, [pki.root_pem], allow_fetching=False)
     assert report.valid, report.summary()
     kinds = [s.kind for s in report.signatures]
@@ -73,24 +73,24 @@ def test_approval_then_approval_at_b_lta(pki, lawyer, client, letter):
 
 
 def test_no_changes_certification_refuses_second_signature(pki, lawyer, client, letter):
-    locked = lawyer.sign_pdf(letter, SignOptions(certify=True, permission=Permission.NO_CHANGES,
+    locked = sign_pdf(lawyer, letter, SignOptions(certify=True, permission=Permission.NO_CHANGES,
                                                  trust_roots=(pki.root_pem,)))
     assert verify_pdf(locked, [pki.root_pem]).signatures[0].certification == "no-changes"
     with pytest.raises(InputError):
-        client.sign_pdf(locked, SignOptions(trust_roots=(pki.root_pem,)))
+        sign_pdf(client, locked, SignOptions(trust_roots=(pki.root_pem,)))
 
 
 def test_named_field_cannot_be_signed_twice(pki, lawyer, letter):
-    signed = lawyer.sign_pdf(letter, SignOptions(field_name="Avvocato", trust_roots=(pki.root_pem,)))
+    signed = sign_pdf(lawyer, letter, SignOptions(field_name="Avvocato", trust_roots=(pki.root_pem,)))
     with pytest.raises(InputError, match="already signed"):
-        lawyer.sign_pdf(signed, SignOptions(field_name="Avvocato", trust_roots=(pki.root_pem,)))
+        sign_pdf(lawyer, signed, SignOptions(field_name="Avvocato", trust_roots=(pki.root_pem,)))
 
 
 def test_renew_lta_adds_a_second_document_timestamp(pki, lawyer, letter, tmp_path, capsys):
     from correspondence.cli.app import main
 
     src = tmp_path / "lta.pdf"
-    src.write_bytes(lawyer.sign_pdf(letter, SignOptions(level="B-LTA", tsa_url=pki.tsa_url,
+    src.write_bytes(sign_pdf(lawyer, letter, SignOptions(level="B-LTA", tsa_url=pki.tsa_url,
                                                         trust_roots=(pki.root_pem,))))
     out = tmp_path / "renewed.pdf"
     assert main(["renew-lta", str(src), "--tsa-url", pki.tsa_url, "--trust", str(pki.root_pem),

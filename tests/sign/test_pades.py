@@ -8,7 +8,7 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature, validate_pdf_timestamp
 from pyhanko_certvalidator import ValidationContext
 
-from correspondence.sign import SignOptions, SigningKey, StampSpec, verify_pdf
+from correspondence.sign import SignOptions, SigningKey, StampSpec, sign_pdf, verify_pdf
 from conftest import P12_PASSWORD
 from sign_helpers import assert_ess_signing_certificate, pdfa_problems, pdfsig, qpdf_check
 
@@ -29,7 +29,7 @@ def signed(pki, rsa_key, letter):
     out = {}
     for level in ("B-B", "B-T", "B-LT", "B-LTA"):
         opts = SignOptions(level=level, tsa_url=pki.tsa_url, trust_roots=(pki.root_pem,), reason="Diffida")
-        out[level] = rsa_key.sign_pdf(letter, opts)
+        out[level] = sign_pdf(rsa_key, letter, opts)
     return out
 
 
@@ -112,7 +112,7 @@ def test_plain_pyhanko_would_break_pdfa_producer(rsa_key, letter):
 
 
 def test_ecdsa_p256_signer(pki, ec_key, letter):
-    signed = ec_key.sign_pdf(letter, SignOptions(level="B-T", tsa_url=pki.tsa_url, trust_roots=(pki.root_pem,)))
+    signed = sign_pdf(ec_key, letter, SignOptions(level="B-T", tsa_url=pki.tsa_url, trust_roots=(pki.root_pem,)))
     report = verify_pdf(signed, [pki.root_pem])
     assert report.valid, report.summary()
     assert report.signatures[0].signer == "Abg. Juan Garcia"
@@ -124,7 +124,7 @@ def test_visible_stamp_on_last_page_with_embedded_font(pki, rsa_key, letter2, tm
 
     spec = StampSpec(box=(330, 40, 560, 120), title="Firmato digitalmente da", date_label="Data",
                      reason_label="Motivo", timezone="Europe/Rome", primary_color="#AA0000")
-    signed = rsa_key.sign_pdf(letter2, SignOptions(reason="Diffida ad adempiere", stamp=spec,
+    signed = sign_pdf(rsa_key, letter2, SignOptions(reason="Diffida ad adempiere", stamp=spec,
                                                    trust_roots=(pki.root_pem,)))
     assert verify_pdf(signed, [pki.root_pem]).valid
     reader = pypdf.PdfReader(io.BytesIO(signed))
@@ -156,7 +156,7 @@ def test_visible_stamp_on_last_page_with_embedded_font(pki, rsa_key, letter2, tm
 def test_invisible_signature_has_zero_rect_and_print_flag(pki, rsa_key, letter):
     import pypdf
 
-    signed = rsa_key.sign_pdf(letter, SignOptions(trust_roots=(pki.root_pem,)))
+    signed = sign_pdf(rsa_key, letter, SignOptions(trust_roots=(pki.root_pem,)))
     page = pypdf.PdfReader(io.BytesIO(signed)).pages[0]
     widget = next(a.get_object() for a in page["/Annots"] if a.get_object().get("/FT") == "/Sig")
     assert [float(x) for x in widget["/Rect"]] == [0, 0, 0, 0]
@@ -169,7 +169,7 @@ def test_key_reused_across_batch(pki, rsa_key, ec_key, letter):
     # attribute (encoded once per key, see speedups.cache_signing_certificate_attribute)
     opts = SignOptions(trust_roots=(pki.root_pem,))
     for key in (rsa_key, ec_key, rsa_key):
-        outputs = [key.sign_pdf(letter, opts) for _ in range(2)]
+        outputs = [sign_pdf(key, letter, opts) for _ in range(2)]
         assert len(set(outputs)) == 2  # distinct signatures (signing time / IDs), same key
         for out in outputs:
             assert verify_pdf(out, [pki.root_pem]).valid
@@ -184,7 +184,7 @@ def test_brand_stamp_and_bad_stamp_options(pki, rsa_key, letter, tmp_path, capsy
     spec = StampSpec.for_brand(Brand(primary_color="#004488", accent_color="#CC6600", font="serif"),
                                box=(335, 40, 560, 110), title="Firmado digitalmente por")
     assert (spec.primary_color, spec.font) == ("#004488", "serif")
-    signed = rsa_key.sign_pdf(letter, SignOptions(stamp=spec, trust_roots=(pki.root_pem,)))
+    signed = sign_pdf(rsa_key, letter, SignOptions(stamp=spec, trust_roots=(pki.root_pem,)))
     path = tmp_path / "brand.pdf"
     path.write_bytes(signed)
     import subprocess
@@ -204,7 +204,7 @@ def test_too_small_reservation_falls_back_to_measured_size(pki, rsa_key, letter,
     from correspondence.sign.options import Level
 
     monkeypatch.setitem(pades._RESERVED, Level.B_T, 2048)  # far below one certificate: must be retried
-    signed = rsa_key.sign_pdf(letter, SignOptions(level="B-T", tsa_url=pki.tsa_url, trust_roots=(pki.root_pem,)))
+    signed = sign_pdf(rsa_key, letter, SignOptions(level="B-T", tsa_url=pki.tsa_url, trust_roots=(pki.root_pem,)))
     assert verify_pdf(signed, [pki.root_pem]).valid
     assert pdfa_problems(signed) == []
 

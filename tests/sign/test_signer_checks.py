@@ -5,7 +5,7 @@ import pytest
 
 from correspondence.cli.app import main
 from correspondence.errors import InputError
-from correspondence.sign import SignOptions, SigningKey, verify_pdf
+from correspondence.sign import SignOptions, SigningKey, sign_pdf, verify_pdf
 from conftest import P12_PASSWORD
 
 CASES = {
@@ -38,9 +38,9 @@ def test_refused_at_signing_by_cli(pki, letter, tmp_path, capsys, label):
 def test_override_signs_and_verification_reports(pki, letter, label):
     key = SigningKey.from_p12(pki.p12(label), P12_PASSWORD)
     with pytest.raises(InputError) as exc:
-        key.sign_pdf(letter, SignOptions(trust_roots=(pki.root_pem,)))
+        sign_pdf(key, letter, SignOptions(trust_roots=(pki.root_pem,)))
     assert exc.value.field == "signer"
-    signed = key.sign_pdf(letter, SignOptions(trust_roots=(pki.root_pem,), allow_invalid_signer=True))
+    signed = sign_pdf(key, letter, SignOptions(trust_roots=(pki.root_pem,), allow_invalid_signer=True))
     report = verify_pdf(signed, [pki.root_pem])
     assert not report.valid
     sig = report.signatures[0]
@@ -56,4 +56,4 @@ def test_untrusted_root_refused_unless_allowed(pki, letter, tmp_path):
     _, _, demo_ca = ensure_demo_signer(tmp_path / "demo")
     key = SigningKey.from_p12(pki.p12("signer"), P12_PASSWORD)
     with pytest.raises(InputError, match="no chain to a trusted root"):
-        key.sign_pdf(letter, SignOptions(trust_roots=(demo_ca,)))
+        sign_pdf(key, letter, SignOptions(trust_roots=(demo_ca,)))

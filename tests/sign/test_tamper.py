@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from correspondence.cli.app import main
-from correspondence.sign import SignOptions, SigningKey, verify_pdf
+from correspondence.sign import SignOptions, SigningKey, sign_pdf, verify_pdf
 from conftest import P12_PASSWORD
 from sign_helpers import append_page_content, flip_byte_in_signed_range, pdfsig
 
@@ -12,7 +12,7 @@ from sign_helpers import append_page_content, flip_byte_in_signed_range, pdfsig
 @pytest.fixture(scope="module")
 def signed_bt(pki, letter):
     key = SigningKey.from_p12(pki.p12("signer"), P12_PASSWORD)
-    return key.sign_pdf(letter, SignOptions(level="B-T", tsa_url=pki.tsa_url, trust_roots=(pki.root_pem,)))
+    return sign_pdf(key, letter, SignOptions(level="B-T", tsa_url=pki.tsa_url, trust_roots=(pki.root_pem,)))
 
 
 def test_untouched_file_verifies(pki, signed_bt, tmp_path, capsys):

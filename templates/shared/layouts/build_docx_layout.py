@@ -49,7 +49,7 @@ def _field(paragraph, instr: str) -> None:
     run._r.addnext(fld)
 
 
-def build() -> None:
+def build(out: Path = OUT) -> None:
     doc = Document()
     section = doc.sections[0]
     section.page_height, section.page_width = Mm(297), Mm(210)
@@ -68,6 +68,7 @@ def build() -> None:
     _style(doc, "Subject", bold=True, space_after=10)
     _style(doc, "Salutation", space_after=6)
     _style(doc, "Body", space_after=6, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    _style(doc, "BodyLead", space_after=6, align=WD_ALIGN_PARAGRAPH.JUSTIFY, keep_next=True)  # before a table
     _style(doc, "SectionHeading", size=11, bold=True, sans=True, color="1F3A5F", space_after=4, keep_next=True)
     _style(doc, "Note", size=8, color="444444", space_after=4, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
     _style(doc, "Closing", space_after=6)
@@ -81,6 +82,7 @@ def build() -> None:
     _style(doc, "TableHead", size=8.5, bold=True, sans=True, color="FFFFFF", space_after=0)
     _style(doc, "TableSpacer", size=4, space_after=2)
     _style(doc, "FooterText", size=7.5, sans=True, color="555555", space_after=0)
+    _style(doc, "HeaderText", size=8, sans=True, color="555555", space_after=6)
 
     body = [
         ("Letterhead", "{{ letterhead_name }}"),
@@ -94,6 +96,7 @@ def build() -> None:
         (None, "{%p for b in blocks %}"),
         (None, "{%p if b.style == 'subject' %}"), ("Subject", "{{r b.rich }}"),
         (None, "{%p elif b.style == 'salutation' %}"), ("Salutation", "{{r b.rich }}"),
+        (None, "{%p elif b.style == 'p' and b.lead %}"), ("BodyLead", "{{r b.rich }}"),
         (None, "{%p elif b.style == 'p' %}"), ("Body", "{{r b.rich }}"),
         (None, "{%p elif b.style == 'heading' %}"), ("SectionHeading", "{{r b.rich }}"),
         (None, "{%p elif b.style == 'note' %}"), ("Note", "{{r b.rich }}"),
@@ -116,15 +119,25 @@ def build() -> None:
     annex_marker = [p for p in doc.paragraphs if p.text == "{{ b.title }}"][0]
     annex_marker.paragraph_format.page_break_before = True
 
-    footer = section.footer.paragraphs[0]
-    footer.style = doc.styles["FooterText"]
-    footer.add_run("{{ footer }}\t")
-    _field(footer, "PAGE")
-    footer.add_run("/")
-    _field(footer, "NUMPAGES")
-    tabs = footer.paragraph_format.tab_stops
-    tabs.add_tab_stop(Mm(165), alignment=2)  # right-aligned page counter
-    doc.save(OUT)
+    section.different_first_page_header_footer = True  # page 1 has the letterhead, no continuation header
+    for part in (section.footer, section.first_page_footer):
+        footer = part.paragraphs[0]
+        footer.style = doc.styles["FooterText"]
+        footer.add_run("{{ footer }}\t")
+        _field(footer, "PAGE")
+        footer.add_run("/")
+        _field(footer, "NUMPAGES")
+        footer.paragraph_format.tab_stops.add_tab_stop(Mm(165), alignment=2)  # right-aligned page counter
+    header = section.header.paragraphs[0]  # pages after the first: sender, reference, page n of m
+    header.style = doc.styles["HeaderText"]
+    header.add_run("{{ letterhead_name }}{% if reference %} · {{ reference }}{% endif %}\t{{ page_before }}")
+    _field(header, "PAGE")
+    header.add_run("{{ page_between }}")
+    _field(header, "NUMPAGES")
+    header.add_run("{{ page_after }}")
+    header.paragraph_format.tab_stops.add_tab_stop(Mm(165), alignment=2)
+    section.first_page_header.is_linked_to_previous = False
+    doc.save(out)
 
 
 if __name__ == "__main__":
