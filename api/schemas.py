@@ -225,7 +225,7 @@ class DispatchIn(In):
     message_id: Optional[str] = Field(
         default=None, max_length=500,
         description="PEC: the Message-ID set on the submitted message (generated if omitted: then use it)")
-    submitted_at: Optional[AwareDatetime] = Field(
+    submitted_at: Optional[Instant] = Field(
         default=None, description="When the message was already sent elsewhere (registering it afterwards); "
                                   "receipts older than this are refused")
 

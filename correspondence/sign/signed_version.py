@@ -17,7 +17,7 @@ from pyhanko.sign.validation import async_validate_pdf_signature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 
 from ..errors import InputError
-from .keys import run_sync
+from .sync import run_sync
 
 FIELD = "signed_from"
 

@@ -136,15 +136,15 @@ def test_signed_version_of_a_document(api: Api, other: Api, tmp_path) -> None:
 
     import weasyprint
 
-    from correspondence.sign import SignOptions, SigningKey, ensure_demo_signer
+    from correspondence.sign import SignOptions, SigningKey, ensure_demo_signer, sign_pdf
 
     case = api.case()
     pdf = weasyprint.HTML(string=f"<p>Diffida {uuid.uuid4().hex}</p>").write_pdf()
     original = _upload(api, pdf, case_id=case["id"]).json()
     p12, password, _ = ensure_demo_signer(tmp_path)
     key = SigningKey.from_p12(p12, password)
-    signed_pdf = key.sign_pdf(pdf, SignOptions(level="B-B"))  # PAdES: an incremental update after the bytes
-    resigned = key.sign_pdf(pdf, SignOptions(level="B-B", field_name="Signature2"))
+    signed_pdf = sign_pdf(key, pdf, SignOptions(level="B-B"))  # PAdES: an incremental update after the bytes
+    resigned = sign_pdf(key, pdf, SignOptions(level="B-B", field_name="Signature2"))
     r = _upload(api, signed_pdf, signed_from=original["id"])
     assert r.status_code == 201, r.text
     signed = r.json()

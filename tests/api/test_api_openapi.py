@@ -34,7 +34,8 @@ def test_upload_types_are_listed(api) -> None:
     paths = _schema(api)["paths"]
     documents = paths["/v1/documents"]["post"]["requestBody"]["content"]["multipart/form-data"]
     assert set(documents["encoding"]["file"]["contentType"].split(", ")) == {
-        "application/pdf", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
+        "application/pdf", "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "application/pkcs7-mime", "application/xml", "text/xml"}  # what PEC carries
     receipts = paths["/v1/dispatches/{dispatch_id}/receipts"]["post"]["requestBody"]["content"]["multipart/form-data"]
     accepted = set(receipts["encoding"]["file"]["contentType"].split(", "))
     assert {"message/rfc822", "application/pdf", "image/png", "application/xml"} <= accepted

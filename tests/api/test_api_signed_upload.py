@@ -10,7 +10,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.serialization import pkcs7
 
-from correspondence.sign import SignOptions, SigningKey, ensure_demo_signer
+from correspondence.sign import SignOptions, SigningKey, ensure_demo_signer, sign_pdf
 from tests.api.conftest import Api
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "pec"
@@ -23,7 +23,7 @@ def pdfs(tmp_path_factory: pytest.TempPathFactory) -> tuple[bytes, bytes]:
 
     original = weasyprint.HTML(string=f"<p>Diffida {uuid.uuid4().hex}</p>").write_pdf()
     p12, password, _ = ensure_demo_signer(tmp_path_factory.mktemp("demo"))
-    signed = SigningKey.from_p12(p12, password).sign_pdf(original, SignOptions(level="B-B"))
+    signed = sign_pdf(SigningKey.from_p12(p12, password), original, SignOptions(level="B-B"))
     assert signed.startswith(original)
     return original, signed
 

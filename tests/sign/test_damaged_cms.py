@@ -8,7 +8,7 @@ import pytest
 
 from conftest import P12_PASSWORD
 from correspondence.cli.app import main
-from correspondence.sign import SignOptions, SigningKey, verify_pdf
+from correspondence.sign import SignOptions, SigningKey, sign_pdf, verify_pdf
 from correspondence.sign.signed_version import NotSignedVersion, check_signed_version
 from sign_helpers import pdfsig
 
@@ -16,7 +16,7 @@ from sign_helpers import pdfsig
 @pytest.fixture(scope="module")
 def signed_bb(pki, letter):
     key = SigningKey.from_p12(pki.p12("signer"), P12_PASSWORD)
-    return key.sign_pdf(letter, SignOptions(level="B-B", trust_roots=(pki.root_pem,)))
+    return sign_pdf(key, letter, SignOptions(level="B-B", trust_roots=(pki.root_pem,)))
 
 
 def _flips(signed: bytes) -> list[bytes]:
