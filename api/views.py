@@ -31,7 +31,7 @@ def dispatch_out(session: Session, dispatch: Dispatch) -> DispatchOut:
         legal_basis=LegalBasisOut(rule=effect.rule, explanation=effect.explanation, source=effect.source,
                                   deemed=effect.deemed, provisional=effect.provisional) if effect else None,
         deadline_at=st.deadline_at, events=[event_out(r) for r in records], receipt_ids=receipt_ids,
-        created_at=dispatch.created_at,
+        submitted_at=dispatch.submitted_at, created_at=dispatch.created_at,
     )
 
 

@@ -7,7 +7,8 @@ import uuid
 from fastapi import APIRouter, Request, Response
 from starlette.concurrency import run_in_threadpool
 
-from correspondence.dispatch import DispatchEvent, EventType, parse_pec_receipt
+from correspondence.casework.collection import receive_pec
+from correspondence.dispatch import DispatchEvent, EventType
 from correspondence.errors import InputError
 from correspondence.store import receipts as store
 from correspondence.store.dispatches import check_manual_event
@@ -81,12 +82,12 @@ def _save(store_: StoreDep, who: Principal, dispatch_id: uuid.UUID | None, uploa
           kind: str) -> tuple[ReceiptOut, bool]:
     with store_.session() as session:
         if kind == "pec":
-            dispatch = dispatch_or_404(session, who, dispatch_id) if dispatch_id is not None else None
-            parsed = parse_pec_receipt(upload.data, max_bytes=store_.settings.max_upload_bytes)
-            if dispatch is None:
-                dispatch = store.dispatch_for_pec(session, who.tenant_id, parsed)
-            receipt, created = store.attach_pec(session, store_.blobs, dispatch, upload.data, parsed,
-                                                filename=upload.filename, media_type="message/rfc822")
+            if dispatch_id is not None:
+                dispatch_or_404(session, who, dispatch_id)
+            # one receipt may concern several dispatches (an accettazione of a message to several
+            # recipients): all get it, the answer shows the first
+            receipt, created = receive_pec(store_, who.tenant_id, upload.data, filename=upload.filename,
+                                           dispatch_id=dispatch_id, session=session)[0]
         else:
             assert dispatch_id is not None
             dispatch = dispatch_or_404(session, who, dispatch_id)

@@ -54,11 +54,34 @@ def get_dispatch(session: Session, tenant_id: uuid.UUID, dispatch_id: uuid.UUID)
 
 
 def find_by_message_id(session: Session, tenant_id: uuid.UUID, message_id: str) -> Optional[Dispatch]:
+    found = sharing_message_id(session, tenant_id, message_id)
+    return found[0] if found else None
+
+
+def sharing_message_id(session: Session, tenant_id: uuid.UUID, message_id: str) -> list[Dispatch]:
+    """The tenant's dispatches of one message: one per recipient, oldest first."""
     try:
         message_id = normalise_message_id(message_id)
     except InputError:
-        return None
-    return session.scalar(select(Dispatch).where(Dispatch.tenant_id == tenant_id, Dispatch.message_id == message_id))
+        return []
+    return list(session.scalars(select(Dispatch).where(Dispatch.tenant_id == tenant_id,
+                                                       Dispatch.message_id == message_id)
+                                .order_by(Dispatch.created_at, Dispatch.id)))
+
+
+def check_shared_message_id(session: Session, case: CaseRecord, document: Document, message_id: str,
+                            recipient: str) -> None:
+    """A Message-ID names one message: dispatches sharing it are its recipients, so they must carry the
+    same document of the same case, each recipient once, and the message must not be sent yet."""
+    for other in sharing_message_id(session, case.tenant_id, message_id):
+        if other.recipient.strip().lower() == recipient.lower():
+            raise DuplicateMessageId("message_id", f"another dispatch already has this Message-ID for {recipient}")
+        if other.case_id != case.id or other.document_id != document.id:
+            raise DuplicateMessageId("message_id", "another dispatch already has this Message-ID with another "
+                                                   "document: one message carries one document")
+        if other.submitted_at is not None:
+            raise DuplicateMessageId("message_id", "the message with this Message-ID was already sent: "
+                                                   "a recipient cannot be added to it")
 
 
 def create_dispatch(session: Session, case: CaseRecord, document: Document, *, channel: str, recipient: str,
@@ -102,6 +125,7 @@ def create_dispatch_once(session: Session, case: CaseRecord, document: Document,
         raise InputError("document_id", "the document belongs to another case")
     if message_id:
         message_id = normalise_message_id(message_id)
+        check_shared_message_id(session, case, document, message_id, recipient)
     elif chan == Channel.pec:
         message_id = f"<{uuid.uuid4().hex}@correspondence.invalid>"
     dispatch = Dispatch(
@@ -120,7 +144,7 @@ def create_dispatch_once(session: Session, case: CaseRecord, document: Document,
         earlier = replayed(session, case.tenant_id, idem, "dispatch")
         if earlier is not None:  # the same key committed by a concurrent request
             return session.get(Dispatch, earlier), False  # type: ignore[return-value]
-        raise DuplicateMessageId("message_id", "another dispatch already has this Message-ID") from None
+        raise DuplicateMessageId("message_id", "another dispatch already has this Message-ID for this recipient") from None
     return dispatch, True
 
 

@@ -19,7 +19,7 @@ from ..dispatch.model import Channel, DispatchEvent
 from ..dispatch.pec import PecReceipt
 from ..errors import InputError
 from .blobs import BlobStore
-from .dispatches import find_by_message_id, lock, normalise_message_id, record_event, refresh_cache
+from .dispatches import lock, normalise_message_id, record_event, refresh_cache, sharing_message_id
 from .models import Dispatch, Receipt
 
 FILE_KINDS = ("pec", "return_card", "provider_certificate", "other")
@@ -52,10 +52,26 @@ def _refs(parsed: PecReceipt) -> list[str]:
 
 def dispatch_for_pec(session: Session, tenant_id: uuid.UUID, parsed: PecReceipt) -> Dispatch:
     """The tenant's dispatch a PEC receipt refers to (daticert msgid, else X-Riferimento-Message-ID)."""
+    return dispatches_for_pec(session, tenant_id, parsed)[0]
+
+
+def dispatches_for_pec(session: Session, tenant_id: uuid.UUID, parsed: PecReceipt) -> list[Dispatch]:
+    """The tenant's dispatches a PEC receipt concerns: those of the message it refers to (daticert msgid,
+    else X-Riferimento-Message-ID) whose recipient it names. A per-recipient receipt (consegna, errore)
+    names one recipient in daticert `consegna` (DM 2/11/2005: one receipt per recipient); an accettazione
+    covers every addressee of the message."""
     for ref in _refs(parsed):
-        dispatch = find_by_message_id(session, tenant_id, ref)
-        if dispatch is not None:
-            return dispatch
+        found = sharing_message_id(session, tenant_id, ref)
+        if not found:
+            continue
+        named = {a.strip().lower() for a in parsed.applies_to}
+        if parsed.delivery_address:
+            found = [d for d in found if d.recipient.strip().lower() in named]
+            if not found:
+                raise InputError("file", f"the receipt concerns recipient {parsed.delivery_address}, which no "
+                                         f"dispatch of Message-ID {ref} is addressed to")
+            return found
+        return [d for d in found if d.recipient.strip().lower() in named] or found
     shown = parsed.reference_message_id or parsed.msgid or "(none)"
     raise InputError("file", f"no dispatch has the Message-ID this receipt refers to: {shown}")
 
@@ -145,4 +161,4 @@ def attach(session: Session, blobs: BlobStore, dispatch: Dispatch, data: bytes, 
         raise
 
 
-__all__ = ["FILE_KINDS", "attach", "attach_pec", "dispatch_for_pec", "get_receipt"]
+__all__ = ["FILE_KINDS", "attach", "attach_pec", "dispatch_for_pec", "dispatches_for_pec", "get_receipt"]
