@@ -28,6 +28,7 @@ from cryptography.x509.oid import NameOID
 
 DOVECOT = shutil.which("dovecot") or "/usr/sbin/dovecot"
 USER, PASSWORD = "studio@pec.example.it", "s3cret-pec"
+POOL = 64  # mailbox users per Dovecot instance
 
 
 def free_port() -> int:
@@ -130,15 +131,17 @@ class Dovecot:
         self.mail.mkdir()
         os.chown(self.mail, self.uid, self.gid)
         self.passwd = self.root / "passwd"
-        self.passwd.write_text("")
+        self._free = [f"u{i:03d}-{uuid.uuid4().hex[:6]}@pec.example.it" for i in range(POOL)]
+        self.passwd.write_text("".join(f"{user}:{{PLAIN}}{PASSWORD}:{self.uid}:{self.gid}::{self.mail / user}\n"
+                                       for user in self._free))
         self.config = self.root / "dovecot.conf"
 
     def add_user(self) -> tuple[str, str]:
-        """A new mailbox user (one per test keeps tests apart); returns (user, password)."""
-        user = f"u{uuid.uuid4().hex[:12]}@pec.example.it"
-        with self.passwd.open("a") as f:
-            f.write(f"{user}:{{PLAIN}}{PASSWORD}:{self.uid}:{self.gid}::{self.mail / user}\n")
-        return user, PASSWORD
+        """A mailbox user of its own (one per test keeps tests apart); returns (user, password). Users are
+        written before start: Dovecot may not notice a passwd-file changed within the same second."""
+        if not self._free:
+            raise RuntimeError(f"all {POOL} test mailbox users are taken: raise POOL")
+        return self._free.pop(0), PASSWORD
 
     def url(self, user: str | None = None, password: str = PASSWORD, folder: str = "INBOX") -> str:
         auth = f"{user.replace('@', '%40')}:{password}@" if user else ""
