@@ -112,7 +112,7 @@ def send_dispatch(store: Store, tenant_id: uuid.UUID, dispatch_id: uuid.UUID, ma
             now = utcnow()
             for d in group:
                 d.submitted_at = now
-                record_event(session, d, DispatchEvent(EventType.submitted, now, "smtp", True, {
+                record_event(session, d, DispatchEvent(EventType.submitted, now, "integration", True, {
                     "smtp_answer": str(answer), "server": mailbox.smtp.url, "sender": mailbox.address,
                     "recipients": ", ".join(recipients)}))
                 refresh_cache(session, d)
