@@ -70,7 +70,23 @@ class CaseRecord(Base):
     reference: Mapped[Optional[str]] = mapped_column(String(80))
     debtor_name: Mapped[str] = mapped_column(String(300))
     jurisdiction: Mapped[str] = mapped_column(String(2))
+    data: Mapped[dict[str, Any]]  # the current version (a copy of the last `CaseVersion.data`)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class CaseVersion(Base):
+    """Every version of a case's data, version 1 being the case as opened. Append-only: an amendment (a new
+    address after tracing, a corrected invoice) adds a row, so documents keep pointing at what they used."""
+
+    __tablename__ = "case_versions"
+    __table_args__ = (UniqueConstraint("case_id", "version"),)
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=_uuid)
+    tenant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("tenants.id"))
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id"))
+    version: Mapped[int] = mapped_column(Integer)
     data: Mapped[dict[str, Any]]
+    reason: Mapped[Optional[str]] = mapped_column(String(300))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
@@ -89,6 +105,11 @@ class Document(Base):
     filename: Mapped[str] = mapped_column(String(255))
     sha256: Mapped[str] = mapped_column(String(64))
     size: Mapped[int] = mapped_column(BigInteger)
+    # rendered documents: what they were made from (kind, case version, letter date, wording and figures)
+    kind: Mapped[Optional[str]] = mapped_column(String(40))
+    case_version: Mapped[Optional[int]] = mapped_column(Integer)
+    letter_date: Mapped[Optional[dt.date]] = mapped_column(Date)
+    made_from: Mapped[Optional[dict[str, Any]]]
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
@@ -188,6 +209,7 @@ class PaymentRecord(Base):
     paid_on: Mapped[dt.date] = mapped_column(Date)
     amount: Mapped[Decimal] = mapped_column(Numeric(14, 2))
     reference: Mapped[Optional[str]] = mapped_column(String(120))
+    invoice: Mapped[Optional[str]] = mapped_column(String(60))  # the invoice the debtor imputed it to
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
@@ -202,6 +224,8 @@ class ActionRecord(Base):
     type: Mapped[str] = mapped_column(String(40))
     description: Mapped[Optional[str]] = mapped_column(String(1000))
     outcome: Mapped[Optional[str]] = mapped_column(String(500))
+    channel: Mapped[Optional[str]] = mapped_column(String(60))
+    reference: Mapped[Optional[str]] = mapped_column(String(120))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 

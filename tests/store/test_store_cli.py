@@ -6,7 +6,7 @@ import time
 
 from correspondence.cli.app import main
 from correspondence.store import Store, StoreSettings
-from correspondence.store.db import current_revision, head_revision, make_engine
+from correspondence.store.db import head_revision, current_revision, make_engine
 
 
 def test_db_upgrade_then_serveable_and_gc(backend_url: str, tmp_path, monkeypatch, capsys) -> None:

@@ -4,7 +4,7 @@ One PEC message to several recipients is one dispatch per recipient sharing the 
 Message-ID is unique per (tenant, message_id, recipient) instead of per (tenant, message_id).
 
 Revision ID: pecsend_1
-Revises: 0003
+Revises: 0004
 Create Date: 2026-12-01
 """
 from __future__ import annotations
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "pecsend_1"
-down_revision = "0003"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
