@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Literal, Optional
+from typing import Any, Literal, Optional
 
 from fastapi import APIRouter, Response
 from pydantic import BaseModel, ConfigDict, Field
@@ -22,7 +22,7 @@ from ..views import dispatch_out
 from .common import dispatch_or_404, responses
 
 router = APIRouter(tags=["pec"])
-UPSTREAM = {502: {"description": "The PEC mail server could not be reached or refused (TLS, credentials)"}}
+UPSTREAM: dict[int | str, dict[str, Any]] = {502: {"description": "The PEC mail server could not be reached or refused (TLS, credentials)"}}
 
 
 class MailboxIn(BaseModel):
