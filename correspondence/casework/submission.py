@@ -99,6 +99,7 @@ def send_dispatch(store: Store, tenant_id: uuid.UUID, dispatch_id: uuid.UUID, ma
         message = compose_message(sender=mailbox.address, recipients=recipients, message_id=dispatch.message_id,
                                   subject=wording.subject, body=wording.body, attachments=attachments)
         session.rollback()  # end the read transaction; the write one starts with the locks
+        sent = False
         try:
             for d in sorted(group, key=lambda d: str(d.id)):
                 lock(session, d)
@@ -109,6 +110,7 @@ def send_dispatch(store: Store, tenant_id: uuid.UUID, dispatch_id: uuid.UUID, ma
                 return _result(group, None, True)
             answer: SmtpAnswer = submit(mailbox.smtp, message, sender=mailbox.address, recipients=recipients,
                                         context=context or tls_context())
+            sent = True
             now = utcnow()
             for d in group:
                 d.submitted_at = now
@@ -119,6 +121,9 @@ def send_dispatch(store: Store, tenant_id: uuid.UUID, dispatch_id: uuid.UUID, ma
             session.commit()
         except BaseException:
             session.rollback()
+            if sent:  # the gestore has the message: a retry would send it twice, so say so loudly
+                log.error("PEC %s was submitted but recording it failed; do not resend before checking the "
+                          "mailbox for its accettazione", dispatch.message_id)
             raise
         log.info("PEC %s submitted to %s: %s", dispatch.message_id, ", ".join(recipients), answer)
         return _result(group, str(answer), False)
