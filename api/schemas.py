@@ -223,6 +223,9 @@ class DispatchIn(In):
     message_id: Optional[str] = Field(
         default=None, max_length=500,
         description="PEC: the Message-ID set on the submitted message (generated if omitted: then use it)")
+    submitted_at: Optional[AwareDatetime] = Field(
+        default=None, description="When the message was already sent elsewhere (registering it afterwards); "
+                                  "receipts older than this are refused")
 
 
 class EventIn(In):
@@ -277,6 +280,8 @@ class DispatchOut(BaseModel):
         default=None, description="When the PEC gestore's SMTP server took the message (sending is legally "
                                   "proven by the accettazione, not by this)")
     created_at: dt.datetime
+    submitted_at: Optional[dt.datetime] = Field(default=None, description="When it was handed to the carrier")
+    registered_after: bool = Field(default=False, description="Registered after being sent elsewhere")
 
 
 class DispatchSummary(Out):
@@ -313,6 +318,9 @@ class ReceiptOut(BaseModel):
     flagged: bool
     flag_reason: Optional[str]
     details: dict[str, Any]
+    matches_document: Optional[bool] = Field(
+        default=None, description="PEC ricevuta completa/breve: the original's attachment is the dispatched "
+                                  "document (null: the receipt carries no attachment to compare)")
     event_ids: list[uuid.UUID]
     created_at: dt.datetime
 

@@ -16,39 +16,27 @@ from dataclasses import dataclass, field
 from typing import Mapping
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from ..dispatch import IllegalTransition, parse_pec_receipt
+from ..dispatch import IllegalTransition
 from ..dispatch.inbox import Inbox
 from ..dispatch.mailbox import MailServerError, PecMailbox, tls_context
 from ..errors import CorrespondenceError, InputError
 from ..store import Store
-from ..store.dispatches import get_dispatch
+from .receipts import attach_pec_receipts
 from ..store.mailboxes import mailbox_for_use
 from ..store.models import Mailbox, Receipt
-from ..store.receipts import attach_pec, dispatches_for_pec
 
 log = logging.getLogger(__name__)
 MAX_PER_PASS = 500
 
 
 def receive_pec(store: Store, tenant_id: uuid.UUID, data: bytes, *, filename: str,
-                dispatch_id: uuid.UUID | None = None, session: Session | None = None) -> list[tuple[Receipt, bool]]:
-    """Parse, verify and attach a PEC receipt to the dispatches it concerns: [(receipt, created)]. Each
-    attachment commits on its own (receipt + event together); pass `session` to keep the rows usable."""
-    parsed = parse_pec_receipt(data, max_bytes=store.settings.max_upload_bytes)
-    if session is None:
-        with store.session() as own:
-            return receive_pec(store, tenant_id, data, filename=filename, dispatch_id=dispatch_id, session=own)
-    if dispatch_id is None:
-        dispatches = dispatches_for_pec(session, tenant_id, parsed)
-    else:
-        one = get_dispatch(session, tenant_id, dispatch_id)
-        if one is None:
-            raise InputError("dispatch_id", "no such dispatch")
-        dispatches = [one]
-    return [attach_pec(session, store.blobs, d, data, parsed, filename=filename, media_type="message/rfc822")
-            for d in dispatches]
+                dispatch_id: uuid.UUID | None = None) -> list[tuple[Receipt, bool]]:
+    """Parse, verify and attach a PEC receipt to the dispatches it concerns (the code behind
+    ``POST /v1/receipts``): [(receipt, created)], each attachment committed with its event."""
+    with store.session() as session:
+        return attach_pec_receipts(session, store.blobs, tenant_id, dispatch_id, data, filename=filename,
+                                   max_bytes=store.settings.max_upload_bytes)
 
 
 @dataclass(frozen=True)

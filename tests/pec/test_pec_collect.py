@@ -26,6 +26,7 @@ BIAGIOT_ACC = "biagiot__accettazione__accettazione__anonymized-2024.eml"  # sign
 BIAGIOT_MSGID = "<SN05IE$951DEC16C1CFD3E4FD8FF1B1D24A99AE@fakepec.it>"
 GOPEC_CONSEGNA = "gopec__email_2__avvenuta-consegna__anonymized-2021.eml"  # no dispatch has its Message-ID
 ENVELOPE = ALL_PEC / "gopec__email_3__posta-certificata__anonymized-2021.eml"  # inbound PEC, not a receipt
+SENT = "2021-01-01T09:00:00+01:00"  # the fixtures' messages were sent elsewhere before their receipts
 UNRELATED = (b"From: cliente@example.it\r\nTo: studio@pec.example.it\r\nSubject: Richiesta informazioni\r\n"
              b"Message-ID: <q1@example.it>\r\n\r\nBuongiorno, vorrei un appuntamento.\r\n")
 
@@ -43,13 +44,15 @@ def receipts_of(api: Api, dispatch_id: str) -> list[dict]:
 
 def test_collect_attaches_each_receipt_to_its_dispatch(api: Api, other: Api, imap_user: ImapUser) -> None:
     mailbox(api, imap_user)
-    delivered = api.dispatch("pec", recipient=SEEDOO_RECIPIENT, message_id=SEEDOO_MSGID, deadline_days=15)
+    delivered = api.dispatch("pec", recipient=SEEDOO_RECIPIENT, message_id=SEEDOO_MSGID, deadline_days=15,
+                             submitted_at=SENT)
     co_recipient = api.post("/v1/dispatches", json={
         "case_id": delivered["case_id"], "document_id": delivered["document_id"], "channel": "pec",
-        "recipient": "flosslabtest@legalmail.it", "message_id": SEEDOO_MSGID}).json()
-    bounced = api.dispatch("pec", recipient=MANCATA_RECIPIENT, message_id=MANCATA_MSGID)
-    doubtful = api.dispatch("pec", recipient="rec@fakepec.it", message_id=BIAGIOT_MSGID)
-    decoy = other.dispatch("pec", recipient=SEEDOO_RECIPIENT, message_id=SEEDOO_MSGID)  # another tenant
+        "recipient": "flosslabtest@legalmail.it", "message_id": SEEDOO_MSGID, "submitted_at": SENT}).json()
+    bounced = api.dispatch("pec", recipient=MANCATA_RECIPIENT, message_id=MANCATA_MSGID, submitted_at=SENT)
+    doubtful = api.dispatch("pec", recipient="rec@fakepec.it", message_id=BIAGIOT_MSGID, submitted_at=SENT)
+    decoy = other.dispatch("pec", recipient=SEEDOO_RECIPIENT, message_id=SEEDOO_MSGID,
+                           submitted_at=SENT)  # another tenant
 
     imap_user.append(UNRELATED)
     imap_user.append(ENVELOPE.read_bytes())
@@ -94,7 +97,7 @@ def test_an_interrupted_pass_is_resumed_without_duplicates(api: Api, imap_user: 
     """A pass killed after storing a receipt but before moving it: the next pass finds the receipt
     already stored (same bytes, same dispatch) and only moves it."""
     mailbox(api, imap_user)
-    d = api.dispatch("pec", recipient=SEEDOO_RECIPIENT, message_id=SEEDOO_MSGID)
+    d = api.dispatch("pec", recipient=SEEDOO_RECIPIENT, message_id=SEEDOO_MSGID, submitted_at=SENT)
     imap_user.append(pec_bytes(ACCETTAZIONE))
     fetched = imap_user.messages("INBOX")[0][1]
     [(first, created)] = receive_pec(api.store, api.tenant_id, fetched, filename="pec-1.eml")

@@ -20,7 +20,8 @@ def test_shared_message_id_needs_the_same_document(api: Api) -> None:
 
 
 def test_consegna_for_a_recipient_without_dispatch_is_refused(api: Api) -> None:
-    d = api.dispatch("pec", recipient="flosslabtest@legalmail.it", message_id=SEEDOO_MSGID)
+    d = api.dispatch("pec", recipient="flosslabtest@legalmail.it", message_id=SEEDOO_MSGID,
+                     submitted_at="2021-01-01T09:00:00+01:00")
     r = api.receipt(None, pec_bytes(CONSEGNA))  # it certifies delivery to test01@pec.flosslab.it only
     assert r.status_code == 422 and r.json()["field"] == "file"
     assert "concerns recipient test01@pec.flosslab.it" in r.json()["detail"]

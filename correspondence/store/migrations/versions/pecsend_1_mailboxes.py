@@ -1,10 +1,10 @@
-"""mailboxes (a tenant's PEC mailbox); dispatches.submitted_at; Message-ID unique per recipient
+"""mailboxes (a tenant's PEC mailbox); Message-ID unique per recipient
 
 One PEC message to several recipients is one dispatch per recipient sharing the Message-ID, so the
 Message-ID is unique per (tenant, message_id, recipient) instead of per (tenant, message_id).
 
 Revision ID: pecsend_1
-Revises: 0004
+Revises: pecsec_1
 Create Date: 2026-12-01
 """
 from __future__ import annotations
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "pecsend_1"
-down_revision = "0004"
+down_revision = "pecsec_1"
 branch_labels = None
 depends_on = None
 
@@ -34,7 +34,6 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("tenant_id", "kind", name=op.f("pk_mailboxes")),
     )
     with op.batch_alter_table("dispatches", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("submitted_at", sa.DateTime(timezone=True), nullable=True))
         batch_op.drop_constraint("uq_dispatches_tenant_id_message_id", type_="unique")
         batch_op.create_unique_constraint("uq_dispatches_tenant_id_message_id_recipient",
                                           ["tenant_id", "message_id", "recipient"])
@@ -44,5 +43,4 @@ def downgrade() -> None:
     with op.batch_alter_table("dispatches", schema=None) as batch_op:
         batch_op.drop_constraint("uq_dispatches_tenant_id_message_id_recipient", type_="unique")
         batch_op.create_unique_constraint("uq_dispatches_tenant_id_message_id", ["tenant_id", "message_id"])
-        batch_op.drop_column("submitted_at")
     op.drop_table("mailboxes")
