@@ -278,6 +278,9 @@ class DispatchOut(BaseModel):
     deadline_at: Optional[dt.date] = Field(description="Last day given to pay, counted from the legal effect")
     events: list[EventOut]
     receipt_ids: list[uuid.UUID]
+    submitted_at: Optional[dt.datetime] = Field(
+        default=None, description="When the PEC gestore's SMTP server took the message (sending is legally "
+                                  "proven by the accettazione, not by this)")
     created_at: dt.datetime
     submitted_at: Optional[dt.datetime] = Field(default=None, description="When it was handed to the carrier")
     registered_after: bool = Field(default=False, description="Registered after being sent elsewhere")

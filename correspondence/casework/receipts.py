@@ -32,10 +32,26 @@ FILE_KINDS = store.FILE_KINDS
 
 def dispatch_for_pec(session: Session, tenant_id: uuid.UUID, parsed: PecReceipt) -> Dispatch:
     """The tenant's dispatch a PEC receipt refers to (daticert msgid, else X-Riferimento-Message-ID)."""
+    return dispatches_for_pec(session, tenant_id, parsed)[0]
+
+
+def dispatches_for_pec(session: Session, tenant_id: uuid.UUID, parsed: PecReceipt) -> list[Dispatch]:
+    """The tenant's dispatches a PEC receipt concerns: those of the message it refers to whose recipient
+    it names. One message to several recipients is one dispatch per recipient sharing the Message-ID; a
+    per-recipient receipt (consegna, errore) names its recipient in daticert `consegna` (DM 2/11/2005: one
+    receipt per recipient), an accettazione covers every addressee."""
     for ref in receipt_refs(parsed):
-        dispatch = dispatch_store.find_by_message_id(session, tenant_id, ref)
-        if dispatch is not None:
-            return dispatch
+        found = dispatch_store.sharing_message_id(session, tenant_id, ref)
+        if not found:
+            continue
+        named = {a.strip().lower() for a in parsed.applies_to}
+        if parsed.delivery_address:
+            found = [d for d in found if d.recipient.strip().lower() in named]
+            if not found:
+                raise InputError("file", f"the receipt concerns recipient {parsed.delivery_address}, which no "
+                                         f"dispatch of Message-ID {ref} is addressed to")
+            return found
+        return [d for d in found if d.recipient.strip().lower() in named] or found
     shown = parsed.reference_message_id or parsed.msgid or "(none)"
     raise InputError("file", f"no dispatch has the Message-ID this receipt refers to: {shown}")
 
@@ -60,11 +76,23 @@ def pec_details(parsed: PecReceipt, matches: bool | None) -> dict[str, Any]:
 
 def attach_pec_receipt(session: Session, blobs: BlobStore, tenant_id: uuid.UUID, dispatch_id: uuid.UUID | None,
                        data: bytes, *, filename: str, max_bytes: int) -> tuple[Receipt, bool]:
-    """Attach a PEC receipt to the dispatch `dispatch_id`, or to the one it names when None."""
+    """Attach a PEC receipt to the dispatch `dispatch_id`, or to the ones it names when None (an
+    accettazione of a message to several recipients joins each of them; the first is returned)."""
+    return attach_pec_receipts(session, blobs, tenant_id, dispatch_id, data, filename=filename,
+                               max_bytes=max_bytes)[0]
+
+
+def attach_pec_receipts(session: Session, blobs: BlobStore, tenant_id: uuid.UUID, dispatch_id: uuid.UUID | None,
+                        data: bytes, *, filename: str, max_bytes: int) -> list[tuple[Receipt, bool]]:
+    """`attach_pec_receipt` for every dispatch the receipt concerns: [(receipt, created)]."""
     dispatch = find_dispatch(session, tenant_id, dispatch_id) if dispatch_id is not None else None
     parsed = parse_pec_receipt(data, max_bytes=max_bytes)
-    if dispatch is None:
-        dispatch = dispatch_for_pec(session, tenant_id, parsed)
+    dispatches = [dispatch] if dispatch is not None else dispatches_for_pec(session, tenant_id, parsed)
+    return [_attach_pec(session, blobs, d, data, parsed, filename=filename) for d in dispatches]
+
+
+def _attach_pec(session: Session, blobs: BlobStore, dispatch: Dispatch, data: bytes, parsed: PecReceipt, *,
+                filename: str) -> tuple[Receipt, bool]:
     check_receipt_matches(parsed, channel=dispatch.channel, message_id=dispatch.message_id,
                           recipient=dispatch.recipient, submitted_at=dispatch.submitted_at or dispatch.created_at)
     matches = None

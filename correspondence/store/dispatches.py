@@ -18,7 +18,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from ..dispatch.correlation import make_policy
+from ..dispatch.correlation import make_policy, normalise_message_id
 from ..dispatch.machine import RecipientStatus, check_event, replay
 from ..dispatch.model import Channel, DispatchEvent, EventType
 from ..errors import InputError
@@ -37,8 +37,35 @@ def get_dispatch(session: Session, tenant_id: uuid.UUID, dispatch_id: uuid.UUID)
 
 
 def find_by_message_id(session: Session, tenant_id: uuid.UUID, message_id: str) -> Optional[Dispatch]:
-    """The tenant's dispatch with this (normalised) Message-ID."""
-    return session.scalar(select(Dispatch).where(Dispatch.tenant_id == tenant_id, Dispatch.message_id == message_id))
+    """The tenant's first dispatch with this (normalised) Message-ID (one per recipient may share it)."""
+    found = sharing_message_id(session, tenant_id, message_id)
+    return found[0] if found else None
+
+
+def sharing_message_id(session: Session, tenant_id: uuid.UUID, message_id: str) -> list[Dispatch]:
+    """The tenant's dispatches of one message: one per recipient, oldest first."""
+    try:
+        message_id = normalise_message_id(message_id)
+    except InputError:
+        return []
+    return list(session.scalars(select(Dispatch).where(Dispatch.tenant_id == tenant_id,
+                                                       Dispatch.message_id == message_id)
+                                .order_by(Dispatch.created_at, Dispatch.id)))
+
+
+def check_shared_message_id(session: Session, dispatch: Dispatch) -> None:
+    """A Message-ID names one message: dispatches sharing it are its recipients, so they must carry the
+    same document of the same case, each recipient once, and the message must not be sent by us yet."""
+    recipient = dispatch.recipient.strip().lower()
+    for other in sharing_message_id(session, dispatch.tenant_id, dispatch.message_id or ""):
+        if other.recipient.strip().lower() == recipient:
+            raise DuplicateMessageId("message_id", f"another dispatch already has this Message-ID for {dispatch.recipient}")
+        if other.case_id != dispatch.case_id or other.document_id != dispatch.document_id:
+            raise DuplicateMessageId("message_id", "another dispatch already has this Message-ID with another "
+                                                   "document: one message carries one document")
+        if other.submitted_at is not None and not other.registered_after:
+            raise DuplicateMessageId("message_id", "the message with this Message-ID was already sent: "
+                                                   "a recipient cannot be added to it")
 
 
 def add_dispatch(session: Session, dispatch: Dispatch, idem: IdempotencyKey | None = None) -> tuple[Dispatch, bool]:
@@ -48,6 +75,8 @@ def add_dispatch(session: Session, dispatch: Dispatch, idem: IdempotencyKey | No
     earlier = replayed(session, dispatch.tenant_id, idem, "dispatch")
     if earlier is not None:
         return session.get(Dispatch, earlier), False  # type: ignore[return-value]
+    if dispatch.message_id:
+        check_shared_message_id(session, dispatch)
     session.add(dispatch)
     try:
         session.flush()
@@ -58,7 +87,7 @@ def add_dispatch(session: Session, dispatch: Dispatch, idem: IdempotencyKey | No
         earlier = replayed(session, dispatch.tenant_id, idem, "dispatch")
         if earlier is not None:  # the same key committed by a concurrent request
             return session.get(Dispatch, earlier), False  # type: ignore[return-value]
-        raise DuplicateMessageId("message_id", "another dispatch already has this Message-ID") from None
+        raise DuplicateMessageId("message_id", "another dispatch already has this Message-ID for this recipient") from None
     return dispatch, True
 
 

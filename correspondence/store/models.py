@@ -119,7 +119,8 @@ class Dispatch(Base):
 
     __tablename__ = "dispatches"
     __table_args__ = (
-        UniqueConstraint("tenant_id", "message_id"),
+        # one PEC message to several recipients = one dispatch per recipient sharing the Message-ID
+        UniqueConstraint("tenant_id", "message_id", "recipient"),
         Index("ix_dispatches_tenant_deadline", "tenant_id", "deadline_at"),
     )
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=_uuid)
@@ -142,6 +143,22 @@ class Dispatch(Base):
     submitted_at: Mapped[Optional[dt.datetime]]
     #: True when the dispatch was registered after being sent elsewhere (submitted_at given by the client)
     registered_after: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+
+class Mailbox(Base):
+    """A tenant's PEC mailbox: where its notices are submitted (SMTP) and its receipts collected (IMAP).
+    The password is stored encrypted (`store.secretbox`) and never shown back."""
+
+    __tablename__ = "mailboxes"
+    tenant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("tenants.id"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)  # pec
+    address: Mapped[str] = mapped_column(String(320))
+    smtp_url: Mapped[str] = mapped_column(String(500))
+    imap_url: Mapped[str] = mapped_column(String(500))
+    username: Mapped[str] = mapped_column(String(320))
+    password_encrypted: Mapped[str] = mapped_column(Text)
+    processed_folder: Mapped[str] = mapped_column(String(200))
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
 class Receipt(Base):
