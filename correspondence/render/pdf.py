@@ -11,7 +11,8 @@ from functools import lru_cache
 
 from jinja2 import FileSystemLoader, StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
-from weasyprint import CSS, HTML
+from weasyprint import CSS, HTML, Attachment
+from weasyprint.urls import URLFetcher
 from weasyprint.text.fonts import FontConfiguration
 
 from ..templates import shared_dir
@@ -53,12 +54,24 @@ def _stylesheet() -> tuple[FontConfiguration, CSS]:
     return fonts, css
 
 
+@dataclass(frozen=True)
+class EmbeddedFile:
+    """A file embedded in the PDF as an associated file (PDF/A-3: /AF with /AFRelationship)."""
+
+    filename: str
+    data: bytes
+    media_type: str
+    description: str = ""
+    relationship: str = "Source"  # Source | Data | Alternative | Supplement | Unspecified
+
+
 def html_for(doc: Document) -> str:
     return _layout_environment().get_template("letter.html.j2").render(doc=doc)
 
 
-def render_pdf(doc: Document, *, pdfa: bool | None = None) -> RenderedPdf:
-    """Render a composed document. `pdfa` defaults to the case option, and to on for legal notices."""
+def render_pdf(doc: Document, *, pdfa: bool | None = None, attachments: tuple[EmbeddedFile, ...] = ()) -> RenderedPdf:
+    """Render a composed document. `pdfa` defaults to the case option, and to on for legal notices;
+    `attachments` are embedded byte for byte (with PDF/A-3 each becomes an associated file of the document)."""
     if pdfa is None:
         pdfa = doc.case.options.pdfa if doc.case.options.pdfa is not None else doc.case.kind.value == "legal_notice"
     fonts, css = _stylesheet()
@@ -69,9 +82,30 @@ def render_pdf(doc: Document, *, pdfa: bool | None = None) -> RenderedPdf:
         box = _signature_box(document)
         data = document.write_pdf(
             uncompressed_pdf=False, custom_metadata=False, **options,
-            pdf_identifier=None,
+            pdf_identifier=None, attachments=[_attachment(a, doc.case.date) for a in attachments] or None,
+            finisher=_unique_associated_files if attachments else None,
         )
     return RenderedPdf(data=data, pages=len(document.pages), signature_box=box, pdfa=bool(pdfa))
+
+
+def _unique_associated_files(document, pdf) -> None:
+    """WeasyPrint lists each PDF/A-3 associated file twice in the catalog's /AF; keep one of each."""
+    refs = pdf.catalog.get("AF")
+    if refs is not None:
+        unique = list(dict.fromkeys(refs))
+        refs.clear()
+        refs.extend(unique)
+
+
+def _attachment(file: EmbeddedFile, when) -> Attachment:
+    import base64
+    import datetime as dt
+
+    stamp = dt.datetime.combine(when, dt.time(12, 0), tzinfo=dt.timezone.utc)
+    url = f"data:{file.media_type};base64,{base64.b64encode(file.data).decode()}"
+    fetcher = URLFetcher(allowed_protocols=("data",), allow_redirects=False, fail_on_errors=True)  # bytes given, no I/O
+    return Attachment(url=url, url_fetcher=fetcher, name=file.filename, description=file.description,
+                      created=stamp, modified=stamp, relationship=file.relationship)
 
 
 def _signature_box(document) -> SignatureBox | None:

@@ -2,20 +2,22 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Mapping
 
 from ..figures import Prescription, Statement, deadline_date
-from ..model import ActionType, Case
+from ..model import ActionType, Case, DocumentKind
 from .language import LanguagePack
 
 LETTER_ACTIONS = frozenset({ActionType.letter, ActionType.legal_notice, ActionType.email})
 
 
-def wording_context(case: Case, statement: Statement, prescription: Prescription, pack: LanguagePack) -> dict[str, Any]:
-    """Variables for `templates/<lang>/wording/<kind>.j2`; documented in templates/README.md."""
+def wording_context(case: Case, statement: Statement, prescription: Prescription, pack: LanguagePack,
+                    extra: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Variables for `templates/<lang>/wording/<kind>.j2`; documented in templates/README.md. The report
+    also gets `assessment` (the pure rules of `correspondence.report`) and `annexes` (none unless given)."""
     earlier = [a for a in case.actions if a.date <= case.date]
     deadline = deadline_date(case.date, case.deadline_days, case.jurisdiction) if case.deadline_days else None
-    return {
+    context: dict[str, Any] = {
         "case": case,
         "creditor": case.creditor,
         "debtor": case.debtor,
@@ -49,3 +51,11 @@ def wording_context(case: Case, statement: Statement, prescription: Prescription
         "letter_date": case.date,
         "today": dt.date.today(),
     }
+    context.update(extra or {})
+    if case.kind is DocumentKind.uncollectability_report:
+        if "assessment" not in context:
+            from ..report.assessment import assess  # pure rules over model and figures, no rendering
+
+            context["assessment"] = assess(case, statement=statement)
+        context.setdefault("annexes", [])
+    return context
