@@ -13,7 +13,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from correspondence.errors import ConfigurationError, CorrespondenceError, InputError, InputErrors
+from correspondence.errors import ConfigurationError, CorrespondenceError, InputError, InputErrors, NotFound
 from correspondence.model.base import FieldError
 from correspondence.store.blobs import TooLarge
 
@@ -132,6 +132,10 @@ def install(app: FastAPI) -> None:
                   (exc.errors if isinstance(exc, InputErrors) else [exc])]
         return problem_response(422, f"{exc.field}: {exc.reason}", slug="validation", field=exc.field,
                                 errors=errors)
+
+    @app.exception_handler(NotFound)
+    async def _not_found(_: Request, exc: NotFound) -> JSONResponse:
+        return problem_response(404, str(exc), slug="not-found")
 
     @app.exception_handler(CorrespondenceError)
     async def _library(_: Request, exc: CorrespondenceError) -> JSONResponse:

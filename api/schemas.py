@@ -10,7 +10,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstrai
 from typing_extensions import Annotated
 
 from correspondence.dispatch.model import Channel, DeliveryState, EventType
-from correspondence.model.enums import ActionType, Jurisdiction
+from correspondence.model.enums import ActionType, DeliveryChannel, DocumentKind, Jurisdiction, Tone
 
 
 class Out(BaseModel):
@@ -52,19 +52,78 @@ class PrescriptionOut(Out):
     status: Literal["ok", "expiring", "prescribed"]
     article: str
     invoice: Optional[str]
+    interrupted: bool = Field(default=False, description="The term restarted from a delivered demand or a payment")
+    since: Optional[dt.date] = Field(default=None, description="Start of the running term (due date or interruption)")
+
+
+class FiguresOut(BaseModel):
+    """The figures engine on the case as it stands at `at`: the same numbers a letter of that date prints."""
+
+    at: dt.date
+    principal: Decimal = Field(description="Sum of the invoices")
+    payments: Decimal = Field(description="Payments up to `at` (case file and recorded since)")
+    principal_outstanding: Decimal = Field(description="Principal still unpaid after imputation of payments "
+                                                       "(interest and costs first: art. 1194 c.c., art. 1173 CC)")
+    interest: Decimal
+    compensation: Decimal = Field(description="Flat 40 EUR per invoice paid late, still unpaid")
+    costs: Decimal
+    total_due: Decimal
+
+
+class StepDoneOut(BaseModel):
+    step: str
+    on: dt.date
+    detail: str
+
+
+class NextStepOut(BaseModel):
+    phase: str = Field(description="opened | first_demand | contact | second_demand | home_visit | legal_notice "
+                                   "| settled")
+    step: str = Field(description="What to do next: data_check, first_demand, phone_call, tracing, second_demand, "
+                                  "home_visit, legal_notice, await_delivery, court_or_report, close")
+    due: Optional[dt.date]
+    overdue: bool
+    summary: str
+    done: list[StepDoneOut]
+    warnings: list[str]
 
 
 class CaseOut(CaseSummary):
-    outstanding: Decimal = Field(description="Principal still unpaid after all recorded payments")
-    data: dict[str, Any] = Field(description="The validated case (parties, claim, options)")
-    prescription: PrescriptionOut = Field(description="Prescription of the earliest credit, as of today")
+    version: int = Field(description="Current version of the case data (1 = as opened; each amendment adds one)")
+    at: dt.date = Field(description="Date the figures and prescription are computed at")
+    outstanding: Decimal = Field(description="Principal still unpaid after imputation of every payment up to `at` "
+                                             "(= figures.principal_outstanding)")
+    total_due: Decimal = Field(description="What the debtor owes at `at`: principal, interest, compensation, costs")
+    figures: FiguresOut
+    data: dict[str, Any] = Field(description="The validated case as filed (current version; parties, claim, options)")
+    prescription: PrescriptionOut = Field(description="Prescription of the earliest credit at `at`, counting "
+                                                      "delivered demands as interruptions")
+    next: NextStepOut
     warnings: list[str] = Field(default_factory=list, description="E.g. a credit prescribed or about to be")
+
+
+class CasePatchIn(BaseModel):
+    """RFC 7396 merge patch of the case data (objects merge, null removes, lists replace) and why."""
+
+    model_config = ConfigDict(extra="forbid")
+    changes: dict[str, Any] = Field(description="Merge patch of the case fields, e.g. "
+                                                "{\"debtor\": {\"address\": {...}}}", min_length=1)
+    reason: Optional[str] = Field(default=None, max_length=300, description="Why (e.g. 'new address after tracing')")
+
+
+class CaseVersionOut(Out):
+    version: int
+    reason: Optional[str]
+    created_at: dt.datetime
+    data: dict[str, Any]
 
 
 class PaymentIn(In):
     paid_on: dt.date
     amount: Decimal = Field(gt=0, max_digits=14, decimal_places=2)
     reference: Optional[str] = Field(default=None, max_length=120)
+    invoice: Optional[str] = Field(default=None, max_length=60, description="Invoice the debtor paid (art. 1193 "
+                                                                           "c.c., art. 1172 CC)")
 
 
 class PaymentOut(Out):
@@ -72,6 +131,7 @@ class PaymentOut(Out):
     paid_on: dt.date
     amount: Decimal
     reference: Optional[str]
+    invoice: Optional[str]
     created_at: dt.datetime
 
 
@@ -80,6 +140,8 @@ class ActionIn(In):
     type: ActionType
     description: Optional[str] = Field(default=None, max_length=1000)
     outcome: Optional[str] = Field(default=None, max_length=500)
+    channel: Optional[str] = Field(default=None, max_length=60)
+    reference: Optional[str] = Field(default=None, max_length=120)
 
 
 class ActionOut(Out):
@@ -106,11 +168,22 @@ class TimelineOut(BaseModel):
 # --- documents ---------------------------------------------------------------------------------------------
 
 class RenderIn(In):
+    kind: Optional[DocumentKind] = Field(default=None, description="Default: the case's kind")
+    tone: Optional[Tone] = Field(default=None, description="Default: the case's tone")
+    date: Optional[dt.date] = Field(default=None, description="Letter date; default today in the jurisdiction's "
+                                                              "time zone. The case is folded as it stands that day")
+    deadline_days: Optional[int] = Field(default=None, ge=1, le=120, description="Default: the kind's")
+    delivery: Optional[DeliveryChannel] = Field(default=None, description="How it will be sent (printed in the header)")
     format: Literal["pdf", "docx"] = "pdf"
-    sign: bool = Field(default=False, description="Sign the PDF (PAdES) with the service's key; the unsigned "
-                                                  "rendering is stored too and linked as `signed_from`")
+    sign: bool = Field(default=False, description="Sign the PDF (PAdES) with the service's key: the rendering is "
+                                                  "stored, and its signed version (those bytes plus the signature) "
+                                                  "points at it as `signed_from`")
     level: Literal["B-B", "B-T", "B-LT", "B-LTA"] = Field(
         default="B-B", description="PAdES level; B-T and above need a timestamp authority configured on the server")
+
+
+class SignIn(In):
+    level: Literal["B-B", "B-T", "B-LT", "B-LTA"] = "B-B"
 
 
 class DocumentOut(Out):
@@ -122,6 +195,11 @@ class DocumentOut(Out):
     filename: str
     sha256: str
     size: int
+    kind: Optional[str] = Field(default=None, description="Rendered documents: the document kind")
+    case_version: Optional[int] = Field(default=None, description="The case version it was made from")
+    letter_date: Optional[dt.date] = None
+    made_from: Optional[dict[str, Any]] = Field(
+        default=None, description="Request, wording version and the figures the document was made from")
     created_at: dt.datetime
 
 

@@ -1,20 +1,25 @@
 """The demo: the main job on the embedded defaults, end to end, in one command.
 
-It renders the sample cases in both languages and formats, signs the legal notices with a generated demo
-certificate, stores every document in the embedded store (SQLite + local blobs) and tracks a certified
-dispatch of the Italian notice through its PEC receipts, so the legal-effect and deadline dates show.
+It opens the sample case of each language in the embedded store (SQLite + local blobs) and produces every
+document kind from it through the casework layer, in both formats; the legal notice is signed once over its
+stored rendering with a generated demo certificate and dispatched, and the carrier's events give its
+legal-effect and deadline dates.
 """
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Optional
+from typing import Any, Callable, Optional
 
 from .casefile import build_case, read_case_file
-from .model import Case
+from .casework import cases
+from .casework.documents import render_document, sign_document
+from .casework.standing import DocumentRequest
+from .casework.steps import next_step
 from .files import write_atomic
-from .pipeline import Signing, sign_options, with_signature_field
-from .render import compose_document, render_docx, render_pdf
+from .model import Case, DocumentKind, Tone
+from .pipeline import Signing
 from .sign import SigningKey, default_demo_dir, ensure_demo_signer
 from .templates import examples_dir
 
@@ -34,6 +39,7 @@ class DemoDispatch:
     legal_effective_at: str
     rule: str
     deadline_at: str
+    next_step: str = ""
 
 
 @dataclass(frozen=True)
@@ -52,31 +58,50 @@ def demo_cases() -> dict[str, Case]:
 
 def run_demo(out_dir: Path, *, step: Optional[Callable[[str], None]] = None,
              certificate_dir: Optional[Path] = None) -> tuple[list[DemoFile], list[DemoDispatch]]:
-    """Render and sign the demo set under `out_dir`, store the signed notices and track their dispatch."""
+    """One case per language through the casework layer, on the embedded store: open it, produce each
+    document from the case as it stands (the legal notice signed once over its stored rendering), dispatch
+    the notice and replay the carrier's events into its legal-effect and deadline dates. Files are written
+    under `out_dir` from the stored bytes."""
+    from .store import Store
+    from .store.apikeys import get_or_create_tenant
+
     step = step or (lambda _msg: None)
     files: list[DemoFile] = []
+    dispatches: list[DemoDispatch] = []
     signing = _demo_signing(certificate_dir)
-    notices: dict[str, tuple[Case, bytes]] = {}
-    for lang, base in demo_cases().items():
-        for kind, tone in PLAN:
-            case = build_case({**base.model_dump(mode="json"), "kind": kind, "tone": tone})
-            step(f"{lang}: {kind} ({tone})")
-            doc = compose_document(case)
-            rendered = with_signature_field(case, render_pdf(doc))
-            stem = out_dir / lang / kind
-            for fmt, data in (("pdf", rendered.data), ("docx", render_docx(doc))):
-                path = stem.with_suffix(f".{fmt}")
-                write_atomic(path, data)
-                files.append(DemoFile(path, lang, kind, fmt, len(data), "PDF/A-3b" if fmt == "pdf" and rendered.pdfa else ""))
-            if kind == "legal_notice":
-                step(f"{lang}: signing {kind}")
-                signed = signing.key.sign_pdf(rendered.data, sign_options(case, rendered, signing))
-                path = stem.with_name(f"{kind}.signed.pdf")
-                write_atomic(path, signed)
-                files.append(DemoFile(path, lang, kind, "pdf", len(signed), "PAdES B-B, demo certificate"))
-                notices[lang] = (case, signed)
-    step("tracking the dispatch of the signed notices")
-    return files, track_dispatches(notices)
+    store = Store.open()
+    try:
+        with store.session() as session:
+            tenant_id = get_or_create_tenant(session, "demo").id
+            session.commit()
+            for lang, case in demo_cases().items():
+                record, _ = cases.open_case(session, tenant_id, case)
+                for kind, tone in PLAN:
+                    step(f"{lang}: {kind} ({tone})")
+                    request = DocumentRequest(kind=DocumentKind(kind), tone=Tone(tone), date=case.date)
+                    pdf = render_document(session, store.blobs, tenant_id, record.id, request, "pdf").document
+                    docx = render_document(session, store.blobs, tenant_id, record.id, request, "docx").document
+                    pdfa = "PDF/A-3b" if (pdf.made_from or {}).get("pdfa") else ""
+                    files.append(_write(store, out_dir / lang / f"{kind}.pdf", pdf, lang, kind, pdfa))
+                    files.append(_write(store, out_dir / lang / f"{kind}.docx", docx, lang, kind, ""))
+                    if kind == "legal_notice":
+                        step(f"{lang}: signing {kind}")
+                        signed, _ = sign_document(session, store.blobs, tenant_id, pdf.id, signing)
+                        files.append(_write(store, out_dir / lang / f"{kind}.signed.pdf", signed, lang, kind,
+                                            "PAdES B-B, demo certificate"))
+                        tracked = _track(session, record, signed, lang, case)
+                        _, standing = cases.case_standing(session, tenant_id, record.id)
+                        dispatches.append(dataclasses.replace(tracked, next_step=next_step(standing).summary))
+            step("tracking the dispatch of the signed notices")
+    finally:
+        store.close()
+    return files, dispatches
+
+
+def _write(store: Any, path: Path, document: Any, lang: str, kind: str, note: str) -> DemoFile:
+    data = store.blobs.read_verified(document.sha256)
+    write_atomic(path, data)
+    return DemoFile(path, lang, kind, path.suffix.lstrip("."), len(data), note)
 
 
 # Carrier events of the demo: an Italian raccomandata A/R left unclaimed after a notice of arrival, and a
@@ -91,45 +116,28 @@ DEMO_EVENTS = {
 }
 
 
-def track_dispatches(notices: dict[str, tuple[Case, bytes]]) -> list[DemoDispatch]:
-    """Store each signed notice in the embedded store and replay its carrier events into legal dates."""
+def _track(session: Any, record: Any, signed: Any, lang: str, case: Case) -> DemoDispatch:
+    """Open the dispatch of the signed notice and replay the carrier's events into legal dates."""
     import datetime as dt
     from zoneinfo import ZoneInfo
 
     from .dispatch import DispatchEvent, EventType
-    from .store import Store
-    from .store.apikeys import get_or_create_tenant
-    from .store.cases import create_case
     from .store.dispatches import add_event, create_dispatch, status
-    from .store.documents import record_document
 
-    store = Store.open()
-    out: list[DemoDispatch] = []
-    try:
-        with store.session() as session:
-            tenant = get_or_create_tenant(session, "demo")
-            for lang, (case, signed) in notices.items():
-                channel, zone, events = DEMO_EVENTS[lang]
-                record = create_case(session, tenant.id, case)
-                blob = store.blobs.put_bytes(signed)
-                document, _ = record_document(session, tenant.id, blob, origin="signed", media_type="application/pdf",
-                                              filename=f"{case.reference or 'notice'}.signed.pdf", case_id=record.id)
-                address = ", ".join(case.debtor.address.lines())
-                dispatch = create_dispatch(session, record, document, channel=channel, recipient=address,
-                                           recipient_name=case.debtor.name, deadline_days=case.deadline_days)
-                for kind, when in events:
-                    at = dt.datetime.fromisoformat(when).replace(tzinfo=ZoneInfo(zone))
-                    add_event(session, dispatch, DispatchEvent(EventType(kind), at, "carrier"))
-                st = status(session, dispatch)
-                effect = st.legal_effect
-                out.append(DemoDispatch(
-                    lang, channel, st.state.value,
-                    effect.effective_at.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M")
-                    if effect and effect.effective_at else "—",
-                    effect.rule if effect else "—", st.deadline_at.isoformat() if st.deadline_at else "—"))
-    finally:
-        store.close()
-    return out
+    channel, zone, events = DEMO_EVENTS[lang]
+    address = ", ".join(case.debtor.address.lines())
+    dispatch = create_dispatch(session, record, signed, channel=channel, recipient=address,
+                               recipient_name=case.debtor.name, deadline_days=case.deadline_days)
+    for kind, when in events:
+        at = dt.datetime.fromisoformat(when).replace(tzinfo=ZoneInfo(zone))
+        add_event(session, dispatch, DispatchEvent(EventType(kind), at, "carrier"))
+    st = status(session, dispatch)
+    effect = st.legal_effect
+    return DemoDispatch(
+        lang, channel, st.state.value,
+        effect.effective_at.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M")
+        if effect and effect.effective_at else "—",
+        effect.rule if effect else "—", st.deadline_at.isoformat() if st.deadline_at else "—")
 
 
 def _demo_signing(certificate_dir: Optional[Path]) -> Signing:

@@ -31,3 +31,11 @@ class InputErrors(InputError):
 
 class ConfigurationError(CorrespondenceError):
     """The installation or a referenced resource (rate table, key, template) is missing or unusable."""
+
+
+class NotFound(CorrespondenceError):
+    """The thing asked for does not exist for this tenant (another tenant's ids answer the same)."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__(f"no such {what}")
+        self.what = what

@@ -15,7 +15,7 @@ from typing import Optional
 from .errors import InputError
 from .model import Case
 from .render import FORMATS, compose_document, render_docx, render_pdf
-from .render.pdf import RenderedPdf
+from .render.pdf import RenderedPdf, SignatureBox
 from .sign import EmptyField, KeySource, Level, SigningKey, SignOptions, StampSpec, add_signature_field, open_key
 
 STAMP_TIMEZONES = {"IT": "Europe/Rome", "ES": "Europe/Madrid"}
@@ -35,14 +35,14 @@ class Signing:
     certify: bool = False
 
 
-def sign_options(case: Case, rendered: RenderedPdf, signing: Signing) -> SignOptions:
+def sign_options(case: Case, box: SignatureBox | None, signing: Signing) -> SignOptions:
     """Signature options for a rendered letter: a stamp in the brand's colours over the signature block."""
     pack_labels = _stamp_labels(case)
     stamp = None
-    if signing.visible and rendered.signature_box is not None:
-        x1, y1, x2, y2 = rendered.signature_box.box
+    if signing.visible and box is not None:
+        x1, y1, x2, y2 = box.box
         stamp = StampSpec.for_brand(
-            case.brand, (x1, y1, x2, y2), page=rendered.signature_box.page,
+            case.brand, (x1, y1, x2, y2), page=box.page,
             title=pack_labels["title"], date_label=pack_labels["date"], reason_label=pack_labels["reason"],
             timezone=STAMP_TIMEZONES.get(case.jurisdiction.value if case.jurisdiction else "IT", "UTC"),
             date_format="%d/%m/%Y %H:%M %Z",
@@ -60,20 +60,44 @@ def _stamp_labels(case: Case) -> dict[str, str]:
             "reason": pack.label("signature_stamp", "reason"), "document": pack.label("document_title", case.kind.value)}
 
 
+@dataclass(frozen=True)
+class Rendering:
+    """A case rendered once: the bytes, and for PDFs where the signature goes, so that signing later (here
+    or in a desktop tool) signs exactly these bytes with the stamp where the layout reserved room."""
+
+    data: bytes
+    fmt: str
+    signature_box: Optional[SignatureBox] = None
+    pdfa: bool = False
+
+
+def render(case: Case, fmt: str, *, base_dir: Path | None = None, pdfa: bool | None = None,
+           wording_dir: Path | None = None) -> Rendering:
+    """Render a case to PDF (with its empty signature field) or DOCX."""
+    if fmt not in FORMATS:
+        raise InputError("format", f"'{fmt}' is not one of {', '.join(FORMATS)}")
+    doc = compose_document(case, base_dir=base_dir, wording_dir=wording_dir)
+    if fmt == "docx":
+        return Rendering(render_docx(doc), fmt)
+    rendered = with_signature_field(case, render_pdf(doc, pdfa=pdfa))
+    return Rendering(rendered.data, fmt, rendered.signature_box, rendered.pdfa)
+
+
+def sign_rendering(case: Case, rendering: Rendering, signing: Signing) -> bytes:
+    """PAdES-sign a rendered PDF: an incremental update, so the result begins with `rendering.data`."""
+    if rendering.fmt != "pdf":
+        raise InputError("sign", "only PDF output is signed here; sign a DOCX as CAdES .p7m with `correspondence sign`")
+    signed: bytes = signing.key.sign_pdf(rendering.data, sign_options(case, rendering.signature_box, signing))
+    return signed
+
+
 def produce(case: Case, fmt: str, *, base_dir: Path | None = None, pdfa: bool | None = None,
             wording_dir: Path | None = None, signing: Signing | None = None) -> bytes:
     """Render a case to PDF or DOCX; PDFs are signed (PAdES) when `signing` is given."""
-    if fmt not in FORMATS:
-        raise InputError("format", f"'{fmt}' is not one of {', '.join(FORMATS)}")
     if signing is not None and fmt != "pdf":
         raise InputError("sign", "only PDF output is signed here; sign a DOCX as CAdES .p7m with `correspondence sign`")
-    doc = compose_document(case, base_dir=base_dir, wording_dir=wording_dir)
-    if fmt == "docx":
-        return render_docx(doc)
-    rendered = with_signature_field(case, render_pdf(doc, pdfa=pdfa))
-    if signing is None:
-        return rendered.data
-    return signing.key.sign_pdf(rendered.data, sign_options(case, rendered, signing))
+    rendering = render(case, fmt, base_dir=base_dir, pdfa=pdfa, wording_dir=wording_dir)
+    return rendering.data if signing is None else sign_rendering(case, rendering, signing)
 
 
 SIGNATURE_FIELD = "Signature1"

@@ -1,34 +1,51 @@
-"""Cases: parties and claim (validated as `correspondence.model.Case`), payments, actions and the timeline."""
+"""Cases: open, amend (new version), payments, actions, the case as it stands, its next step and timeline."""
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 
 from fastapi import APIRouter, Query, Response, status
 
+from correspondence.casework import cases as casework
+from correspondence.casework.standing import Standing
+from correspondence.casework.steps import NextStep, next_step
 from correspondence.evidence import case_timeline
-from correspondence.figures import prescription
 from correspondence.model import Case
 from correspondence.store import cases as store
 from correspondence.store.idempotency import IdempotencyKey
+from correspondence.store.models import CaseRecord
 
 from ..deps import IdempotencyDep, SessionDep, TenantDep
 from ..schemas import (
-    ActionIn, ActionOut, CaseOut, CaseSummary, PaymentIn, PaymentOut, PrescriptionOut, TimelineEntryOut, TimelineOut,
+    ActionIn, ActionOut, CaseOut, CasePatchIn, CaseSummary, CaseVersionOut, FiguresOut, NextStepOut, PaymentIn,
+    PaymentOut, PrescriptionOut, StepDoneOut, TimelineEntryOut, TimelineOut,
 )
 from .common import case_or_404, responses
+from .dispatches import IsoDate
 
 router = APIRouter(tags=["cases"])
 
 
-def case_out(session: SessionDep, record: store.CaseRecord) -> CaseOut:
-    presc = prescription(store.case_model(record), dt.date.today())
+def next_out(step: NextStep) -> NextStepOut:
+    return NextStepOut(phase=step.phase, step=step.step, due=step.due, overdue=step.overdue, summary=step.summary,
+                       done=[StepDoneOut(step=d.step, on=d.on, detail=d.detail) for d in step.done],
+                       warnings=list(step.warnings))
+
+
+def case_out(record: CaseRecord, standing: Standing) -> CaseOut:
+    s, presc = standing.statement, standing.prescription
+    step = next_step(standing)
+    warnings = list(dict.fromkeys(w for w in (presc.warning, *step.warnings) if w))
     return CaseOut(id=record.id, reference=record.reference, debtor_name=record.debtor_name,
-                   jurisdiction=record.jurisdiction, created_at=record.created_at, data=record.data,
-                   outstanding=store.outstanding(session, record),
-                   prescription=PrescriptionOut(date=presc.date, status=presc.status, article=presc.article,
-                                                invoice=presc.invoice),
-                   warnings=[presc.warning] if presc.warning else [])
+                   jurisdiction=record.jurisdiction, created_at=record.created_at, version=record.version,
+                   at=standing.at, data=record.data, outstanding=s.principal_outstanding, total_due=s.total_due,
+                   figures=FiguresOut(at=s.at, principal=s.principal, payments=s.payments_total,
+                                      principal_outstanding=s.principal_outstanding, interest=s.interest,
+                                      compensation=s.compensation, costs=s.costs, total_due=s.total_due),
+                   prescription=PrescriptionOut.model_validate({"date": presc.date, "status": presc.status,
+                                                                "article": presc.article, "invoice": presc.invoice,
+                                                                "interrupted": presc.interrupted,
+                                                                "since": presc.since}),
+                   next=next_out(step), warnings=warnings)
 
 
 @router.post("/cases", status_code=status.HTTP_201_CREATED, response_model=CaseOut,
@@ -36,40 +53,68 @@ def case_out(session: SessionDep, record: store.CaseRecord) -> CaseOut:
                         **responses(413)})
 def create_case(case: Case, session: SessionDep, who: TenantDep, response: Response,
                 key: IdempotencyDep) -> CaseOut:
-    """Store a case (same fields as a case file; amounts as decimal strings)."""
+    """Open a case (same fields as a case file; amounts as decimal strings)."""
     idem = IdempotencyKey.of(key, case.model_dump(mode="json"))
-    record, created = store.create_case_once(session, who.tenant_id, case, idem)
+    record, created = casework.open_case(session, who.tenant_id, case, idem)
     response.status_code = 201 if created else 200
     response.headers["Location"] = f"/v1/cases/{record.id}"
-    return case_out(session, record)
+    return case_out(*casework.case_standing(session, who.tenant_id, record.id))
 
 
 @router.get("/cases", response_model=list[CaseSummary])
-def list_cases(session: SessionDep, who: TenantDep, limit: int = Query(50, ge=1, le=500),
+def list_cases(session: SessionDep, who: TenantDep, due: IsoDate = None, limit: int = Query(50, ge=1, le=500),
                offset: int = Query(0, ge=0, le=1_000_000)) -> list[CaseSummary]:
+    """The tenant's cases; with `due`, only those whose next step falls due on or before that day (overdue
+    first): the work list."""
+    if due is not None:
+        rows = casework.cases_due(session, who.tenant_id, due, limit=limit, offset=offset)
+        return [CaseSummary.model_validate(r) for r, _, _ in rows]
     return [CaseSummary.model_validate(r) for r in store.list_cases(session, who.tenant_id, limit=limit,
                                                                     offset=offset)]
 
 
 @router.get("/cases/{case_id}", response_model=CaseOut, responses=responses(404))
-def get_case(case_id: uuid.UUID, session: SessionDep, who: TenantDep) -> CaseOut:
-    return case_out(session, case_or_404(session, who, case_id))
+def get_case(case_id: uuid.UUID, session: SessionDep, who: TenantDep, at: IsoDate = None) -> CaseOut:
+    """The case as it stands at `at` (default today in its jurisdiction): figures from the same engine and on
+    the same folded case as a letter of that date, prescription counting delivered demands, next step."""
+    return case_out(*casework.case_standing(session, who.tenant_id, case_id, at))
+
+
+@router.patch("/cases/{case_id}", response_model=CaseOut, responses=responses(404))
+def amend_case(case_id: uuid.UUID, body: CasePatchIn, session: SessionDep, who: TenantDep) -> CaseOut:
+    """Amend the case (e.g. a new address after tracing, a corrected invoice): a new version; earlier versions
+    and the documents made from them are kept."""
+    casework.amend_case(session, who.tenant_id, case_id, body.changes, reason=body.reason)
+    return case_out(*casework.case_standing(session, who.tenant_id, case_id))
+
+
+@router.get("/cases/{case_id}/versions", response_model=list[CaseVersionOut], responses=responses(404))
+def case_versions(case_id: uuid.UUID, session: SessionDep, who: TenantDep) -> list[CaseVersionOut]:
+    return [CaseVersionOut.model_validate(v) for v in store.versions(session, case_or_404(session, who, case_id))]
+
+
+@router.get("/cases/{case_id}/next", response_model=NextStepOut, responses=responses(404))
+def case_next(case_id: uuid.UUID, session: SessionDep, who: TenantDep, at: IsoDate = None) -> NextStepOut:
+    """Which phase the case is in and what is due next, with dates, from its evidence."""
+    _, standing = casework.case_standing(session, who.tenant_id, case_id, at)
+    return next_out(next_step(standing))
 
 
 @router.post("/cases/{case_id}/payments", status_code=201, response_model=PaymentOut, responses=responses(404))
 def add_payment(case_id: uuid.UUID, body: PaymentIn, session: SessionDep, who: TenantDep) -> PaymentOut:
-    """Record a payment received (append-only; a mistaken entry is corrected by a new one)."""
-    record = case_or_404(session, who, case_id)
-    payment = store.add_payment(session, record, paid_on=body.paid_on, amount=body.amount, reference=body.reference)
+    """Record a payment received (append-only). Refused (422, with the amount owed) when larger than what
+    the case owed that day; one dated after a letter's date does not appear in that letter."""
+    payment = casework.record_payment(session, who.tenant_id, case_id, paid_on=body.paid_on, amount=body.amount,
+                                      reference=body.reference, invoice=body.invoice)
     return PaymentOut.model_validate(payment)
 
 
 @router.post("/cases/{case_id}/actions", status_code=201, response_model=ActionOut, responses=responses(404))
 def add_action(case_id: uuid.UUID, body: ActionIn, session: SessionDep, who: TenantDep) -> ActionOut:
     """Record a step taken on the case (call, visit, tracing...); append-only."""
-    record = case_or_404(session, who, case_id)
-    action = store.add_action(session, record, occurred_on=body.occurred_on, type=body.type,
-                              description=body.description, outcome=body.outcome)
+    action = casework.record_action(session, who.tenant_id, case_id, occurred_on=body.occurred_on, type=body.type,
+                                    description=body.description, outcome=body.outcome, channel=body.channel,
+                                    reference=body.reference)
     return ActionOut.model_validate(action)
 
 
@@ -80,3 +125,4 @@ def timeline(case_id: uuid.UUID, session: SessionDep, who: TenantDep) -> Timelin
     entries = [TimelineEntryOut(at=e.at, kind=e.kind, summary=e.summary, ref=e.ref)
                for e in case_timeline(session, record)]
     return TimelineOut(case_id=record.id, entries=entries)
+

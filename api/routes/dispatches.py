@@ -11,6 +11,7 @@ from pydantic import BeforeValidator
 from sqlalchemy import select
 
 from correspondence.dispatch.model import DeliveryState, DispatchEvent
+from correspondence.casework.cases import still_owing
 from correspondence.store import dispatches as store
 from correspondence.store.models import Dispatch, EventRecord, Receipt
 
@@ -74,7 +75,8 @@ def overdue(session: SessionDep, who: TenantDep, as_of: IsoDate = None,
     """Dispatches whose payment deadline expired (before `as_of`, default today UTC) on unpaid cases:
     the work list for the next step."""
     day = as_of or dt.datetime.now(dt.timezone.utc).date()
-    rows = store.overdue(session, who.tenant_id, as_of=day, limit=limit, offset=offset)
+    rows = store.overdue(session, who.tenant_id, as_of=day, limit=limit, offset=offset,
+                         keep=lambda case: still_owing(session, case, day))
     return OverdueOut(as_of=day, dispatches=[DispatchSummary.model_validate(d) for d, _ in rows])
 
 

@@ -4,17 +4,16 @@ from __future__ import annotations
 import uuid
 
 from fastapi import APIRouter, Request, Response
-from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 
+from correspondence.casework.documents import case_documents as documents_of_case
+from correspondence.casework.standing import DocumentRequest
 from correspondence.errors import InputError
-from correspondence.store import cases as case_store
 from correspondence.store.documents import MEDIA_TYPES, record_document
-from correspondence.store.models import Document
 
 from ..deps import SessionDep, StoreDep, TenantDep
 from ..problems import Problem
-from ..schemas import DocumentOut, RenderIn
+from ..schemas import DocumentOut, RenderIn, SignIn
 from ..uploads import is_pdf, is_zip, multipart_body, read_upload
 from .common import case_or_404, document_or_404, file_response, responses
 
@@ -28,26 +27,34 @@ ACCEPT = {MEDIA_TYPES["pdf"]: is_pdf, MEDIA_TYPES["docx"]: is_zip}
                         **responses(404, 503)})
 def render_document(case_id: uuid.UUID, body: RenderIn, session: SessionDep, store: StoreDep, who: TenantDep,
                     response: Response) -> DocumentOut:
-    """Render the case's letter (PDF/A or DOCX) and store it with its SHA-256."""
-    record = case_or_404(session, who, case_id)
+    """Render the next document from the case as it stands at the letter date (payments, actions and
+    dispatches recorded so far) and store it with its SHA-256 and what it was made from. With `sign`, the
+    rendering is signed once and both are stored (the signed one is returned)."""
     try:
-        from correspondence.pipeline import produce, server_signing  # heavy (WeasyPrint): imported on first use
+        from correspondence.casework.documents import render_document as render  # heavy: WeasyPrint on first use
+        from correspondence.pipeline import server_signing
     except ImportError:
         raise Problem(503, "document rendering is not available on this server", slug="render-unavailable") from None
-    if body.sign and body.format != "pdf":
-        raise InputError("sign", "only PDF documents are signed (PAdES)")
-    case = case_store.case_model(record)
-    reference = (record.reference or str(record.id)).replace("/", "-")
-    # blob first, row second: a crash leaves an orphan blob, never a row without its file
-    unsigned = produce(case, body.format)
-    doc, created = record_document(session, who.tenant_id, store.blobs.put_bytes(unsigned), origin="rendered",
-                                   media_type=MEDIA_TYPES[body.format], filename=f"{reference}.{body.format}",
-                                   case_id=record.id)
-    if body.sign:  # this route runs in a worker thread, so pyHanko's synchronous API is safe here
-        signed = produce(case, "pdf", signing=server_signing(body.level))
-        doc, created = record_document(session, who.tenant_id, store.blobs.put_bytes(signed), origin="signed",
-                                       media_type=MEDIA_TYPES["pdf"], filename=f"{reference}.signed.pdf",
-                                       case_id=record.id, signed_from=doc)
+    request = DocumentRequest(kind=body.kind, tone=body.tone, date=body.date, deadline_days=body.deadline_days,
+                              delivery=body.delivery)
+    signing = server_signing(body.level) if body.sign else None
+    produced = render(session, store.blobs, who.tenant_id, case_id, request, body.format, signing=signing)
+    response.status_code = 201 if produced.created else 200
+    response.headers["Location"] = f"/v1/documents/{produced.document.id}"
+    return DocumentOut.model_validate(produced.document)
+
+
+@router.post("/documents/{document_id}/sign", status_code=201, response_model=DocumentOut,
+             responses={200: {"model": DocumentOut, "description": "Identical signed document already stored"},
+                        **responses(404, 503)})
+def sign_document(document_id: uuid.UUID, body: SignIn, session: SessionDep, store: StoreDep, who: TenantDep,
+                  response: Response) -> DocumentOut:
+    """Sign a stored rendered PDF with the service's key: the signed file is the stored bytes plus a PAdES
+    incremental update (so it begins with them), stored as a new document pointing at it (`signed_from`)."""
+    from correspondence.casework.documents import sign_document as sign
+    from correspondence.pipeline import server_signing
+
+    doc, created = sign(session, store.blobs, who.tenant_id, document_id, server_signing(body.level))
     response.status_code = 201 if created else 200
     response.headers["Location"] = f"/v1/documents/{doc.id}"
     return DocumentOut.model_validate(doc)
@@ -111,9 +118,6 @@ def document_content(document_id: uuid.UUID, request: Request, session: SessionD
 
 @router.get("/cases/{case_id}/documents", response_model=list[DocumentOut], responses=responses(404))
 def case_documents(case_id: uuid.UUID, session: SessionDep, who: TenantDep) -> list[DocumentOut]:
-    record = case_or_404(session, who, case_id)
-    rows = session.scalars(select(Document).where(Document.case_id == record.id, Document.tenant_id == who.tenant_id)
-                           .order_by(Document.created_at))
-    return [DocumentOut.model_validate(d) for d in rows]
+    return [DocumentOut.model_validate(d) for d in documents_of_case(session, who.tenant_id, case_id)]
 
 

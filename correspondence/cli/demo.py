@@ -41,3 +41,5 @@ def register(app: typer.Typer) -> None:
         for d in dispatches:
             tracked.add_row(f"{d.language} legal_notice", d.channel, d.state, d.legal_effective_at, d.rule, d.deadline_at)
         console.print(tracked)
+        for d in dispatches:
+            console.print(f"next step, {d.language} case: {d.next_step}", highlight=False)

@@ -10,7 +10,8 @@ letter never threatens action on a credit that may be time-barred:
   5 years art. 1966 (rents, condominium); 3 years art. 1967 (professional fees; sales and utilities to
   consumers). RD 463/2020 DA 4ª: terms running on 14 Mar 2020 end 82 days later.
 Interruptions: a written demand proven delivered (IT art. 2943 c.4, ES art. 1973) -- ``Case.actions`` of
-type letter / legal_notice whose outcome starts with "delivered" (or consegnat-, ricevut-, compiuta
+type letter / legal_notice with ``delivered_on`` (the legal-effect date the dispatch evidence gives; the
+casework fold fills it), or recorded by hand with an outcome that starts with "delivered" (or consegnat-, ricevut-, compiuta
 giacenza, rifiutat-, entregad-, recibid-, rehusad-, refused) -- explicit dates, and part payments imputed
 to the invoice (acknowledgment, IT art. 2944, ES art. 1973). The full term restarts from the interruption.
 """
@@ -114,8 +115,11 @@ def _delivered(outcome: str | None) -> bool:
 
 def case_interruptions(case: Case, inv: Invoice) -> list[date]:
     """Interruptions recorded on the case that reach this invoice."""
-    dates = [a.date for a in case.actions
-             if a.type in (ActionType.letter, ActionType.legal_notice) and _delivered(a.outcome)]
+    letters = [a for a in case.actions if a.type in (ActionType.letter, ActionType.legal_notice)]
+    # a letter interrupts from the day it took legal effect (delivered_on, from the dispatch evidence);
+    # a letter recorded by hand with a "delivered..." outcome, from its date
+    dates = [a.delivered_on if a.delivered_on is not None else a.date for a in letters
+             if a.delivered_on is not None or _delivered(a.outcome)]
     single = len(case.claim.invoices) == 1
     dates += [p.date for p in case.claim.payments if p.invoice == inv.number or (p.invoice is None and single)]
     return dates

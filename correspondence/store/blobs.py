@@ -91,6 +91,16 @@ class BlobStore:
     def read_bytes(self, sha256: str) -> bytes:
         return self.path(sha256).read_bytes()
 
+    def read_verified(self, sha256: str) -> bytes:
+        """The blob's bytes, checked against their address: evidence is used only as it was stored."""
+        try:
+            data = self.read_bytes(sha256)
+        except FileNotFoundError:
+            raise ConfigurationError(f"stored file {sha256} is missing from the blob store") from None
+        if hashlib.sha256(data).hexdigest() != sha256:
+            raise ConfigurationError(f"stored file {sha256} does not match its SHA-256 (damaged storage)")
+        return data
+
     def iter_chunks(self, sha256: str) -> Iterator[bytes]:
         with self.path(sha256).open("rb") as fh:
             while chunk := fh.read(CHUNK):

@@ -1,4 +1,6 @@
-"""Cases, and the payments and actions recorded on them after they were opened (append-only)."""
+"""Cases, their versions, and the payments and actions recorded on them after they were opened (append-only).
+
+Persistence only: the rules (what may be recorded, what a case owes) live in `correspondence.casework`."""
 from __future__ import annotations
 
 import datetime as dt
@@ -6,7 +8,7 @@ import uuid
 from decimal import Decimal
 from typing import Any, Mapping, Optional
 
-from sqlalchemy import func, select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -15,7 +17,7 @@ from ..errors import InputError
 from ..model import Case
 from ..model.enums import ActionType
 from .idempotency import IdempotencyKey, remember, replayed
-from .models import ActionRecord, CaseRecord, PaymentRecord
+from .models import ActionRecord, CaseRecord, CaseVersion, PaymentRecord
 
 
 def create_case(session: Session, tenant_id: uuid.UUID, data: Mapping[str, Any] | Case) -> CaseRecord:
@@ -23,9 +25,14 @@ def create_case(session: Session, tenant_id: uuid.UUID, data: Mapping[str, Any] 
     return create_case_once(session, tenant_id, data, None)[0]
 
 
+def canonical(case: Case) -> dict[str, Any]:
+    """The JSON form a case is stored in (what `Case.model_validate` reads back)."""
+    return case.model_dump(mode="json", exclude_none=True)
+
+
 def create_case_once(session: Session, tenant_id: uuid.UUID, data: Mapping[str, Any] | Case,
                      idem: IdempotencyKey | None) -> tuple[CaseRecord, bool]:
-    """`create_case` honouring an idempotency key: (record, created)."""
+    """`create_case` honouring an idempotency key: (record, created). Version 1 is stored beside the case."""
     case = data if isinstance(data, Case) else build_case(data)
     if case.brand.logo:
         # A logo is a path on the server's disk: never let an API client choose which file is read.
@@ -33,14 +40,15 @@ def create_case_once(session: Session, tenant_id: uuid.UUID, data: Mapping[str, 
     earlier = replayed(session, tenant_id, idem, "case")
     if earlier is not None:
         return session.get(CaseRecord, earlier), False  # type: ignore[return-value]
+    stored = canonical(case)
     record = CaseRecord(
         tenant_id=tenant_id, reference=case.reference, debtor_name=case.debtor.name,
-        jurisdiction=case.jurisdiction.value if case.jurisdiction else "IT",
-        data=case.model_dump(mode="json", exclude_none=True),
+        jurisdiction=case.jurisdiction.value if case.jurisdiction else "IT", data=stored, version=1,
     )
     session.add(record)
     try:
         session.flush()
+        session.add(CaseVersion(tenant_id=tenant_id, case_id=record.id, version=1, data=stored, reason="opened"))
         remember(session, tenant_id, idem, "case", record.id)
         session.commit()
     except IntegrityError:  # the same key committed by a concurrent request
@@ -50,6 +58,39 @@ def create_case_once(session: Session, tenant_id: uuid.UUID, data: Mapping[str, 
             raise
         return session.get(CaseRecord, earlier), False  # type: ignore[return-value]
     return record, True
+
+
+def add_version(session: Session, record: CaseRecord, case: Case, reason: str | None) -> CaseVersion:
+    """Append a new version of the case data and make it current (flushed, not committed). Earlier versions
+    stay as they were: documents made from them keep pointing at them. Callers lock the case first."""
+    stored = canonical(case)
+    version = CaseVersion(tenant_id=record.tenant_id, case_id=record.id, version=record.version + 1, data=stored,
+                          reason=reason)
+    record.version = version.version
+    record.data = stored
+    record.reference = case.reference
+    record.debtor_name = case.debtor.name
+    record.jurisdiction = case.jurisdiction.value if case.jurisdiction else record.jurisdiction
+    session.add(version)
+    session.flush()
+    return version
+
+
+def lock_case(session: Session, record: CaseRecord) -> None:
+    """Serialise writers of one case: a no-op update takes the row lock (PostgreSQL) or the write lock
+    (SQLite), so a check made afterwards (e.g. the amount still owed) sees every committed payment."""
+    session.execute(update(CaseRecord).where(CaseRecord.id == record.id).values(version=CaseRecord.version))
+    session.refresh(record)
+
+
+def versions(session: Session, record: CaseRecord) -> list[CaseVersion]:
+    return list(session.scalars(select(CaseVersion).where(CaseVersion.case_id == record.id)
+                                .order_by(CaseVersion.version)))
+
+
+def version_data(session: Session, record: CaseRecord, version: int) -> dict[str, Any] | None:
+    row = session.scalar(select(CaseVersion).where(CaseVersion.case_id == record.id, CaseVersion.version == version))
+    return row.data if row is not None else None
 
 
 def get_case(session: Session, tenant_id: uuid.UUID, case_id: uuid.UUID) -> Optional[CaseRecord]:
@@ -64,26 +105,28 @@ def list_cases(session: Session, tenant_id: uuid.UUID, *, limit: int = 50, offse
 
 
 def case_model(record: CaseRecord) -> Case:
+    """The current version of the case data as filed (without what was recorded since: see casework)."""
     return Case.model_validate(record.data)
 
 
 def add_payment(session: Session, record: CaseRecord, *, paid_on: dt.date, amount: Decimal,
-                reference: str | None = None) -> PaymentRecord:
-    if amount <= 0:
-        raise InputError("amount", "must be greater than zero")
+                reference: str | None = None, invoice: str | None = None) -> PaymentRecord:
+    """Append a payment (flushed, not committed: the casework use case owns the transaction)."""
     payment = PaymentRecord(tenant_id=record.tenant_id, case_id=record.id, paid_on=paid_on, amount=amount,
-                            reference=reference)
+                            reference=reference, invoice=invoice)
     session.add(payment)
-    session.commit()
+    session.flush()
     return payment
 
 
 def add_action(session: Session, record: CaseRecord, *, occurred_on: dt.date, type: ActionType,
-               description: str | None = None, outcome: str | None = None) -> ActionRecord:
+               description: str | None = None, outcome: str | None = None, channel: str | None = None,
+               reference: str | None = None) -> ActionRecord:
+    """Append an action (flushed, not committed: the casework use case owns the transaction)."""
     action = ActionRecord(tenant_id=record.tenant_id, case_id=record.id, occurred_on=occurred_on, type=type.value,
-                          description=description, outcome=outcome)
+                          description=description, outcome=outcome, channel=channel, reference=reference)
     session.add(action)
-    session.commit()
+    session.flush()
     return action
 
 
@@ -95,11 +138,3 @@ def payments(session: Session, record: CaseRecord) -> list[PaymentRecord]:
 def actions(session: Session, record: CaseRecord) -> list[ActionRecord]:
     return list(session.scalars(select(ActionRecord).where(ActionRecord.case_id == record.id)
                                 .order_by(ActionRecord.occurred_on, ActionRecord.created_at)))
-
-
-def outstanding(session: Session, record: CaseRecord) -> Decimal:
-    """Principal still unpaid: invoices minus payments in the case file minus payments recorded since."""
-    case = case_model(record)
-    later = session.scalar(select(func.coalesce(func.sum(PaymentRecord.amount), 0))
-                           .where(PaymentRecord.case_id == record.id))
-    return case.claim.principal - case.claim.paid - Decimal(later or 0)

@@ -12,7 +12,7 @@ import hashlib
 import json
 import uuid
 from dataclasses import asdict
-from typing import Any, Mapping, Optional
+from typing import Any, Callable, Mapping, Optional
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
@@ -218,21 +218,20 @@ def add_event(session: Session, dispatch: Dispatch, event: DispatchEvent) -> tup
         raise
 
 
-def overdue(session: Session, tenant_id: uuid.UUID, *, as_of: dt.date, limit: int = 100,
-            offset: int = 0) -> list[tuple[Dispatch, CaseRecord]]:
-    """Dispatches whose deadline passed before `as_of` on cases that are still unpaid (oldest first)."""
-    from .cases import outstanding
-
+def overdue(session: Session, tenant_id: uuid.UUID, *, as_of: dt.date, limit: int = 100, offset: int = 0,
+            keep: Callable[[CaseRecord], bool] = lambda _case: True) -> list[tuple[Dispatch, CaseRecord]]:
+    """Dispatches whose deadline passed before `as_of` (oldest first), on the cases `keep` accepts (the
+    casework layer keeps those still owing money)."""
     stmt = (select(Dispatch, CaseRecord).join(CaseRecord, CaseRecord.id == Dispatch.case_id)
             .where(Dispatch.tenant_id == tenant_id, Dispatch.deadline_at.is_not(None), Dispatch.deadline_at < as_of)
             .order_by(Dispatch.deadline_at, Dispatch.id))
     result = []
     skipped = 0
-    balances: dict[uuid.UUID, bool] = {}
+    kept: dict[uuid.UUID, bool] = {}
     for dispatch, case in session.execute(stmt):
-        if case.id not in balances:
-            balances[case.id] = outstanding(session, case) > 0
-        if not balances[case.id]:
+        if case.id not in kept:
+            kept[case.id] = keep(case)
+        if not kept[case.id]:
             continue
         if skipped < offset:
             skipped += 1

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Optional
+from typing import Any, Mapping, Optional
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -23,10 +23,13 @@ def get_document(session: Session, tenant_id: uuid.UUID, document_id: uuid.UUID)
 
 
 def record_document(session: Session, tenant_id: uuid.UUID, blob: StoredBlob, *, origin: str, media_type: str,
-                    filename: str, case_id: uuid.UUID | None = None,
-                    signed_from: Document | None = None) -> tuple[Document, bool]:
+                    filename: str, case_id: uuid.UUID | None = None, signed_from: Document | None = None,
+                    made: Mapping[str, Any] | None = None) -> tuple[Document, bool]:
     """Insert a document row for a stored blob; the same bytes for the same tenant give back the existing
-    row (`created` False), also when two requests race (the unique constraint decides, we re-select)."""
+    row (`created` False), also when two requests race (the unique constraint decides, we re-select).
+
+    `made` records what a rendered document was made from: ``kind``, ``case_version``, ``letter_date`` and
+    ``made_from`` (request, wording version, figures)."""
     stmt = select(Document).where(Document.tenant_id == tenant_id, Document.sha256 == blob.sha256)
     existing = session.scalar(stmt)
     if existing is not None:
@@ -41,7 +44,7 @@ def record_document(session: Session, tenant_id: uuid.UUID, blob: StoredBlob, *,
             raise InputError("case_id", "differs from the case of the original document")
     doc = Document(tenant_id=tenant_id, case_id=case_id, origin=origin, media_type=media_type,
                    filename=filename[:255] or "document", sha256=blob.sha256, size=blob.size,
-                   signed_from_id=signed_from.id if signed_from is not None else None)
+                   signed_from_id=signed_from.id if signed_from is not None else None, **dict(made or {}))
     session.add(doc)
     try:
         session.commit()

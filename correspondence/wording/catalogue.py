@@ -6,6 +6,7 @@ letter. A tenant may supply its own folder of templates that shadows the package
 """
 from __future__ import annotations
 
+import hashlib
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -66,3 +67,14 @@ def write_blocks(language: str, kind: str, context: dict[str, Any], override: Pa
     except TemplateError as exc:
         raise ConfigurationError(f"templates/{language}/wording/{name}: {exc}") from None
     return parse_blocks(markup, f"templates/{language}/wording/{name}")
+
+
+@lru_cache(maxsize=None)
+def wording_version(language: str) -> str:
+    """A fingerprint of the packaged wording of `language` (every file under templates/<language>/), stored
+    with each document so one can tell which text a letter was written with, across upgrades."""
+    root = language_dir(language)
+    digest = hashlib.sha256()
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return f"{language}-{digest.hexdigest()[:16]}"

@@ -10,7 +10,11 @@ from tests.casedata import example
 def test_create_and_read_case(api: Api) -> None:
     case = api.case()
     assert case["debtor_name"] == "Bianchi S.p.A." and case["jurisdiction"] == "IT"
-    assert case["outstanding"] == "1880.50"  # 1250.00 + 830.50 - 200.00 paid
+    # the figures engine on the case as it stands: the 200.00 paid on 2026-05-10 went to interest and the
+    # 40 EUR compensation first (art. 1194 c.c.), leaving 1934.40 of principal, as the letter prints it
+    assert case["outstanding"] == case["figures"]["principal_outstanding"] == "1934.40"
+    assert case["figures"]["principal"] == "2080.50" and case["figures"]["payments"] == "200.00"
+    assert case["version"] == 1
     assert case["data"]["debtor"]["tax_id"] == "IT00743110157"
     got = api.get(f"/v1/cases/{case['id']}").json()
     assert got == case
@@ -69,11 +73,11 @@ def test_unknown_route_and_method_are_problems(api: Api) -> None:
 def test_timeline_lists_every_step_in_order(api: Api) -> None:
     d = api.dispatch("raccomandata_ar", deadline_days=15)
     case_id = d["case_id"]
-    api.event(d["id"], "accepted", "2026-12-01T10:00:00+01:00")
-    api.event(d["id"], "delivered", "2026-12-03T11:00:00+01:00")
-    api.post(f"/v1/cases/{case_id}/actions", json={"occurred_on": "2026-12-10", "type": "phone_call",
+    api.event(d["id"], "accepted", "2026-10-01T10:00:00+02:00")
+    api.event(d["id"], "delivered", "2026-10-05T11:00:00+02:00")
+    api.post(f"/v1/cases/{case_id}/actions", json={"occurred_on": "2026-10-12", "type": "phone_call",
                                                    "outcome": "promised to pay"})
-    api.post(f"/v1/cases/{case_id}/payments", json={"paid_on": "2026-12-20", "amount": "500.00", "reference": "CRO 1"})
+    api.post(f"/v1/cases/{case_id}/payments", json={"paid_on": "2026-10-22", "amount": "500.00", "reference": "CRO 1"})
     r = api.get(f"/v1/cases/{case_id}/timeline")
     assert r.status_code == 200
     entries = r.json()["entries"]
@@ -87,7 +91,7 @@ def test_timeline_lists_every_step_in_order(api: Api) -> None:
     legal = next(e for e in entries if e["kind"] == "legal_effect")
     assert "return_card_signature" in legal["summary"] and legal["ref"] == d["id"]
     deadline = next(e for e in entries if e["kind"] == "deadline")
-    assert deadline["at"].startswith("2026-12-18")  # 3 Dec + 15 days, a Friday
+    assert deadline["at"].startswith("2026-10-20")  # 5 Oct + 15 days, a Tuesday
     assert any("EUR 500.00 (CRO 1)" in e["summary"] for e in entries)
 
 
@@ -104,11 +108,13 @@ def test_overdue_lists_expired_unpaid_dispatches(api: Api, other: Api) -> None:
     assert [x["id"] for x in listed] == [d["id"]] and listed[0]["deadline_at"] == "2026-03-20"
     assert other.get("/v1/dispatches/overdue", params={"as_of": "2026-03-21"}).json()["dispatches"] == []
 
-    # a partial payment leaves it overdue; paying the balance removes it
+    # a partial payment leaves it overdue; paying the balance (interest and compensation included) removes it
     api.post(f"/v1/cases/{d['case_id']}/payments", json={"paid_on": "2026-03-25", "amount": "1000.00"})
     assert len(api.get("/v1/dispatches/overdue", params={"as_of": "2026-03-30"}).json()["dispatches"]) == 1
-    api.post(f"/v1/cases/{d['case_id']}/payments", json={"paid_on": "2026-03-26", "amount": "880.50"})
-    assert api.get(f"/v1/cases/{d['case_id']}").json()["outstanding"] == "0.00"
+    owed = api.get(f"/v1/cases/{d['case_id']}", params={"at": "2026-03-26"}).json()["total_due"]
+    api.post(f"/v1/cases/{d['case_id']}/payments", json={"paid_on": "2026-03-26", "amount": owed})
+    settled = api.get(f"/v1/cases/{d['case_id']}", params={"at": "2026-03-30"}).json()
+    assert settled["outstanding"] == settled["total_due"] == "0.00" and settled["next"]["step"] == "close"
     assert api.get("/v1/dispatches/overdue", params={"as_of": "2026-03-30"}).json()["dispatches"] == []
 
 

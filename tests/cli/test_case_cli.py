@@ -1,0 +1,70 @@
+"""`correspondence case ...`: the casework on the embedded SQLite store under $CORRESPONDENCE_HOME."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from correspondence.cli.app import main
+from tests.casedata import example
+from tests.textutil import pdf_flat
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("CORRESPONDENCE_HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("CORRESPONDENCE_DATABASE_URL", raising=False)
+    monkeypatch.setenv("COLUMNS", "200")
+    return tmp_path
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_case_commands_follow_the_case(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    case_file = home / "case.yaml"
+    case_file.write_text(yaml.safe_dump(example("it", actions=[], kind="first_demand", date="2026-06-01"),
+                                        allow_unicode=True, default_flow_style=False))
+    code, out, _ = run(capsys, "case", "add", str(case_file))
+    assert code == 0
+    case_id = out.strip()
+    code, out, _ = run(capsys, "case", "next", case_id, "--at", "2026-06-01")
+    assert code == 0 and "next: data_check" in out
+    assert run(capsys, "case", "log", "PR-2026/0147", "--type", "data_check", "--date", "2026-05-30")[0] == 0
+    assert run(capsys, "case", "log", case_id, "--type", "letter", "--date", "2026-06-01",
+               "--outcome", "delivered on 2026-06-04")[0] == 0
+    assert run(capsys, "case", "pay", case_id, "--date", "2026-10-01", "--amount", "300.00")[0] == 0
+    letter = home / "second.pdf"
+    code, out, _ = run(capsys, "case", "render", case_id, "--kind", "second_demand", "--date", "2026-11-23",
+                       "-o", str(letter))
+    assert code == 0 and "second_demand" in out
+    text = pdf_flat(letter.read_bytes())
+    assert "1° giugno 2026" in text and "500,00" in text  # the letter logged; payments 200 + 300 recorded
+    code, out, _ = run(capsys, "case", "show", case_id, "--at", "2026-11-23", "--json")
+    shown = json.loads(out)
+    assert shown["figures"]["payments_total"] == "500.00" and shown["version"] == 1
+    total = shown["figures"]["total_due"]
+    whole, cents = f"{float(total):,.2f}".split(".")
+    assert f"{whole.replace(',', '.')},{cents}" in text  # the letter and `case show` agree to the cent
+    code, out, _ = run(capsys, "case", "list", "--due", "2027-01-31")
+    assert code == 0 and "PR-2026/0147" in out
+
+
+def test_case_commands_refuse_bad_input_with_exit_2(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    case_file = home / "case.yaml"
+    case_file.write_text(yaml.safe_dump(example("it"), allow_unicode=True))
+    case_id = run(capsys, "case", "add", str(case_file))[1].strip()
+    code, _, err = run(capsys, "case", "pay", case_id, "--date", "2026-11-01", "--amount", "99999.00")
+    assert code == 2 and "error: amount:" in err and "owed on 2026-11-01" in err
+    code, _, err = run(capsys, "case", "pay", case_id, "--date", "yesterday", "--amount", "1.00")
+    assert code == 2 and "error: --date:" in err
+    code, _, err = run(capsys, "case", "show", "no-such-case")
+    assert code == 2 and "error: case:" in err
+    code, _, err = run(capsys, "case", "render", case_id, "--kind", "first_demand", "--date", "2026-04-01",
+                       "-o", str(home / "x.pdf"))
+    assert code == 2 and "claim.invoices" in err and not (home / "x.pdf").exists()
