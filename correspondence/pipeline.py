@@ -71,16 +71,52 @@ class Rendering:
     pdfa: bool = False
 
 
+class Composed:
+    """A case composed once (figures, wording, tables), ready to be rendered in each format and signed.
+
+    >>> letter = compose(case)
+    >>> pdf, docx = letter.pdf(), letter.docx()
+    >>> signed = letter.sign(signing)          # signs exactly pdf.data: the result begins with it
+    """
+
+    def __init__(self, case: Case, *, base_dir: Path | None = None, wording_dir: Path | None = None,
+                 pdfa: bool | None = None) -> None:
+        self.case = case
+        self.document = compose_document(case, base_dir=base_dir, wording_dir=wording_dir)
+        self._pdfa = pdfa
+        self._pdf: Rendering | None = None
+
+    def pdf(self) -> Rendering:
+        """The PDF (PDF/A-3b by default for legal notices) with its empty signature field; rendered once."""
+        if self._pdf is None:
+            rendered = with_signature_field(self.case, render_pdf(self.document, pdfa=self._pdfa))
+            self._pdf = Rendering(rendered.data, "pdf", rendered.signature_box, rendered.pdfa)
+        return self._pdf
+
+    def docx(self) -> Rendering:
+        return Rendering(render_docx(self.document), "docx")
+
+    def render(self, fmt: str) -> Rendering:
+        if fmt not in FORMATS:
+            raise InputError("format", f"'{fmt}' is not one of {', '.join(FORMATS)}")
+        return self.pdf() if fmt == "pdf" else self.docx()
+
+    def sign(self, signing: Signing) -> bytes:
+        return sign_rendering(self.case, self.pdf(), signing)
+
+
+def compose(case: Case, *, base_dir: Path | None = None, wording_dir: Path | None = None,
+            pdfa: bool | None = None) -> Composed:
+    """Compose a case once; render it as PDF and DOCX and sign the PDF from the same composition."""
+    return Composed(case, base_dir=base_dir, wording_dir=wording_dir, pdfa=pdfa)
+
+
 def render(case: Case, fmt: str, *, base_dir: Path | None = None, pdfa: bool | None = None,
            wording_dir: Path | None = None) -> Rendering:
     """Render a case to PDF (with its empty signature field) or DOCX."""
     if fmt not in FORMATS:
         raise InputError("format", f"'{fmt}' is not one of {', '.join(FORMATS)}")
-    doc = compose_document(case, base_dir=base_dir, wording_dir=wording_dir)
-    if fmt == "docx":
-        return Rendering(render_docx(doc), fmt)
-    rendered = with_signature_field(case, render_pdf(doc, pdfa=pdfa))
-    return Rendering(rendered.data, fmt, rendered.signature_box, rendered.pdfa)
+    return compose(case, base_dir=base_dir, wording_dir=wording_dir, pdfa=pdfa).render(fmt)
 
 
 def sign_rendering(case: Case, rendering: Rendering, signing: Signing) -> bytes:
