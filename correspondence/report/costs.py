@@ -60,7 +60,7 @@ def _band(jurisdiction: Jurisdiction, item: str, value: Decimal) -> Figure:
     raise LookupError(f"no {item} band for {value}")
 
 
-def _probability(ev: Evidence) -> Figure | None:
+def _probability(ev: Evidence, jurisdiction: Jurisdiction) -> Figure | None:
     table = {row["evidence"]: row for row in _rows("recovery.csv")}
     if ev.assets_found:
         key = "assets_found"
@@ -69,7 +69,7 @@ def _probability(ev: Evidence) -> Figure | None:
     else:
         return None
     row = table[key]
-    return Figure(Decimal(row["probability"]), "table", row["source"], row["status"])
+    return Figure(Decimal(row["probability"]), "table", row[f"source_{jurisdiction.value.lower()}"], row["status"])
 
 
 def _pick(override: Decimal | None, default: Figure) -> Figure:
@@ -99,7 +99,7 @@ def cost_benefit(case: Case, claim: Decimal, ev: Evidence, inputs: CostInputs | 
     else:
         recoverable = Figure(claim + costs, "derived", "claim and costs")
     probability = (Figure(inputs.recovery_probability, "override", "ReportInfo.cost_inputs")
-                   if inputs.recovery_probability is not None else _probability(ev))
+                   if inputs.recovery_probability is not None else _probability(ev, j))
     if probability is None:
         return CostBenefit(claim, court, lawyer, enforcement, None, recoverable, costs, None, None, "not_computable")
     expected = (probability.value * min(recoverable.value, claim + costs)).quantize(CENT)

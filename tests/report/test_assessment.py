@@ -148,9 +148,10 @@ def test_es_burofax_no_court_claim_six_months_at_year_end_and_vat_windows_per_in
     body = text(case)
     assert "a la fecha de devengo del 31 de diciembre de 2026" in body
     for number in ("F-2026/0101", "F-2026/0155", "F-2026/0210"):
-        assert f"n.º {number}, vencido el" in body and f"N.º {number}, devengo el" in body
+        assert f"n.º {number}, vencido el" in body and f"º {number}, devengo el" in body
     assert "no concurre, los seis meses solo se cumplen el 2 de enero de 2027" in body
-    assert "rectificativa desde el 2 de septiembre de 2026 y a más tardar el 2 de marzo de 2027" in body
+    assert "rectificativa desde el 2 de septiembre de 2026 y a más tardar el 2 de marzo de 2027, comunicación a la " \
+           "Agencia Tributaria a más tardar el 2 de abril de 2027" in body
 
 
 def test_es_nothing_met_says_so() -> None:
