@@ -223,6 +223,9 @@ class DispatchIn(In):
     message_id: Optional[str] = Field(
         default=None, max_length=500,
         description="PEC: the Message-ID set on the submitted message (generated if omitted: then use it)")
+    submitted_at: Optional[AwareDatetime] = Field(
+        default=None, description="When the message was already sent elsewhere (registering it afterwards); "
+                                  "receipts older than this are refused")
 
 
 class EventIn(In):
@@ -274,6 +277,8 @@ class DispatchOut(BaseModel):
     events: list[EventOut]
     receipt_ids: list[uuid.UUID]
     created_at: dt.datetime
+    submitted_at: Optional[dt.datetime] = Field(default=None, description="When it was handed to the carrier")
+    registered_after: bool = Field(default=False, description="Registered after being sent elsewhere")
 
 
 class DispatchSummary(Out):
@@ -310,6 +315,9 @@ class ReceiptOut(BaseModel):
     flagged: bool
     flag_reason: Optional[str]
     details: dict[str, Any]
+    matches_document: Optional[bool] = Field(
+        default=None, description="PEC ricevuta completa/breve: the original's attachment is the dispatched "
+                                  "document (null: the receipt carries no attachment to compare)")
     event_ids: list[uuid.UUID]
     created_at: dt.datetime
 

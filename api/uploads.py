@@ -125,3 +125,29 @@ def looks_like_mail(data: bytes) -> bool:
     first = head.split(b"\n", 1)[0]
     name, sep, _ = first.partition(b":")
     return bool(sep) and 0 < len(name) < 80 and all(33 <= c <= 126 and c != 58 for c in name)
+
+
+_SIGNED_DATA_OID = bytes.fromhex("06092a864886f70d010702")  # 1.2.840.113549.1.7.2 (CMS SignedData)
+
+
+def is_p7m(data: bytes) -> bool:
+    """A CAdES/CMS signed file (.p7m): DER SignedData (its OID sits in the first bytes), or the same in
+    PEM/base64 armour as some signing tools write it."""
+    import base64
+    import binascii
+
+    if data[:1] == b"\x30" and _SIGNED_DATA_OID in data[:32]:
+        return True
+    head = data[:200].lstrip()
+    if head.startswith((b"-----BEGIN PKCS7", b"-----BEGIN CMS")):
+        return True
+    try:
+        der = base64.b64decode(b"".join(head[:96].split()), validate=True)
+    except (binascii.Error, ValueError):
+        return False
+    return der[:1] == b"\x30" and _SIGNED_DATA_OID in der[:32]
+
+
+def is_xml(data: bytes) -> bool:
+    """An XML document (FatturaPA, an e-invoice, structured letters): '<' after an optional BOM/space."""
+    return data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")

@@ -31,7 +31,7 @@ def dispatch_out(session: Session, dispatch: Dispatch) -> DispatchOut:
         legal_basis=LegalBasisOut(rule=effect.rule, explanation=effect.explanation, source=effect.source,
                                   deemed=effect.deemed, provisional=effect.provisional) if effect else None,
         deadline_at=st.deadline_at, events=[event_out(r) for r in records], receipt_ids=receipt_ids,
-        created_at=dispatch.created_at,
+        created_at=dispatch.created_at, submitted_at=dispatch.submitted_at, registered_after=dispatch.registered_after,
     )
 
 
@@ -42,5 +42,5 @@ def receipt_out(session: Session, receipt: Receipt) -> ReceiptOut:
         filename=receipt.filename, sha256=receipt.sha256, size=receipt.size,
         signature=SignatureOut(present=receipt.signature_present, valid=receipt.signature_valid),
         flagged=receipt.flagged, flag_reason=receipt.flag_reason, details=receipt.details or {},
-        event_ids=event_ids, created_at=receipt.created_at,
+        matches_document=(receipt.details or {}).get("matches_document"), event_ids=event_ids, created_at=receipt.created_at,
     )

@@ -42,7 +42,7 @@ def main() -> None:
     from correspondence.store import Store, StoreSettings
     from correspondence.store import cases as case_store
     from correspondence.store.apikeys import create_api_key
-    from correspondence.store.dispatches import add_event, create_dispatch
+    from correspondence.casework.dispatches import open_dispatch, record_event
     from correspondence.store.documents import record_document
     from tests.casedata import example
 
@@ -88,7 +88,11 @@ def main() -> None:
         blob = store.blobs.put_bytes(b"%PDF-1.4\n% bench\n%%EOF\n")
         doc, _ = record_document(session, issued.tenant.id, blob, origin="uploaded", media_type="application/pdf",
                                  filename="x.pdf", case_id=record.id)
-        dispatch = create_dispatch(session, record, doc, channel="burofax", recipient="Calle Mayor 1, Madrid")
+        dispatch, _ = open_dispatch(session, issued.tenant.id, case_id=record.id, document_id=doc.id,
+                                    channel="burofax", recipient="Calle Mayor 1, Madrid")
+
+        def add_event(_session, d, event):  # noqa: ANN001 - the casework use case, one transaction each
+            return record_event(_session, issued.tenant.id, d.id, event)
         start_at = dt.datetime(2026, 4, 3, 9, tzinfo=dt.timezone.utc)
         add_event(session, dispatch, DispatchEvent(EventType.submitted, start_at, "carrier"))
         add_event(session, dispatch, DispatchEvent(EventType.accepted, start_at, "carrier"))

@@ -36,6 +36,20 @@ class BatchSigning:
 
 
 @dataclass(frozen=True)
+class ServerSigning:
+    """Signing with the service's own key (`pipeline.server_signing`: $CORRESPONDENCE_SIGNING_P12 or the demo
+    certificate), loaded once per process and shared, so never closed by a batch."""
+
+    level: str = "B-B"
+    shared = True
+
+    def open(self):
+        from .pipeline import server_signing
+
+        return server_signing(self.level)
+
+
+@dataclass(frozen=True)
 class BatchResult:
     source: Path
     outputs: tuple[Path, ...] = ()

@@ -122,15 +122,17 @@ def _track(session: Any, record: Any, signed: Any, lang: str, case: Case) -> Dem
     from zoneinfo import ZoneInfo
 
     from .dispatch import DispatchEvent, EventType
-    from .store.dispatches import add_event, create_dispatch, status
+    from .casework.dispatches import open_dispatch, record_event
+    from .store.dispatches import status
 
     channel, zone, events = DEMO_EVENTS[lang]
     address = ", ".join(case.debtor.address.lines())
-    dispatch = create_dispatch(session, record, signed, channel=channel, recipient=address,
-                               recipient_name=case.debtor.name, deadline_days=case.deadline_days)
+    dispatch, _ = open_dispatch(session, record.tenant_id, case_id=record.id, document_id=signed.id,
+                                channel=channel, recipient=address, recipient_name=case.debtor.name,
+                                deadline_days=case.deadline_days)
     for kind, when in events:
         at = dt.datetime.fromisoformat(when).replace(tzinfo=ZoneInfo(zone))
-        add_event(session, dispatch, DispatchEvent(EventType(kind), at, "carrier"))
+        record_event(session, record.tenant_id, dispatch.id, DispatchEvent(EventType(kind), at, "carrier"))
     st = status(session, dispatch)
     effect = st.legal_effect
     return DemoDispatch(

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from correspondence.dispatch.model import DeliveryState, DispatchEvent
 from correspondence.casework.cases import still_owing
+from correspondence.casework.dispatches import open_dispatch, record_event
 from correspondence.store import dispatches as store
 from correspondence.store.models import Dispatch, EventRecord, Receipt
 
@@ -21,7 +22,7 @@ from ..deps import IdempotencyDep, SessionDep, TenantDep
 from ..problems import Problem, not_found
 from ..schemas import DispatchIn, DispatchOut, DispatchSummary, EventIn, EventOut, OverdueOut, ReceiptOut
 from ..views import dispatch_out, event_out, receipt_out
-from .common import case_or_404, dispatch_or_404, document_or_404, responses
+from .common import dispatch_or_404, responses
 
 router = APIRouter(tags=["dispatches"])
 
@@ -31,14 +32,14 @@ router = APIRouter(tags=["dispatches"])
                         **responses(404, 409)})
 def create_dispatch(body: DispatchIn, session: SessionDep, who: TenantDep, response: Response,
                     key: IdempotencyDep) -> DispatchOut:
-    """Record that a document is (being) sent. For PEC, `message_id` links the receipts to the dispatch."""
-    case = case_or_404(session, who, body.case_id)
-    document = document_or_404(session, who, body.document_id)
+    """Record that a document is (being) sent. For PEC, `message_id` links the receipts to the dispatch;
+    `submitted_at` registers a message already sent elsewhere."""
     try:
-        dispatch, created = store.create_dispatch_once(
-            session, case, document, channel=body.channel.value, recipient=body.recipient,
-            recipient_name=body.recipient_name, jurisdiction=body.jurisdiction.value if body.jurisdiction else None,
-            deadline_days=body.deadline_days, policy=body.policy.model_dump(), message_id=body.message_id,
+        dispatch, created = open_dispatch(
+            session, who.tenant_id, case_id=body.case_id, document_id=body.document_id, channel=body.channel.value,
+            recipient=body.recipient, recipient_name=body.recipient_name,
+            jurisdiction=body.jurisdiction.value if body.jurisdiction else None, deadline_days=body.deadline_days,
+            policy=body.policy.model_dump(), message_id=body.message_id, submitted_at=body.submitted_at,
             idem=IdempotencyKey.of(key, body.model_dump(mode="json")))
     except store.DuplicateMessageId as exc:
         raise Problem(409, exc.reason, slug="duplicate-message-id", field="message_id") from None
@@ -93,10 +94,8 @@ def add_event(dispatch_id: uuid.UUID, body: EventIn, session: SessionDep, who: T
               response: Response) -> DispatchOut:
     """Append an event (e.g. a postal tracking step). Refused with 409 if the history cannot allow it;
     posting the same event twice is a no-op (200). Corrections are new events, never edits."""
-    dispatch = dispatch_or_404(session, who, dispatch_id)
-    store.check_manual_event(dispatch, body.type)
     event = DispatchEvent(body.type, body.occurred_at, body.source, True, body.details)
-    record, created = store.add_event(session, dispatch, event)
+    dispatch, record, created = record_event(session, who.tenant_id, dispatch_id, event)
     response.status_code = 201 if created else 200
     response.headers["Location"] = f"/v1/dispatches/{dispatch.id}/events/{record.id}"
     return dispatch_out(session, dispatch)

@@ -14,12 +14,14 @@ from correspondence.store.documents import MEDIA_TYPES, record_document
 from ..deps import SessionDep, StoreDep, TenantDep
 from ..problems import Problem
 from ..schemas import DocumentOut, RenderIn, SignIn
-from ..uploads import is_pdf, is_zip, multipart_body, read_upload
+from ..uploads import is_p7m, is_pdf, is_xml, is_zip, multipart_body, read_upload
 from .common import case_or_404, document_or_404, file_response, responses
 
 router = APIRouter(tags=["documents"])
 
-ACCEPT = {MEDIA_TYPES["pdf"]: is_pdf, MEDIA_TYPES["docx"]: is_zip}
+#: what a PEC may carry (issue 11): PDF, DOCX, a CAdES-signed .p7m, XML
+ACCEPT = {MEDIA_TYPES["pdf"]: is_pdf, MEDIA_TYPES["docx"]: is_zip, "application/pkcs7-mime": is_p7m,
+          "application/xml": is_xml, "text/xml": is_xml}
 
 
 @router.post("/cases/{case_id}/documents", status_code=201, response_model=DocumentOut,
@@ -80,6 +82,10 @@ async def upload_document(request: Request, store: StoreDep, who: TenantDep, res
             if case_id is not None:
                 case_or_404(session, who, case_id)
             original = document_or_404(session, who, signed_from_id) if signed_from_id is not None else None
+            if original is not None:  # the signature must hold and cover the original's bytes
+                from correspondence.sign.signed_version import check_signed_version
+
+                check_signed_version(store.blobs.read_verified(original.sha256), upload.data)
             blob = store.blobs.put_bytes(upload.data)
             doc, created = record_document(session, who.tenant_id, blob, origin="signed" if original else "uploaded",
                                            media_type=upload.media_type, filename=upload.filename, case_id=case_id,

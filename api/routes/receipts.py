@@ -7,10 +7,10 @@ import uuid
 from fastapi import APIRouter, Request, Response
 from starlette.concurrency import run_in_threadpool
 
-from correspondence.dispatch import DispatchEvent, EventType, parse_pec_receipt
+from correspondence.casework.receipts import attach_file, attach_pec_receipt
+from correspondence.dispatch import DispatchEvent, EventType
 from correspondence.errors import InputError
 from correspondence.store import receipts as store
-from correspondence.store.dispatches import check_manual_event
 from correspondence.store.models import Receipt
 
 from ..deps import Principal, SessionDep, StoreDep, TenantDep
@@ -18,7 +18,7 @@ from ..problems import Problem, not_found
 from ..schemas import ReceiptOut
 from ..uploads import Upload, is_jpeg, is_pdf, is_png, is_tiff, multipart_body, read_upload
 from ..views import receipt_out
-from .common import dispatch_or_404, file_response, responses
+from .common import file_response, responses
 
 router = APIRouter(tags=["receipts"])
 
@@ -57,7 +57,7 @@ def _scan_event(fields: dict[str, str]) -> DispatchEvent | None:
         raise InputError("event_type", "is required with occurred_at and must be a known event type") from None
     try:
         at = dt.datetime.fromisoformat(fields.get("occurred_at", "").replace("Z", "+00:00"))
-    except ValueError:
+    except (ValueError, OverflowError):
         raise InputError("occurred_at", "must be an ISO 8601 date-time with offset") from None
     if at.tzinfo is None:
         raise InputError("occurred_at", "must include the UTC offset (legal dates depend on the zone)")
@@ -81,23 +81,14 @@ def _save(store_: StoreDep, who: Principal, dispatch_id: uuid.UUID | None, uploa
           kind: str) -> tuple[ReceiptOut, bool]:
     with store_.session() as session:
         if kind == "pec":
-            dispatch = dispatch_or_404(session, who, dispatch_id) if dispatch_id is not None else None
-            parsed = parse_pec_receipt(upload.data, max_bytes=store_.settings.max_upload_bytes)
-            if dispatch is None:
-                dispatch = store.dispatch_for_pec(session, who.tenant_id, parsed)
-            receipt, created = store.attach_pec(session, store_.blobs, dispatch, upload.data, parsed,
-                                                filename=upload.filename, media_type="message/rfc822")
+            receipt, created = attach_pec_receipt(session, store_.blobs, who.tenant_id, dispatch_id, upload.data,
+                                                  filename=upload.filename,
+                                                  max_bytes=store_.settings.max_upload_bytes)
         else:
             assert dispatch_id is not None
-            dispatch = dispatch_or_404(session, who, dispatch_id)
-            event = _scan_event(upload.fields)
-            if event is not None:
-                try:
-                    check_manual_event(dispatch, event.type)
-                except InputError as exc:
-                    raise InputError("event_type", exc.reason) from None
-            receipt, created = store.attach(session, store_.blobs, dispatch, upload.data, kind=kind,
-                                            media_type=upload.media_type, filename=upload.filename, event=event)
+            receipt, created = attach_file(session, store_.blobs, who.tenant_id, dispatch_id, upload.data,
+                                           kind=kind, media_type=upload.media_type, filename=upload.filename,
+                                           event=_scan_event(upload.fields))
         return receipt_out(session, receipt), created
 
 

@@ -1,4 +1,4 @@
-"""CLI: `correspondence batch`, many case files to letters on a pool of processes, with a progress bar."""
+"""CLI: `correspondence batch`, many case files (or one CSV/XLSX export) to letters, with a progress bar."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -14,9 +14,13 @@ err_console = Console(stderr=True)
 
 
 def register(app: typer.Typer) -> None:
+    from . import campaign
+
+    campaign.register(app)
+
     @app.command()
     def batch(
-        case_files: list[Path] = typer.Argument(..., help="Case files (YAML or JSON)"),
+        case_files: list[Path] = typer.Argument(..., help="Case files (YAML or JSON), or one CSV/XLSX export"),
         output: Path = typer.Option(..., "-o", "--output", help="Folder for the letters"),
         fmt: list[str] = typer.Option(["pdf"], "--format", help="pdf and/or docx (repeat the option for both)"),
         workers: Optional[int] = typer.Option(None, "--workers", min=1, max=64, help="Processes (default: CPUs)"),
@@ -29,8 +33,20 @@ def register(app: typer.Typer) -> None:
         pin_file: Optional[Path] = typer.Option(None, "--pin-file"),
         level: str = typer.Option("B-B", "--level"),
         tsa_url: Optional[str] = typer.Option(None, "--tsa-url"),
+        mapping: Optional[Path] = typer.Option(None, "--mapping", help="Column mapping of a CSV/XLSX export"),
+        kind: Optional[str] = typer.Option(None, "--kind", help="Export: the document kind of every letter"),
+        tone: Optional[str] = typer.Option(None, "--tone", help="Export: the tone of every letter"),
+        skip_invalid: bool = typer.Option(False, "--skip-invalid",
+                                          help="Export: leave invalid cases out (listed in errors.csv)"),
+        tenant: Optional[str] = typer.Option(None, "--tenant", help="Export: register each case and its letters "
+                                                                      "in the store, for this tenant"),
+        queue: bool = typer.Option(False, "--queue", help="Export: one Celery task per case "
+                                                          "($CORRESPONDENCE_BROKER_URL; see `correspondence worker`)"),
     ) -> None:
-        """Render (and sign) many letters; a bad case file is reported and skipped, exit code 2 at the end."""
+        """Render (and sign) many letters; a bad case file is reported and skipped, exit code 2 at the end.
+
+        With one CSV/XLSX export and --mapping, rows are grouped into one case per debtor and credit, every row is
+        checked before anything is rendered, and the output folder gets manifest.csv/json; rerunning resumes."""
         from ..batch import BatchSigning, run_batch
         from ..errors import InputError
         from ..sign import KeySource, Level
@@ -43,7 +59,22 @@ def register(app: typer.Typer) -> None:
             Level.parse(level)
             source = KeySource(p12=p12, p12_password_file=p12_password_file, pkcs11_module=pkcs11_module,
                                token_label=token_label, key_label=key_label, pin_file=pin_file)
-            signing = BatchSigning(key_recipe_for_cli(source), level=level, tsa_url=tsa_url)
+            if not queue:
+                signing = BatchSigning(key_recipe_for_cli(source), level=level, tsa_url=tsa_url)
+        from .campaign import is_campaign, run_campaign_cli
+
+        if is_campaign(case_files, mapping):
+            if len(case_files) != 1:
+                raise InputError("case_files", "give one CSV/XLSX export per campaign")
+            if queue and (p12 or pkcs11_module):
+                raise InputError("--queue", "queued letters are signed by the workers with their own key "
+                                            "($CORRESPONDENCE_SIGNING_P12); drop --p12/--pkcs11-module")
+            run_campaign_cli(case_files[0], mapping, output, fmt, workers, signing,
+                             level if (sign and queue) else None, kind, tone, skip_invalid, queue, tenant)
+            return
+        if queue or kind or tone or skip_invalid or tenant:
+            raise InputError("--mapping", "--kind, --tone, --skip-invalid, --tenant and --queue apply to a CSV/XLSX "
+                                          "export")
         failed = []
         with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                       console=console) as progress:

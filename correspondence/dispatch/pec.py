@@ -4,8 +4,11 @@ Classification uses the X-Ricevuta / X-Trasporto headers and daticert.xml, never
 top-level headers sit outside the signed part, the signed daticert `tipo` wins when both are present and a
 disagreement is recorded in `warnings`.
 
+The message is split once (`mime.split_signed`, ambiguous structures refused); daticert.xml and the
+original message are read from the bytes the signature covers, never from outside them.
+
 Trust rule: an event derived from a receipt is `trusted` only if the gestore signature verifies over the
-original bytes and the data came from daticert.xml. Untrusted events are kept as evidence but the state
+signed bytes, the signer is an accredited PEC provider (`providers`) and the data came from daticert.xml. Untrusted events are kept as evidence but the state
 machine never lets them move a dispatch (in particular never to delivered); see `machine`.
 """
 from __future__ import annotations
@@ -20,8 +23,11 @@ from email.utils import parsedate_to_datetime
 from typing import Iterator
 
 from ..errors import InputError
+from .attachments import MAX_DEPTH, OriginalAttachment, original_attachments
 from .daticert import Daticert, PecRecipient, parse_daticert
+from .mime import AmbiguousMessage, check_headers, split_signed
 from .model import DispatchEvent, EventType
+from .providers import TrustList
 from .smime import SignatureCheck, verify_smime
 
 MAX_RECEIPT_BYTES = 64 * 1024 * 1024  # a ricevuta completa carries the original with its attachments
@@ -68,6 +74,7 @@ class PecReceipt:
     warnings: tuple[str, ...] = ()
     sha256: str = ""
     from_daticert: bool = True
+    attachments: tuple[OriginalAttachment, ...] = ()
 
     @property
     def applies_to(self) -> tuple[str, ...]:
@@ -81,8 +88,8 @@ class PecReceipt:
 
     @property
     def trusted(self) -> bool:
-        """True when the event data is covered by a valid gestore signature."""
-        return self.signature.valid and self.from_daticert
+        """True when the event data is covered by a valid signature of an accredited PEC provider."""
+        return self.signature.valid and self.signature.trusted and self.from_daticert
 
     def to_event(self) -> DispatchEvent | None:
         """The dispatch event this receipt proves, or None for envelopes and anomaly messages."""
@@ -128,14 +135,16 @@ def _event_type(kind: str, error: str | None, error_detail: str | None) -> Event
     return EventType.failed if error == "virus" else EventType.undeliverable
 
 
-def _parts(message: Message) -> Iterator[Message]:
+def _parts(message: Message, depth: int = 0) -> Iterator[Message]:
     """All MIME parts of the gestore's message, without descending into attached messages."""
+    if depth > MAX_DEPTH:
+        raise InputError("file", f"MIME parts nested more than {MAX_DEPTH} levels deep")
     yield message
     if message.get_content_type() == "message/rfc822":
         return
     if message.is_multipart():
         for part in message.get_payload():
-            yield from _parts(part)
+            yield from _parts(part, depth + 1)
 
 
 def _header(message: Message, name: str) -> str | None:
@@ -162,19 +171,26 @@ def _load_message(raw: bytes, max_bytes: int) -> Message:
     return message
 
 
-def _daticert(message: Message) -> tuple[Daticert | None, bool]:
-    daticert, has_original = None, False
+def _daticert(message: Message) -> tuple[Daticert | None, Message | None]:
+    """daticert.xml and the original message (postacert.eml) of `message`; one of each at most."""
+    daticert, original = None, None
     for part in _parts(message):
+        check_headers(part, "a MIME part")
         if part.get_content_type() == "message/rfc822":
-            has_original = True
+            if original is not None:
+                raise AmbiguousMessage("more than one original message (postacert.eml)")
+            inner = part.get_payload()
+            original = inner[0] if isinstance(inner, list) and inner else part
             continue
         name = (part.get_filename() or part.get_param("name") or "")
-        if daticert is None and isinstance(name, str) and name.strip().lower() == "daticert.xml":
+        if isinstance(name, str) and name.strip().lower() == "daticert.xml":
+            if daticert is not None:
+                raise AmbiguousMessage("more than one daticert.xml")
             payload = part.get_payload(decode=True)
             if not payload:
                 raise InputError("file", "daticert.xml attachment is empty")
             daticert = parse_daticert(payload)
-    return daticert, has_original
+    return daticert, original
 
 
 def _raw_header(message: Message, name: str) -> str:
@@ -196,11 +212,16 @@ def _header_kind(message: Message) -> str | None:
     return None
 
 
-def parse_pec_receipt(raw: bytes, *, max_bytes: int = MAX_RECEIPT_BYTES) -> PecReceipt:
-    """Parse one PEC message as received (.eml bytes). Raises InputError(field="file") if it is not one."""
+def parse_pec_receipt(raw: bytes, *, max_bytes: int = MAX_RECEIPT_BYTES,
+                      trust: TrustList | None = None) -> PecReceipt:
+    """Parse one PEC message as received (.eml bytes). Raises InputError(field="file") if it is not one
+    or if its structure is ambiguous. `trust` defaults to the installed (else packaged) provider list."""
     message = _load_message(raw, max_bytes)
+    check_headers(message, "the top-level headers")
+    parts = split_signed(bytes(raw), message) if message.get_content_type() == "multipart/signed" else None
     header_kind = _header_kind(message)
-    daticert, has_original = _daticert(message)
+    daticert, original = _daticert(parts.content_message if parts is not None else message)
+    has_original = original is not None
     if header_kind is None and daticert is None:
         raise InputError("file", "not a PEC message: no X-Ricevuta/X-Trasporto header and no daticert.xml")
     warnings: list[str] = []
@@ -214,7 +235,7 @@ def parse_pec_receipt(raw: bytes, *, max_bytes: int = MAX_RECEIPT_BYTES) -> PecR
         warnings.append("daticert.xml missing: fields taken from unsigned headers")
     if _raw_header(message, "X-VerificaSicurezza") == "errore":
         warnings.append("X-VerificaSicurezza: errore (the gestore could not verify the envelope)")
-    signature = verify_smime(bytes(raw), message)
+    signature = verify_smime(parts, trust)
     timestamp, zone = (daticert.timestamp, daticert.zone) if daticert else (None, None)
     if timestamp is None and message.get("Date"):
         try:
@@ -249,4 +270,5 @@ def parse_pec_receipt(raw: bytes, *, max_bytes: int = MAX_RECEIPT_BYTES) -> PecR
         warnings=tuple(warnings),
         sha256=hashlib.sha256(raw).hexdigest(),
         from_daticert=use is not None,
+        attachments=original_attachments(original, use.variant if use else None) if original else (),
     )

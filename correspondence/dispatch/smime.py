@@ -1,29 +1,25 @@
-"""Integrity check of the gestore's S/MIME (multipart/signed, detached CMS) signature on a PEC message.
+"""Check of the gestore's S/MIME (multipart/signed, detached CMS) signature on a PEC message.
 
-The signed content is cut from the original bytes exactly as received (RFC 1847: between the first
-boundary line and the CRLF before the next one), canonicalised to CRLF as S/MIME requires, hashed and
-checked against the CMS signed attributes; the signature value is checked with the key of the
-certificate embedded in the CMS (pyHanko's `validate_sig_integrity`).
-
-What is *not* checked: the chain to the AgID/DigitPA PEC CAs, revocation, the IGPEC gestori list. The
-result says so ("trust not checked"); a valid result proves the bytes were not changed since the holder
-of that certificate signed them.
+The signed content comes from `mime.split_signed`: cut once from the original bytes by exact boundary
+lines and canonicalised to CRLF (RFC 8551 §3.1.1); the same bytes are what `pec` then parses, so the data
+read is the data signed. The digest is checked against the CMS signed attributes and the signature value
+with the embedded certificate (pyHanko's `validate_sig_integrity`); then `providers.check_signer` decides
+whether that certificate is an accredited PEC provider's, chained to the AgID/DigitPA PEC CA at the
+signing time (art. 14 DPR 68/2005). `valid` = integrity; `trusted` = integrity and accredited signer.
 """
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass
 from datetime import datetime
-from email.message import Message
 
 from asn1crypto import cms
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from pyhanko.sign.validation.generic_cms import validate_sig_integrity
 
-TRUST_NOTE = "trust not checked (AgID PEC CA roots not shipped)"
-_BARE_LF = re.compile(rb"(?<!\r)\n")
+from .mime import SignedParts
+from .providers import TrustList, check_signer, load_trust_list
 
 
 @dataclass(frozen=True)
@@ -37,30 +33,8 @@ class SignatureCheck:
     algorithm: str | None
     signing_time: datetime | None = None
     trust_checked: bool = False
-
-
-def _signed_content(raw: bytes, boundary: str) -> bytes | None:
-    """First body part of a multipart/signed message, from the raw bytes, canonicalised to CRLF."""
-    delim = b"--" + boundary.encode("ascii", "replace")
-    start = 0
-    while True:
-        pos = raw.find(delim, start)
-        if pos < 0:
-            return None
-        if pos == 0 or raw[pos - 1:pos] == b"\n":
-            break
-        start = pos + 1
-    line_end = raw.find(b"\n", pos)
-    if line_end < 0:
-        return None
-    body_start = line_end + 1
-    end = raw.find(b"\n" + delim, body_start)
-    if end < 0:
-        return None
-    content = raw[body_start:end]
-    if content.endswith(b"\r"):
-        content = content[:-1]
-    return _BARE_LF.sub(b"\r\n", content)
+    trusted: bool = False
+    provider: str | None = None
 
 
 def _find_signer_cert(signed_data: cms.SignedData, sid: cms.SignerIdentifier) -> asn1_x509.Certificate | None:
@@ -94,29 +68,20 @@ def _fail(reason: str, present: bool = True, signer: str | None = None, algorith
     return SignatureCheck(present, False, reason, signer, algorithm, when)
 
 
-def verify_smime(raw: bytes, message: Message) -> SignatureCheck:
-    """Check the top-level S/MIME signature of `message` (parsed from `raw`) over the original bytes."""
-    if message.get_content_type() != "multipart/signed":
-        return _fail("unsigned: not an S/MIME multipart/signed message", present=False)
-    parts = message.get_payload()
-    sig_part = None
-    if isinstance(parts, list):
-        sig_part = next((p for p in parts[1:] if p.get_content_type() in
-                         ("application/pkcs7-signature", "application/x-pkcs7-signature")), None)
-    if sig_part is None:
+def verify_smime(parts: SignedParts | None, trust: TrustList | None = None) -> SignatureCheck:
+    """Check the signature over exactly `parts.content`, then whether the signer is trusted."""
+    if parts is None:
         return _fail("unsigned: multipart/signed without a pkcs7-signature part", present=False)
-    boundary = message.get_boundary()
-    content = _signed_content(raw, boundary) if boundary else None
-    if content is None:
-        return _fail("malformed multipart/signed: signed part not found in the raw bytes")
     try:
-        der = sig_part.get_payload(decode=True) or b""
-        info = cms.ContentInfo.load(der)
+        info = cms.ContentInfo.load(parts.signature_der)
         if info["content_type"].native != "signed_data":
             return _fail("signature part is not a CMS SignedData")
         signed_data = info["content"]
+        if len(signed_data["signer_infos"]) != 1:
+            return _fail("the CMS must have exactly one signer (the gestore)")
         signer_info = signed_data["signer_infos"][0]
         cert = _find_signer_cert(signed_data, signer_info["sid"])
+        others = [c.chosen for c in signed_data["certificates"] or () if c.name == "certificate"]
         digest_name = signer_info["digest_algorithm"]["algorithm"].native
         algorithm = f"{digest_name}/{signer_info['signature_algorithm'].signature_algo}"
         when = _signing_time(signer_info)
@@ -129,7 +94,7 @@ def verify_smime(raw: bytes, message: Message) -> SignatureCheck:
     except ValueError:
         return _fail("signer certificate is not a parseable X.509 certificate", algorithm=algorithm, when=when)
     try:
-        actual = hashlib.new(digest_name, content).digest()
+        actual = hashlib.new(digest_name, parts.content).digest()
         intact, valid = validate_sig_integrity(signer_info, cert, "data", actual)
     except Exception as exc:  # unsupported algorithm, malformed attributes
         return _fail(f"signature could not be verified ({type(exc).__name__}: {exc})", signer=signer,
@@ -140,5 +105,6 @@ def verify_smime(raw: bytes, message: Message) -> SignatureCheck:
     if not valid:
         return _fail("signature value does not verify with the signer certificate's key",
                      signer=signer, algorithm=algorithm, when=when)
-    return SignatureCheck(True, True, f"integrity valid; signer = {signer}; {TRUST_NOTE}", signer,
-                          algorithm, when)
+    verdict = check_signer(cert, others, when, trust or load_trust_list())
+    return SignatureCheck(True, True, f"integrity valid; signer = {signer}; {verdict.reason}", signer,
+                          algorithm, when, True, verdict.trusted, verdict.provider)

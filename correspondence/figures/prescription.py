@@ -4,11 +4,18 @@ Terms (shared/domain/legal-it-es.md §3); where the sources disagree the *shorte
 letter never threatens action on a credit that may be time-barred:
 - IT: 10 years art. 2946 c.c. (commercial; loans and instalment sales from the last instalment, one
   obligation); 5 years art. 2948 n.3 (rents) and n.4 (condominium, utilities before L. 205/2017);
-  3 years art. 2956 n.2 (professional fees, presumptive); 2 years L. 205/2017 art. 1 c.4 (utilities due
-  from 1 Mar 2018, except public administrations).
+  3 years art. 2956 n.2 (professional fees, presumptive: it presumes payment, the creditor may still sue and
+  defer the oath, art. 2960, and an admission defeats it, art. 2959; it runs from completion of the work when
+  known, art. 2957 -- ``Invoice.completed_on``); 2 years L. 205/2017 art. 1 c.4 (utilities due from 1 Mar
+  2018) only for domestic customers, micro-enterprises and professionals (``Debtor.size`` micro, or unknown:
+  the shorter term); small, medium and large businesses and public administrations keep 5 years (art. 2948 n.4).
 - ES: 5 years art. 1964.2 CC (15 before 7 Oct 2015, capped at 7 Oct 2020 by Ley 42/2015 DT 5ª);
   5 years art. 1966 (rents, condominium); 3 years art. 1967 (professional fees; sales and utilities to
-  consumers). RD 463/2020 DA 4ª: terms running on 14 Mar 2020 end 82 days later.
+  consumers); 4 years for claims against a public administration (art. 25.1 Ley 47/2003 General
+  Presupuestaria; the regional finance laws set the same term). Catalan civil law (``Case.civil_law``):
+  10 years general (art. 121-20 CCCat), 3 years for periodic payments (rent, condominium, utilities),
+  professional fees and sales to consumers (art. 121-21 a-b CCCat). RD 463/2020 DA 4ª: terms running on
+  14 Mar 2020 end 82 days later.
 Interruptions: a written demand proven delivered (IT art. 2943 c.4, ES art. 1973) -- ``Case.actions`` of
 type letter / legal_notice with ``delivered_on`` (the legal-effect date the dispatch evidence gives; the
 casework fold fills it), or recorded by hand with an outcome that starts with "delivered" (or consegnat-, ricevut-, compiuta
@@ -23,7 +30,7 @@ from datetime import date, timedelta
 from typing import Sequence
 
 from ..errors import InputError
-from ..model import ActionType, Case, CreditType, DebtorType, Invoice, Jurisdiction
+from ..model import ActionType, Case, CivilLaw, CreditType, DebtorType, Invoice, Jurisdiction
 
 EXPIRING_DAYS = 90
 DELIVERED_PREFIXES = ("delivered", "received", "refused", "consegnat", "ricevut", "compiuta giacenza", "rifiutat",
@@ -51,12 +58,22 @@ class Prescription:
 
     @property
     def may_threaten_action(self) -> bool:
-        """Letters must never threaten legal action on a prescribed credit."""
-        return self.status != "prescribed"
+        """Letters must never threaten legal action on a prescribed credit. A presumptive prescription
+        (arts. 2954-2961 c.c.) extinguishes nothing: the creditor may still sue and defer the oath."""
+        return self.status != "prescribed" or self.presumptive
+
+    @property
+    def extinctive(self) -> bool:
+        """Prescribed in the full sense: the debt can no longer be enforced (art. 2934 c.c., art. 1930 CC)."""
+        return self.status == "prescribed" and not self.presumptive
 
     @property
     def warning(self) -> str | None:
         """The warning the CLI, the API and letter generation give, or None when there is nothing to say."""
+        if self.status == "prescribed" and self.presumptive:
+            return (f"invoice {self.invoice}: presumptive prescription since {self.date.isoformat()} "
+                    f"({self.article}); payment is presumed, rebuttable by the debtor's admission (art. 2959) "
+                    "or by the oath (art. 2960)")
         if self.status == "prescribed":
             return (f"invoice {self.invoice} prescribed on {self.date.isoformat()} ({self.article}); "
                     "do not threaten legal action")
@@ -64,6 +81,14 @@ class Prescription:
             return (f"invoice {self.invoice} prescribes on {self.date.isoformat()} ({self.days_left} days, "
                     f"{self.article}); interrupt it with a delivered demand")
         return None
+
+
+def _small_utility_customer(case: Case) -> bool:
+    """L. 205/2017 art. 1 c.4: domestic customers, micro-enterprises and professionals (size unknown counts)."""
+    debtor = case.debtor
+    if debtor.type is DebtorType.consumer:
+        return True
+    return debtor.type is DebtorType.business and debtor.size in (None, "micro")
 
 
 def _term(case: Case, inv: Invoice) -> tuple[int, str, bool]:
@@ -76,10 +101,18 @@ def _term(case: Case, inv: Invoice) -> tuple[int, str, bool]:
         if ct is CreditType.condominium:
             return 5, "art. 2948 n.4 c.c.", False
         if ct is CreditType.utilities:
-            if inv.due_date >= IT_UTILITIES_2Y and debtor is not DebtorType.public_administration:
+            if inv.due_date >= IT_UTILITIES_2Y and _small_utility_customer(case):
                 return 2, "L. 205/2017 art. 1 c.4", False
             return 5, "art. 2948 n.4 c.c.", False
         return 10, "art. 2946 c.c.", False
+    if debtor is DebtorType.public_administration:
+        return 4, "art. 25.1 Ley 47/2003", False
+    if case.civil_law is CivilLaw.catalan:
+        periodic = ct in (CreditType.rent, CreditType.condominium, CreditType.utilities)
+        if periodic or ct is CreditType.professional_fees or (ct is CreditType.commercial and
+                                                              debtor is DebtorType.consumer):
+            return 3, "art. 121-21 CCCat", False
+        return 10, "art. 121-20 CCCat", False
     if ct is CreditType.professional_fees:
         return 3, "art. 1967.1ª CC", False
     if ct in (CreditType.commercial, CreditType.utilities) and debtor is DebtorType.consumer:
@@ -128,6 +161,8 @@ def case_interruptions(case: Case, inv: Invoice) -> list[date]:
 def invoice_prescription(case: Case, inv: Invoice, at: date, interruptions: Sequence[date] = ()) -> Prescription:
     years, article, presumptive = _term(case, inv)
     start = inv.due_date
+    if presumptive and inv.completed_on is not None:
+        start = inv.completed_on  # art. 2957 c.c.: from the completion of the work
     if case.jurisdiction is Jurisdiction.IT and case.credit_type in SINGLE_OBLIGATION_IT:
         start = max(i.due_date for i in case.claim.invoices)  # one obligation: from the last instalment
     candidates = [d for d in [*interruptions, *case_interruptions(case, inv)] if start < d <= at]
@@ -161,7 +196,7 @@ def assert_may_demand(case: Case, at: date | None = None, interruptions: Sequenc
     result = prescription(case, at, interruptions)
     if case.debtor.type is not DebtorType.consumer or case.options.allow_prescribed:
         return
-    barred = [p for p in result.invoices if p.status == "prescribed"]
+    barred = [p for p in result.invoices if p.extinctive]
     if barred:
         names = ", ".join(f"{p.invoice} (on {p.date.isoformat()}, {p.article})" for p in barred)
         raise InputError("options.allow_prescribed",

@@ -19,6 +19,7 @@ from typing import Mapping
 
 from ..model import Case, CreditType, Invoice, Jurisdiction
 from .interest import ONE_DAY, RateSchedule
+from .charges import compensation_excluded_by_insolvency, insolvency_stop
 from .rates import RateRow, RateTable
 
 FLAT_COMPENSATION = Decimal("40.00")
@@ -58,9 +59,13 @@ class Regime:
         """The contract date, or the invoice's issue date when unknown (the contract cannot be later)."""
         return self.case.claim.contract_date or inv.issue_date
 
+    def interest_until(self) -> date | None:
+        """Last day interest accrues, when an insolvency opening stopped it (see `charges`)."""
+        return insolvency_stop(self.case)
+
     def first_day(self, inv: Invoice) -> date | None:
         """First day that accrues interest, or None when interest has not started (ES without demand)."""
-        if self.kind == "none" or not self.case.claim.interest:
+        if self.kind == "none" or not self.case.claim.interest or self.case.options.waive_charges:
             return None
         if self.kind == "legal" and self.case.jurisdiction is Jurisdiction.ES:
             demand = self.case.claim.interest_from_demand
@@ -69,7 +74,8 @@ class Regime:
 
     def compensation(self, inv: Invoice) -> Decimal:
         """Flat compensation owed if this invoice is paid late (0 outside the late-payment law)."""
-        if self.kind != "commercial" or self.case.claim.delay_excused:
+        if (self.kind != "commercial" or self.case.claim.delay_excused or self.case.options.waive_charges
+                or compensation_excluded_by_insolvency(self.case, inv.due_date)):
             return Decimal("0.00")
         start = IT_2013 if self.case.jurisdiction is Jurisdiction.IT else ES_RDL_4_2013
         return FLAT_COMPENSATION if self.contract_date(inv) >= start else Decimal("0.00")
@@ -113,6 +119,10 @@ def select_regime(case: Case, tables: Mapping[str, RateTable]) -> Regime:
     it = case.jurisdiction is Jurisdiction.IT
     if claim.delay_excused:
         return Regime(case, "none", "NONE", None, ("DELAY_EXCUSED",))
+    if case.options.waive_charges:
+        notes.append("CHARGES_WAIVED")
+    if case.insolvency is not None:
+        notes.append("INSOLVENCY_INTEREST_STOPPED")
     if not claim.interest:  # the regime still decides the flat compensation; no interest accrues
         notes.append("INTEREST_NOT_CLAIMED")
     commercial = case.debtor.type.is_commercial and case.credit_type not in EXCLUDED_CREDIT_TYPES

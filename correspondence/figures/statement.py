@@ -1,12 +1,15 @@
 """The statement of account: interest per invoice and period, payments allocated, totals due.
 
 Payments are processed in date order. On each payment date interest is first accrued up to and including
-that day on the principal then outstanding; the payment then pays, within a debt, interest first, then
-costs (the invoice's 40 EUR, then the case's documented costs), then principal (IT art. 1194 c.c.,
-ES art. 1173 CC). Which debt: the invoice the debtor named (``Payment.invoice``), then
-IT art. 1193 c.c.: debts already due before those not yet due, oldest first;
-ES art. 1174 CC: among due debts of equal burden, pro rata (interest of all, then costs, then principal).
-Interest after a payment runs on the reduced principal.
+that day on the principal then outstanding; the payment then pays, within a debt:
+IT art. 1194 c.c.: interest and costs (the invoice's 40 EUR, then the case's documented costs) before capital;
+ES art. 1173 CC: interest before capital; the 40 EUR (Ley 3/2004 art. 8) and the costs are not interest, so
+they come after the capital.
+Which debt: the invoice the debtor named (``Payment.invoice``, IT art. 1193 c.1, ES art. 1172 CC), then
+IT art. 1193 c.2 c.c.: debts already due before those not yet due, oldest first;
+ES art. 1174 CC: among due debts of equal burden, pro rata (interest of all, then principal, then the rest).
+Interest after a payment runs on the reduced principal. See `charges` for what is owed at all (net of
+withholding, costs above the flat sum, interest stopped by insolvency, charges waived).
 """
 from __future__ import annotations
 
@@ -19,6 +22,7 @@ from ..errors import InputError
 from ..model import Case, Invoice, Jurisdiction, Payment
 from .interest import CENT, ONE_DAY, ZERO, InterestPeriod, RateSchedule, accrue, total
 from .rates import RateMissingError, RateTable, load_rates
+from .charges import costs_above_flat_sum
 from .regime import Regime, select_regime
 
 
@@ -34,6 +38,7 @@ class InvoiceFigures:
     interest_accrued: Decimal = ZERO  # sum of the periods, before allocations
     late: bool = False  # still unpaid after its due date
     compensation_owed: Decimal = ZERO  # 40 EUR when late (before any part paid)
+    withholding: Decimal = ZERO  # tax the debtor withholds for the tax office: not owed to the creditor
 
 
 @dataclass(frozen=True)
@@ -68,6 +73,10 @@ class Statement:
     notes: tuple[str, ...]
     interest_accrued: Decimal = ZERO
     surplus: Decimal = ZERO
+    withholding: Decimal = ZERO  # sum of the invoices' withholding (principal is net of it)
+    costs_documented: Decimal = ZERO  # documented costs up to `at`, before the flat-sum rule
+    costs_recoverable: Decimal = ZERO  # the part owed (above the 40 EUR per invoice), before payments
+    interest_until: date | None = None  # last day of accrual when insolvency stopped it
     rounding: str = "ROUND_HALF_UP to the cent per period piece; pieces summed"
     citations: tuple[str, ...] = ()
 
@@ -117,7 +126,8 @@ class _Ledger:
     def __init__(self, case: Case, regime: Regime, at: date) -> None:
         self.case, self.regime, self.at = case, regime, at
         self.leap = case.options.leap_year_366
-        self.debts = [_Debt(inv, i, regime.schedule(inv), regime.first_day(inv), inv.amount)
+        self.stop = regime.interest_until()
+        self.debts = [_Debt(inv, i, regime.schedule(inv), regime.first_day(inv), inv.net_amount)
                       for i, inv in enumerate(case.claim.invoices)]
         self.by_number = {d.inv.number: d for d in self.debts}
         self.costs: list[_Cost] = []
@@ -126,6 +136,8 @@ class _Ledger:
         self.surplus = ZERO
 
     def accrue_to(self, day: date) -> None:
+        if self.stop is not None:
+            day = min(day, self.stop)
         for debt in self.debts:
             if debt.next_day is None or debt.schedule is None or day < debt.next_day:
                 continue
@@ -171,11 +183,16 @@ class _Ledger:
         row = rows.setdefault(debt.inv.number, _Row())
         take = min(left, debt.interest_out)
         debt.interest_paid += take; row.interest += take; left -= take  # noqa: E702
+        spain = self.case.jurisdiction is Jurisdiction.ES
+        if spain:  # art. 1173 CC: only interest comes before the capital
+            take = min(left, debt.principal)
+            debt.principal -= take; row.principal += take; left -= take  # noqa: E702
         take = min(left, debt.comp_out)
         debt.comp_paid += take; row.costs += take; left -= take  # noqa: E702
         left = self._pay_case_costs(left, day, rows)
-        take = min(left, debt.principal)
-        debt.principal -= take; row.principal += take; left -= take  # noqa: E702
+        if not spain:
+            take = min(left, debt.principal)
+            debt.principal -= take; row.principal += take; left -= take  # noqa: E702
         return left
 
     def _pay_case_costs(self, left: Decimal, day: date, rows: dict[str | None, _Row]) -> Decimal:
@@ -191,20 +208,25 @@ class _Ledger:
     def _pay_pro_rata(self, debts: list[_Debt], left: Decimal, day: date, rows: dict[str | None, _Row]) -> Decimal:
         due = [d for d in debts if d.inv.due_date <= day]
         later = [d for d in debts if d.inv.due_date > day]
-        for attr, paid, part in (("interest_out", "interest_paid", "interest"), ("comp_out", "comp_paid", "costs")):
-            shares = _pro_rata(left, [getattr(d, attr) for d in due])
-            for debt, share in zip(due, shares):
-                setattr(debt, paid, getattr(debt, paid) + share)
-                setattr(rows.setdefault(debt.inv.number, _Row()), part,
-                        getattr(rows[debt.inv.number], part) + share)
-                left -= share
-        left = self._pay_case_costs(left, day, rows)
-        for group in (due, later):
+        left = self._pro_rata_part(due, "interest_out", "interest_paid", "interest", left, rows)
+        for group in (due, later):  # art. 1173 CC: the capital right after the interest
             shares = _pro_rata(left, [d.principal for d in group])
             for debt, share in zip(group, shares):
                 debt.principal -= share
                 rows.setdefault(debt.inv.number, _Row()).principal += share
                 left -= share
+        left = self._pro_rata_part(due, "comp_out", "comp_paid", "costs", left, rows)
+        return self._pay_case_costs(left, day, rows)
+
+    @staticmethod
+    def _pro_rata_part(due: list[_Debt], attr: str, paid: str, part: str, left: Decimal,
+                       rows: dict[str | None, _Row]) -> Decimal:
+        shares = _pro_rata(left, [getattr(d, attr) for d in due])
+        for debt, share in zip(due, shares):
+            setattr(debt, paid, getattr(debt, paid) + share)
+            row = rows.setdefault(debt.inv.number, _Row())
+            setattr(row, part, getattr(row, part) + share)
+            left -= share
         return left
 
 
@@ -235,13 +257,26 @@ def compute_statement(case: Case, at: date | None = None, *,
     """
     at = at or case.date
     regime = select_regime(case, tables if tables is not None else load_rates())
+    ledger = _run(case, regime, at, None)
+    documented = sum((c.amount for c in ledger.costs), ZERO)
+    if documented:  # D.Lgs. 231/2002 art. 6 c.2, Ley 3/2004 art. 8.1, Dir. 2011/7/EU art. 6(3)
+        flat = sum((d.comp_owed for d in ledger.debts), ZERO)
+        ledger = _run(case, regime, at, costs_above_flat_sum([c.amount for c in ledger.costs], flat))
+        if flat:
+            ledger.notes.append("COSTS_ABOVE_FLAT_SUM_ONLY")
+    return _finish(case, regime, ledger, at, documented)
+
+
+def _run(case: Case, regime: Regime, at: date, cost_amounts: list[Decimal] | None) -> _Ledger:
+    """One pass of the ledger; `cost_amounts` replaces the documented costs' amounts (flat-sum rule)."""
     ledger = _Ledger(case, regime, at)
     consumer_costs = regime.kind != "commercial" or case.claim.delay_excused
-    for cost in case.claim.costs:
-        if cost.date is not None and cost.date > at:
-            ledger.notes.append("COST_AFTER_AT_IGNORED")
-        elif not consumer_costs:
-            ledger.costs.append(_Cost(cost.amount, cost.date or at))
+    kept = [c for c in case.claim.costs if c.date is None or c.date <= at]
+    if len(kept) < len(case.claim.costs):
+        ledger.notes.append("COST_AFTER_AT_IGNORED")
+    if not consumer_costs:
+        amounts = cost_amounts if cost_amounts is not None else [c.amount for c in kept]
+        ledger.costs = [_Cost(amount, c.date or at) for c, amount in zip(kept, amounts)]
     if consumer_costs and case.claim.costs:
         ledger.notes.append("COSTS_NOT_RECOVERABLE" if case.claim.delay_excused else "CONSUMER_COSTS_EXCLUDED")
     events: list[tuple[date, int, int]] = [(d.inv.due_date + ONE_DAY, 0, d.index) for d in ledger.debts
@@ -257,10 +292,10 @@ def compute_statement(case: Case, at: date | None = None, *,
         else:
             ledger.pay(i, case.claim.payments[i])
     ledger.accrue_to(at)
-    return _finish(case, regime, ledger, at)
+    return ledger
 
 
-def _finish(case: Case, regime: Regime, ledger: _Ledger, at: date) -> Statement:
+def _finish(case: Case, regime: Regime, ledger: _Ledger, at: date, documented: Decimal) -> Statement:
     notes = ledger.notes
     if any(d.inv.due_date >= at for d in ledger.debts):
         notes.append("NOT_YET_DUE")
@@ -268,7 +303,8 @@ def _finish(case: Case, regime: Regime, ledger: _Ledger, at: date) -> Statement:
     if any(p.start < five_years_ago for d in ledger.debts for p in d.periods):
         notes.append("INTEREST_OLDER_THAN_5_YEARS")  # IT art. 2948 n.4 c.c., ES art. 1966.3ª CC: check interruptions
     invoices = tuple(InvoiceFigures(d.inv.number, d.inv.due_date, d.inv.amount, d.principal, d.interest_out,
-                                    d.comp_out, tuple(d.periods), total(d.periods), d.late, d.comp_owed)
+                                    d.comp_out, tuple(d.periods), total(d.periods), d.late, d.comp_owed,
+                                    d.inv.amount - d.inv.net_amount)
                      for d in ledger.debts)
     margin = None
     if regime.kind == "commercial" and regime.table is not None:
@@ -296,11 +332,14 @@ def _finish(case: Case, regime: Regime, ledger: _Ledger, at: date) -> Statement:
     return Statement(
         at=at, regime=regime.kind, law=regime.law, margin=margin,
         day_count="ACT/ACT (366 in leap years)" if case.options.leap_year_366 else "ACT/365",
-        invoices=invoices, allocations=tuple(ledger.allocations), principal=case.claim.principal,
+        invoices=invoices, allocations=tuple(ledger.allocations),
+        principal=sum((d.inv.net_amount for d in ledger.debts), ZERO),
         payments_total=payments, principal_outstanding=principal_out, interest=interest,
         compensation=compensation, costs=costs, total_due=principal_out + interest + compensation + costs,
         notes=tuple(dict.fromkeys(notes)), interest_accrued=sum((i.interest_accrued for i in invoices), ZERO),
-        surplus=ledger.surplus, citations=regime.citations)
+        surplus=ledger.surplus, citations=regime.citations,
+        withholding=sum((i.withholding for i in invoices), ZERO), costs_documented=documented,
+        costs_recoverable=sum((c.amount for c in ledger.costs), ZERO), interest_until=ledger.stop)
 
 
 __all__ = ["Allocation", "InvoiceFigures", "Statement", "compute_statement", "RateMissingError"]

@@ -10,7 +10,8 @@ from .base import FieldError, Model, Money
 from .brand import Brand
 from .claim import Claim
 from .enums import (
-    CONSUMER_MIN_DEADLINE_DAYS, DEFAULT_DEADLINE_DAYS, DEFAULT_JURISDICTION, ActionType, CreditType, DeliveryChannel, DocumentKind, Jurisdiction, Language, Tone,
+    CATALAN_PROVINCES, CONSUMER_MIN_DEADLINE_DAYS, DEFAULT_DEADLINE_DAYS, DEFAULT_JURISDICTION, SUPPORTED_CIVIL_LAWS,
+    ActionType, CivilLaw, CreditType, DeliveryChannel, DocumentKind, Jurisdiction, Language, Tone,
 )
 from .party import Creditor, Debtor, Representative, Signatory
 from .tax import ActionResult, CostInputs, Impairment, SearchKind
@@ -75,12 +76,18 @@ class Options(Model):
     termination: bool = Field(default=False, description="Legal notice also as diffida ad adempiere / resolution")
     credit_file_warning: bool = Field(default=False, description="ES: warn of inclusion in credit files (art. 20 LOPDGDD)")
     credit_file_system: Optional[str] = Field(default=None, max_length=120,
-                                              description="ES: the credit-information system named in the warning")
+                                              description="ES: the credit-information system the creditor takes "
+                                                          "part in, named in the warning (art. 20 LOPDGDD)")
+    waive_charges: bool = Field(default=False, description="The creditor waives late-payment interest and the "
+                                                           "flat compensation for this letter (a courtesy)")
 
 
 class Case(Model):
     language: Language
     jurisdiction: Optional[Jurisdiction] = None
+    civil_law: Optional[CivilLaw] = Field(
+        default=None, description="ES: civil law governing the claim; default Catalan for a debtor in Barcelona, "
+                                  "Girona, Lleida or Tarragona, else the Código Civil")
     kind: DocumentKind = DocumentKind.first_demand
     tone: Tone = Tone.courteous
     credit_type: CreditType = CreditType.commercial
@@ -104,6 +111,7 @@ class Case(Model):
     def _defaults_and_coherence(self) -> "Case":
         if self.jurisdiction is None:
             self.jurisdiction = DEFAULT_JURISDICTION[self.language]
+        self._civil_law()
         if self.deadline_days is None:
             default = DEFAULT_DEADLINE_DAYS[self.kind]
             # consumers get a longer term (legal-it-es.md §6: 10-15 days advisable)
@@ -113,6 +121,7 @@ class Case(Model):
                 and self.deadline_days is not None and self.deadline_days < 15):
             raise FieldError("deadline_days", "a diffida ad adempiere (options.termination) needs at least "
                                               "15 days (art. 1454 c.c.)")
+        self._termination()
         if self.kind.is_letter:
             late = [i.number for i in self.claim.invoices if i.due_date > self.date]
             if late:
@@ -120,6 +129,39 @@ class Case(Model):
                     "claim.invoices", f"due date of {', '.join(late)} is after the letter date {self.date.isoformat()}; "
                     "nothing is due yet")
         return self
+
+    def _civil_law(self) -> None:
+        if self.jurisdiction is not Jurisdiction.ES:
+            if self.civil_law not in (None, CivilLaw.common):
+                raise FieldError("civil_law", "a regional civil law applies only to Spanish cases")
+            self.civil_law = CivilLaw.common
+            return
+        if self.civil_law is None:
+            province = self.debtor.address.province if self.debtor.address.country == "ES" else None
+            self.civil_law = CivilLaw.catalan if province in CATALAN_PROVINCES else CivilLaw.common
+        if self.civil_law not in SUPPORTED_CIVIL_LAWS:
+            raise FieldError("civil_law", f"the {self.civil_law.value} civil law is not supported yet "
+                                          "(supported: common, catalan)")
+
+    def _termination(self) -> None:
+        """Termination only where it can work: art. 1453-1454 c.c. need a contract with mutual obligations;
+        art. 1186 c.c. (decadenza dal beneficio del termine) needs the loan's schedule; art. 1525 c.c. forbids
+        it for a single unpaid instalment of at most 1/8 of the price in a sale with reservation of title."""
+        if not (self.options.termination and self.kind.is_letter):
+            return
+        if self.credit_type is CreditType.condominium:
+            raise FieldError("options.termination", "condominium contributions arise from no contract that can be "
+                                                    "terminated (arts. 1123, 1453 c.c.; art. 9 LPH)")
+        if self.credit_type is CreditType.consumer_credit:
+            raise FieldError("options.termination", "terminating a loan makes the remaining capital due (art. 1186 "
+                                                    "c.c., art. 1129 CC), which needs the loan's schedule: not "
+                                                    "supported; claim the instalments due instead")
+        claim = self.claim
+        if (self.credit_type is CreditType.installment_sale and self.jurisdiction is Jurisdiction.IT
+                and claim.title_reserved and claim.price is not None and len(claim.invoices) == 1
+                and claim.invoices[0].amount * 8 <= claim.price):
+            raise FieldError("options.termination", "one unpaid instalment of at most one eighth of the price "
+                                                    "does not allow termination (art. 1525 c.c.)")
 
     @property
     def sender_name(self) -> str:

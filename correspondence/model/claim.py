@@ -7,7 +7,7 @@ from typing import Optional
 
 from pydantic import Field, model_validator
 
-from .base import Model, Money
+from .base import FieldError, Model, Money
 
 
 class Invoice(Model):
@@ -24,6 +24,9 @@ class Invoice(Model):
     withholding: Optional[Money] = Field(
         default=None, description="Tax the debtor withholds and pays to the tax office (ritenuta d'acconto; "
                                   "ES retención IRPF): not owed to the creditor")
+    completed_on: Optional[dt.date] = Field(
+        default=None, description="IT professional fees: date the work was completed; the presumptive "
+                                  "prescription runs from it (art. 2957 c.c.)")
 
     @model_validator(mode="after")
     def _check(self) -> "Invoice":
@@ -31,7 +34,19 @@ class Invoice(Model):
             raise ValueError("amount must be greater than zero")
         if self.due_date < self.issue_date:
             raise ValueError("due_date is before issue_date")
+        for name in ("taxable", "vat", "withholding"):
+            value = getattr(self, name)
+            if value is not None and value < 0:
+                raise FieldError(name, "must not be negative")
+        if self.withholding is not None and self.withholding >= self.amount:
+            raise FieldError("withholding", "must be less than the invoice amount (the tax withheld is part of it)")
         return self
+
+    @property
+    def net_amount(self) -> Decimal:
+        """What the creditor is owed: the invoice less the tax the debtor withholds and pays to the tax office
+        (IT art. 25 DPR 600/1973, ritenuta d'acconto; ES arts. 99 and 101 Ley 35/2006 LIRPF, retención)."""
+        return self.amount - (self.withholding or Decimal("0"))
 
 
 class Payment(Model):
@@ -67,6 +82,11 @@ class Claim(Model):
     delay_excused: bool = Field(default=False, description="Debtor proved the delay is not its fault: no interest")
     interest: bool = Field(default=True, description="Claim late-payment interest at all")
     disputed: bool = Field(default=False, description="The debtor disputes the claim (no credit-file warning)")
+    approved_on: Optional[dt.date] = Field(
+        default=None, description="Condominium: date of the owners' meeting that approved the debt (ES Junta "
+                                  "de Propietarios, art. 21.2 LPH; IT assemblea, art. 63 disp. att. c.c.)")
+    title_reserved: bool = Field(default=False, description="Instalment sale with reservation of title (art. 1523 c.c.)")
+    price: Optional[Money] = Field(default=None, description="Instalment sale: the whole price (art. 1525 c.c. 1/8 test)")
 
     @model_validator(mode="after")
     def _unique_numbers(self) -> "Claim":

@@ -59,12 +59,18 @@ class DeliveryChannel(str, Enum):
     raccomandata_ar = "raccomandata_ar"
     raccomandata_online = "raccomandata_online"
     burofax = "burofax"
+    requerimiento_notarial = "requerimiento_notarial"
     carta_certificada = "carta_certificada"
     certified_email = "certified_email"
     erds = "erds"
     hand_delivery = "hand_delivery"
     email = "email"
     ordinary_mail = "ordinary_mail"
+
+    @property
+    def is_notarial(self) -> bool:
+        """ES art. 1504 CC: only a judicial or notarial requerimiento ends the buyer's right to pay."""
+        return self is DeliveryChannel.requerimiento_notarial
 
 
 class ActionType(str, Enum):
@@ -84,6 +90,24 @@ class ActionType(str, Enum):
     enforcement = "enforcement"          # pignoramento / embargo; result negative = verbale negativo
     other = "other"
 
+
+class CivilLaw(str, Enum):
+    """The civil law that governs the claim in Spain (art. 13-16 CC): the Código Civil or a regional code.
+
+    Only the common law and the Catalan Civil Code (Llei 29/2002, Book I; Llei 5/2006, Book V) are written;
+    the other foral regimes are refused by the case validation until they are supported."""
+
+    common = "common"
+    catalan = "catalan"
+    aragonese = "aragonese"
+    navarrese = "navarrese"
+    basque = "basque"
+    galician = "galician"
+    balearic = "balearic"
+
+
+SUPPORTED_CIVIL_LAWS = frozenset({CivilLaw.common, CivilLaw.catalan})
+CATALAN_PROVINCES = frozenset({"Barcelona", "Girona", "Lleida", "Tarragona"})
 
 DEFAULT_JURISDICTION = {Language.it: Jurisdiction.IT, Language.es: Jurisdiction.ES}
 

@@ -80,14 +80,28 @@ class Creditor(Party):
         return format_iban(self.iban) if self.iban else ""
 
 
+DebtorTitle = Literal["Sig.", "Sig.ra", "Dott.", "Dott.ssa", "Avv.", "Ing.", "Arch.", "Prof.", "Prof.ssa",
+                      "D.", "Dña."]
+FEMININE_TITLES = frozenset({"Sig.ra", "Dott.ssa", "Prof.ssa", "Dña."})
+
+
 class Debtor(Party):
     type: DebtorType = DebtorType.business
+    title: Optional[DebtorTitle] = Field(
+        default=None, description="Courtesy title of a natural person (Sig., Sig.ra, Dott., Avv.; D., Dña.): "
+                                  "letters greet \"Gentile Sig. Mario Rossi,\" / \"Estimado Sr. García:\"")
+    surname: Optional[str] = Field(default=None, max_length=200,
+                                   description="ES: the surname(s) used in the greeting (\"Estimado Sr. García:\")")
     size: Optional[Literal["micro", "small", "medium", "large"]] = Field(
         default=None, description="Business size (EU Recommendation 2003/361): micro-enterprises are treated "
                                   "like consumers for utilities prescription (L. 205/2017 art. 1 c.4)")
     contact_person: Optional[str] = Field(default=None, max_length=200, description="Att.ne / A/A line")
     related_party: bool = Field(default=False, description="Related to the creditor (group, shareholders): IT "
                                                            "CM 26/E/2013, ES art. 13.1 LIS exclude the loss")
+
+    @property
+    def feminine(self) -> bool:
+        return self.title in FEMININE_TITLES
 
 
 class Representative(Party):

@@ -23,9 +23,10 @@ def compose_document(case: Case, *, base_dir: Path | None = None, wording_dir: P
     if case.kind.is_letter:
         assert_may_demand(case)
     pack = language_pack(case.language.value)
-    # the report's figures stop at the opening of an insolvency proceeding (art. 154 CCII, art. 152 TRLC)
-    statement = compute_statement(case, at=None if case.kind.is_letter else interest_cutoff(case))
     presc = prescription(case)
+    # the report states its figures at the opening of an insolvency proceeding (art. 154 CCII, art. 152 TRLC)
+    statement = compute_statement(_figures_case(case, presc.extinctive),
+                                  at=None if case.kind.is_letter else interest_cutoff(case))
     blocks = write_blocks(case.language.value, case.kind.value,
                           wording_context(case, statement, presc, pack, extra_context), wording_dir)
     if not any(b.style == "signature" for b in blocks):
@@ -33,7 +34,7 @@ def compose_document(case: Case, *, base_dir: Path | None = None, wording_dir: P
     brand = case.brand
     sender = case.representative or case.creditor
     recipient = [x for x in (pack.label("recipient_prefix", case.debtor.type.value),) if x]
-    recipient += [case.debtor.name]
+    recipient += [f"{case.debtor.title} {case.debtor.name}" if case.debtor.title else case.debtor.name]
     if case.debtor.contact_person:
         recipient.append(f"{pack.label('attention')} {case.debtor.contact_person}")
     recipient += case.debtor.address.lines()
@@ -70,6 +71,14 @@ def compose_document(case: Case, *, base_dir: Path | None = None, wording_dir: P
     )
 
 
+def _figures_case(case: Case, time_barred: bool) -> Case:
+    """A letter on a time-barred credit (sent only with options.allow_prescribed) claims no interest and no
+    compensation: it is a neutral invitation to pay what was owed (art. 1930 CC, art. 2940 c.c.)."""
+    if not (time_barred and case.kind.is_letter) or case.options.waive_charges:
+        return case
+    return case.model_copy(update={"options": case.options.model_copy(update={"waive_charges": True})})
+
+
 def _default_letterhead(sender, pack: LanguagePack) -> list[str]:
     address = ", ".join(sender.address.lines())
     contacts = " · ".join(x for x in (sender.pec and f"{pack.label('pec')} {sender.pec}",
@@ -83,21 +92,27 @@ def _tables(case: Case, st: Statement, pack: LanguagePack) -> dict[str, Table]:
 
     number_label = str(pack.labels["invoice_table"]["number"][case.credit_type.value])
     with_outstanding = bool(case.claim.payments)
+    with_withholding = bool(st.withholding)
     figures_by_number = {f.number: f for f in st.invoices}
     rows = []
     for inv in case.claim.invoices:
         row = [inv.number, pack.short_date(inv.issue_date), pack.short_date(inv.due_date),
                " – ".join(x for x in (inv.description, inv.period) if x), pack.money(inv.amount)]
+        if with_withholding:
+            row.append(pack.money(figures_by_number[inv.number].withholding))
         if with_outstanding:
             row.append(pack.money(figures_by_number[inv.number].principal_outstanding))
         rows.append(tuple(row))
     headers = [number_label, lab("invoice_table", "issue_date"), lab("invoice_table", "due_date"),
                lab("invoice_table", "description"), lab("invoice_table", "amount")]
-    footer = [lab("invoice_table", "total"), "", "", "", pack.money(st.principal)]
+    footer = [lab("invoice_table", "total"), "", "", "", pack.money(st.principal + st.withholding)]
+    if with_withholding:
+        headers.append(lab("invoice_table", "withholding"))
+        footer.append(pack.money(st.withholding))
     if with_outstanding:
         headers.append(lab("invoice_table", "outstanding"))
         footer.append(pack.money(st.principal_outstanding))
-    tables = {"invoices": Table(tuple(headers), tuple(rows), (False, False, False, False, True, True)[:len(headers)],
+    tables = {"invoices": Table(tuple(headers), tuple(rows), (False,) * 4 + (True,) * (len(headers) - 4),
                                 tuple(footer))}
     tables["periods"] = Table(
         tuple(lab("periods_table", k) for k in ("invoice", "start", "end", "days", "rate", "base", "interest")),
@@ -107,10 +122,10 @@ def _tables(case: Case, st: Statement, pack: LanguagePack) -> dict[str, Table]:
         (lab("invoice_table", "total"), "", "", "", "", "", pack.money(sum((p.interest for p in st.periods), 0))),
     )
     tables["payments"] = Table(
-        tuple(lab("payments_table", k) for k in ("date", "amount", "to_interest", "to_principal")),
-        tuple((pack.short_date(a.date), pack.money(a.amount), pack.money(a.to_interest + a.to_costs),
+        tuple(lab("payments_table", k) for k in ("date", "amount", "to_interest", "to_costs", "to_principal")),
+        tuple((pack.short_date(a.date), pack.money(a.amount), pack.money(a.to_interest), pack.money(a.to_costs),
                pack.money(a.to_principal)) for a in st.allocations),
-        (False, True, True, True),
+        (False, True, True, True, True),
     )
     types = pack.labels["action_types"]
     tables["actions"] = Table(
@@ -127,14 +142,16 @@ def _totals(case: Case, st: Statement, pack: LanguagePack) -> list[tuple[str, st
     the payments table); checked here so a letter can never print a sum that does not add up."""
     t = pack.labels["totals"]
     compensation = sum((inv.compensation_owed for inv in st.invoices), Decimal(0))
-    costs = sum((c.amount for c in case.claim.costs), Decimal(0))
-    rows = [(t["principal"], st.principal)]
-    if st.regime != "none" or st.interest_accrued:
+    costs = st.costs_recoverable  # only what is owed: above the flat sum, never from a consumer
+    rows = [(t["principal"], st.principal + st.withholding)]
+    if st.withholding:
+        rows.append((t["withholding"], -st.withholding))
+    if st.interest_accrued or (st.regime != "none" and "CHARGES_WAIVED" not in st.notes):
         rows.append((t["interest"], st.interest_accrued))
     if compensation:
         rows.append((t["compensation"], compensation))
     if costs:
-        rows.append((t["costs"], costs))
+        rows.append((t["costs_above" if compensation else "costs"], costs))
     if st.payments_total:
         rows.append((t["payments"], -st.payments_total))
     if sum(amount for _, amount in rows) != st.total_due - st.surplus:

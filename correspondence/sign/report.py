@@ -68,6 +68,8 @@ class VerificationReport:
 
     def summary(self) -> str:
         """Human-readable multi-line summary (what `correspondence verify` prints)."""
+        if not self.signatures and len(self.problems) == 1:  # e.g. a damaged CMS: one line says it all
+            return f"NOT VALID: {self.problems[0]}"
         lines = [f"{'VALID' if self.valid else 'NOT VALID'}: {len(self.signatures)} signature(s) in {self.file_type}"]
         lines.extend(f"  ! {p}" for p in self.problems)
         for s in self.signatures:

@@ -173,47 +173,76 @@ async def async_verify_pdf(
     report = VerificationReport(file_type="pdf")
     try:
         reader = PdfFileReader(io.BytesIO(data), strict=False)
-        embedded = reader.embedded_signatures
     except (PdfReadError, ValueError, KeyError) as exc:
         raise InputError("pdf", f"unreadable PDF: {exc}") from None
+    try:
+        embedded = reader.embedded_signatures
+    except PdfReadError as exc:
+        raise InputError("pdf", f"unreadable PDF: {exc}") from None
+    except Exception as exc:  # a damaged signature dictionary or CMS found while listing the signatures
+        report.problems.append(f"a signature is damaged ({_damage(exc)})")
+        return report
     if not embedded:
         report.problems.append("the document has no signatures")
         return report
+    if _appended_after_eof(data):
+        report.problems.append("bytes were appended after the end of the signed file (%%EOF): the signatures do "
+                               "not cover the whole document (modified after signing)")
     ctx = _Contexts(reader, trust.load_trust_roots(trust_roots), allow_fetching=allow_fetching, timeout=timeout)
     try:
         last_doc_ts_revision = max((e.signed_revision for e in embedded
                                     if e.sig_object_type == "/DocTimeStamp"), default=-1)
         for emb in embedded:
-            cert = emb.signer_cert
-            entry = SignatureReport(
-                kind="document-timestamp" if emb.sig_object_type == "/DocTimeStamp" else "signature",
-                field=emb.field_name, signer=trust.common_name(cert),
-                signer_subject=cert.subject.human_friendly, issuer=cert.issuer.human_friendly)
-            if entry.kind == "document-timestamp":
-                status, problems = await _check_doc_timestamp(emb, ctx, at, entry)
-                entry.timestamp = status.timestamp
-            else:
-                status, problems = await _check_signature(emb, ctx, at, entry)
-                entry.signing_time = status.signer_reported_dt
-                ts = status.timestamp_validity
-                entry.timestamp = ts.timestamp if ts is not None else None
-                level = "B-T" if ts is not None else "B-B"
-                if ts is not None and ctx.has_revinfo:
-                    level = "B-LTA" if last_doc_ts_revision > emb.signed_revision else "B-LT"
-                entry.level = level
-                docmdp = emb.docmdp_level
-                if docmdp is not None:
-                    entry.certification = docmdp.name.lower().replace("_", "-")
-            _fill_common(entry, status)
-            entry.problems.extend(problems)
-            entry.coverage = status.coverage.name.lower().replace("_", " ") if status.coverage else None
-            if status.modification_level is not None:
-                entry.modification = status.modification_level.name.lower().replace("_", " ")
-            entry.problems.extend(_modification_problems(status))
-            report.signatures.append(entry)
+            try:
+                await _check_one(emb, ctx, at, last_doc_ts_revision, report)
+            except Exception as exc:  # asn1crypto/pyHanko raise many types on a damaged CMS: all mean damaged
+                report.problems.append(f"signature {emb.field_name or '(unnamed)'} is damaged ({_damage(exc)})")
     finally:
         await ctx.aclose()
     return report
+
+
+def _damage(exc: Exception) -> str:
+    return f"{type(exc).__name__}: {' '.join(str(exc).split())[:160]}"
+
+
+def _appended_after_eof(data: bytes) -> bool:
+    """Anything but whitespace after the last %%EOF is outside every signed byte range (pdfsig: "not total
+    document signed"); an incremental update would end with its own %%EOF."""
+    end = data.rfind(b"%%EOF")
+    return end >= 0 and bool(data[end + 5:].strip(b"\r\n\t \x00"))
+
+
+async def _check_one(emb, ctx: _Contexts, at: Optional[datetime], last_doc_ts_revision: int,
+                     report: VerificationReport) -> None:
+    """One signature or document timestamp into `report` (raises on a damaged CMS)."""
+    cert = emb.signer_cert
+    entry = SignatureReport(
+        kind="document-timestamp" if emb.sig_object_type == "/DocTimeStamp" else "signature",
+        field=emb.field_name, signer=trust.common_name(cert),
+        signer_subject=cert.subject.human_friendly, issuer=cert.issuer.human_friendly)
+    if entry.kind == "document-timestamp":
+        status, problems = await _check_doc_timestamp(emb, ctx, at, entry)
+        entry.timestamp = status.timestamp
+    else:
+        status, problems = await _check_signature(emb, ctx, at, entry)
+        entry.signing_time = status.signer_reported_dt
+        ts = status.timestamp_validity
+        entry.timestamp = ts.timestamp if ts is not None else None
+        level = "B-T" if ts is not None else "B-B"
+        if ts is not None and ctx.has_revinfo:
+            level = "B-LTA" if last_doc_ts_revision > emb.signed_revision else "B-LT"
+        entry.level = level
+        docmdp = emb.docmdp_level
+        if docmdp is not None:
+            entry.certification = docmdp.name.lower().replace("_", "-")
+    _fill_common(entry, status)
+    entry.problems.extend(problems)
+    entry.coverage = status.coverage.name.lower().replace("_", " ") if status.coverage else None
+    if status.modification_level is not None:
+        entry.modification = status.modification_level.name.lower().replace("_", " ")
+    entry.problems.extend(_modification_problems(status))
+    report.signatures.append(entry)
 
 
 def verify_pdf(data: bytes, trust_roots: Sequence[TrustSource] = (), *, allow_fetching: bool = True,

@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any, Optional
 
 from sqlalchemy import (
-    JSON, BigInteger, Boolean, Date, ForeignKey, Index, Integer, MetaData, Numeric, String, Text, UniqueConstraint,
+    JSON, BigInteger, Boolean, Date, ForeignKey, Index, Integer, MetaData, Numeric, String, Text, UniqueConstraint, false,
     Uuid,
 )
 from sqlalchemy.dialects.postgresql import JSONB
@@ -138,6 +138,10 @@ class Dispatch(Base):
     deadline_at: Mapped[Optional[dt.date]] = mapped_column(Date)
     version: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    #: when the message was handed to the carrier / gestore; receipts older than this are refused
+    submitted_at: Mapped[Optional[dt.datetime]]
+    #: True when the dispatch was registered after being sent elsewhere (submitted_at given by the client)
+    registered_after: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class Receipt(Base):

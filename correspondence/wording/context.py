@@ -1,14 +1,67 @@
-"""What a wording template can see: the case, its figures and a few derived facts, never raw I/O."""
+"""What a wording template can see: the case, its figures and a few derived facts, never raw I/O.
+
+Every statement a letter makes about the past is derived here from the case's actions (letters with their
+channel and legal-effect date, calls, visits), its payments and the letter date, so the wording never says
+that an earlier letter claimed an invoice that was not yet due, that nothing was paid when something was,
+or that amicable steps were exhausted when none is recorded.
+"""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any, Mapping
 
 from ..figures import Prescription, Statement, deadline_date
-from ..model import ActionType, Case, DocumentKind
+from ..model import Action, ActionType, Case, CivilLaw, CreditType, DebtorType, DocumentKind
 from .language import LanguagePack
 
 LETTER_ACTIONS = frozenset({ActionType.letter, ActionType.legal_notice, ActionType.email})
+TWO_YEARS_DAYS = 730
+
+
+@dataclass(frozen=True)
+class PriorLetter:
+    """An earlier letter as the wording cites it: when, how it was sent and delivered, what it could claim."""
+
+    date: dt.date
+    type: str  # letter | legal_notice | email
+    kind: str | None  # DocumentKind value when the service produced it
+    channel: str | None  # DeliveryChannel value, or the free text recorded
+    delivered_on: dt.date | None
+    due: tuple[str, ...]  # invoice numbers already due on that letter's date (the only ones it could claim)
+    all_due: bool  # every invoice of this letter was already due then
+
+    @property
+    def formal(self) -> bool:
+        return self.type == "legal_notice" or self.kind == DocumentKind.legal_notice.value
+
+
+def _prior_letters(case: Case, actions: list[Action]) -> list[PriorLetter]:
+    out = []
+    for a in actions:
+        if a.type not in LETTER_ACTIONS:
+            continue
+        if a.date == case.date and a.document_kind is case.kind:
+            continue  # this very letter, once recorded
+        due = tuple(i.number for i in case.claim.invoices if i.due_date < a.date)
+        out.append(PriorLetter(a.date, a.type.value, a.document_kind.value if a.document_kind else None,
+                               a.channel, a.delivered_on, due, len(due) == len(case.claim.invoices)))
+    return out
+
+
+def _two_year_utilities(case: Case, prescription: Prescription) -> list[str]:
+    """Invoices the debtor may refuse under L. 205/2017 art. 1 c.4-5: a domestic customer, micro-enterprise or
+    professional, more than two years old at the letter date, and with no recorded interruption (a consumer is
+    never invited to plead a prescription the case records as interrupted, art. 2943 c.4 c.c.)."""
+    if case.credit_type is not CreditType.utilities or case.jurisdiction is None or case.jurisdiction.value != "IT":
+        return []
+    debtor = case.debtor
+    if not (debtor.type is DebtorType.consumer or (debtor.type is DebtorType.business and debtor.size == "micro")):
+        return []
+    by_number = {p.invoice: p for p in prescription.invoices}
+    return [i.number for i in case.claim.invoices
+            if (case.date - i.due_date).days > TWO_YEARS_DAYS and by_number.get(i.number) is not None
+            and by_number[i.number].years == 2 and not by_number[i.number].interrupted]
 
 
 def wording_context(case: Case, statement: Statement, prescription: Prescription, pack: LanguagePack,
@@ -17,6 +70,10 @@ def wording_context(case: Case, statement: Statement, prescription: Prescription
     also gets `assessment` (the pure rules of `correspondence.report`) and `annexes` (none unless given)."""
     earlier = [a for a in case.actions if a.date <= case.date]
     deadline = deadline_date(case.date, case.deadline_days, case.jurisdiction) if case.deadline_days else None
+    letters = _prior_letters(case, earlier)
+    payments = [p for p in case.claim.payments if p.date <= case.date]
+    calls = [a for a in earlier if a.type == ActionType.phone_call]
+    visits = [a for a in earlier if a.type == ActionType.home_visit]
     context: dict[str, Any] = {
         "case": case,
         "creditor": case.creditor,
@@ -25,7 +82,8 @@ def wording_context(case: Case, statement: Statement, prescription: Prescription
         "signatory": case.signatory,
         "claim": case.claim,
         "invoices": case.claim.invoices,
-        "payments": case.claim.payments,
+        "payments": payments,
+        "paid": statement.payments_total > 0,
         "kind": case.kind.value,
         "tone": case.tone.value,
         "credit_type": case.credit_type.value,
@@ -36,14 +94,23 @@ def wording_context(case: Case, statement: Statement, prescription: Prescription
         "business": case.debtor.type.is_commercial,
         "public_administration": case.debtor.type.value == "public_administration",
         "on_behalf": case.representative is not None,
+        "catalan": case.civil_law is CivilLaw.catalan,
+        "insolvency": case.insolvency,
         "figures": statement,
         "prescription": prescription,
-        "prescribed": prescription.status == "prescribed",
+        # only an extinctive prescription demotes a letter: a presumptive one (art. 2956 c.c.) does not
+        "prescribed": prescription.extinctive,
+        "presumptive": prescription.presumptive and prescription.status == "prescribed",
+        "interrupted": prescription.interrupted,
+        "two_year_utilities": _two_year_utilities(case, prescription),
+        "waived": case.options.waive_charges,
         "deadline_days": case.deadline_days,
         "deadline_date": deadline,
-        "earlier_letters": [a for a in earlier if a.type in LETTER_ACTIONS],
-        "calls": [a for a in earlier if a.type == ActionType.phone_call],
-        "visits": [a for a in earlier if a.type == ActionType.home_visit],
+        "deadline_shifted": bool(deadline and case.deadline_days and (deadline - case.date).days != case.deadline_days),
+        "earlier_letters": letters,
+        "calls": calls,
+        "visits": visits,
+        "history": bool(letters or calls or visits),
         "tracing": [a for a in earlier if a.type in (ActionType.tracing, ActionType.data_check, ActionType.asset_search)],
         "actions": earlier,
         "options": case.options,

@@ -69,7 +69,8 @@ def test_keys_are_hashed_at_rest(api: Api) -> None:
 
 
 def test_other_tenants_ids_are_404(api: Api, other: Api) -> None:
-    d = api.dispatch("pec", message_id=SEEDOO_MSGID, recipient="x@pec.example.it")
+    d = api.dispatch("pec", message_id=SEEDOO_MSGID, recipient="x@pec.example.it",
+                     submitted_at="2021-12-14T14:30:00+01:00")
     rec = api.receipt(d["id"], pec_bytes(ACCETTAZIONE)).json()
     event_id = api.get(f"/v1/dispatches/{d['id']}").json()["events"][0]["id"]
     paths = [f"/v1/cases/{d['case_id']}", f"/v1/cases/{d['case_id']}/timeline", f"/v1/cases/{d['case_id']}/documents",

@@ -130,19 +130,34 @@ def test_render_case_to_pdf_and_docx(api: Api) -> None:
     assert api.post(f"/v1/cases/{case['id']}/documents", json={"format": "odt"}).status_code == 422
 
 
-def test_signed_version_of_a_document(api: Api, other: Api) -> None:
+def test_signed_version_of_a_document(api: Api, other: Api, tmp_path) -> None:
     """Rendered or uploaded here, signed offline (e.g. `correspondence sign`), uploaded back and linked."""
+    import uuid
+
+    import weasyprint
+
+    from correspondence.sign import SignOptions, SigningKey, ensure_demo_signer
+
     case = api.case()
-    original = _upload(api, PDF, case_id=case["id"]).json()
-    signed_pdf = PDF + b"% pretend incremental update carrying a PAdES signature\n%%EOF\n"
+    pdf = weasyprint.HTML(string=f"<p>Diffida {uuid.uuid4().hex}</p>").write_pdf()
+    original = _upload(api, pdf, case_id=case["id"]).json()
+    p12, password, _ = ensure_demo_signer(tmp_path)
+    key = SigningKey.from_p12(p12, password)
+    signed_pdf = key.sign_pdf(pdf, SignOptions(level="B-B"))  # PAdES: an incremental update after the bytes
+    resigned = key.sign_pdf(pdf, SignOptions(level="B-B", field_name="Signature2"))
     r = _upload(api, signed_pdf, signed_from=original["id"])
     assert r.status_code == 201, r.text
     signed = r.json()
     assert signed["origin"] == "signed" and signed["signed_from_id"] == original["id"]
     assert signed["case_id"] == case["id"]  # inherited from the original
-    assert _upload(api, PDF + b"%x\n", signed_from=original["id"]).json()["case_id"] == case["id"]
-    assert _upload(api, PDF + b"%y\n", signed_from=original["id"], case_id=api.case()["id"]).status_code == 422
-    assert _upload(other, PDF + b"%z\n", signed_from=original["id"]).status_code == 404
+    assert _upload(api, signed_pdf, signed_from=original["id"]).json()["id"] == signed["id"]  # same bytes
+    assert resigned != signed_pdf
+    assert _upload(api, resigned, signed_from=original["id"], case_id=api.case()["id"]).status_code == 422
+    assert _upload(other, signed_pdf, signed_from=original["id"]).status_code == 404
+    # a pretended update without a signature is not a signed version (issue 11 item 6)
+    fake = _upload(api, pdf + b"% pretend incremental update carrying a PAdES signature\n%%EOF\n",
+                   signed_from=original["id"])
+    assert fake.status_code == 422 and fake.json()["field"] == "signed_from"
     timeline = api.get(f"/v1/cases/{case['id']}/timeline").json()["entries"]
     assert any(f"signed version of {original['id']}" in e["summary"] for e in timeline)
 

@@ -10,11 +10,13 @@ from tests.api.conftest import (
     parse_dt, pec_bytes,
 )
 
+SENT = "2021-12-14T14:30:00+01:00"  # the seedoo messages were sent before their receipts (registered afterwards)
 DELIVERED_AT = dt.datetime(2021, 12, 14, 14, 36, 8, tzinfo=dt.timezone(dt.timedelta(hours=1)))
 
 
 def _pec_dispatch(api: Api, **fields) -> dict:
-    return api.dispatch("pec", recipient=SEEDOO_RECIPIENT, message_id=SEEDOO_MSGID, deadline_days=15, **fields)
+    return api.dispatch("pec", recipient=SEEDOO_RECIPIENT, message_id=SEEDOO_MSGID, deadline_days=15,
+                        submitted_at=fields.pop("submitted_at", SENT), **fields)
 
 
 def test_pec_lifecycle_accepted_then_delivered(api: Api) -> None:
@@ -51,7 +53,8 @@ def test_out_of_order_receipts_give_the_same_result(api: Api) -> None:
     from tests.api.conftest import Api as _Api
 
     other = _Api(api.http.app, api.store)
-    reversed_ = other.dispatch("pec", recipient=SEEDOO_RECIPIENT, message_id=SEEDOO_MSGID, deadline_days=15)
+    reversed_ = other.dispatch("pec", recipient=SEEDOO_RECIPIENT, message_id=SEEDOO_MSGID, deadline_days=15,
+                               submitted_at=SENT)
     for name in (CONSEGNA, ACCETTAZIONE):
         assert other.receipt(reversed_["id"], pec_bytes(name)).status_code == 201
     a = api.get(f"/v1/dispatches/{natural['id']}").json()
@@ -63,7 +66,7 @@ def test_out_of_order_receipts_give_the_same_result(api: Api) -> None:
 
 def test_receipt_finds_its_dispatch_by_message_id(api: Api, other: Api) -> None:
     d = _pec_dispatch(api)
-    decoy = other.dispatch("pec", recipient=SEEDOO_RECIPIENT, message_id=SEEDOO_MSGID)
+    decoy = other.dispatch("pec", recipient=SEEDOO_RECIPIENT, message_id=SEEDOO_MSGID, submitted_at=SENT)
     r = api.receipt(None, pec_bytes(CONSEGNA))
     assert r.status_code == 201, r.text
     assert r.json()["dispatch_id"] == d["id"]
@@ -83,14 +86,15 @@ def test_receipt_for_another_message_or_recipient_is_refused(api: Api) -> None:
     d = _pec_dispatch(api)
     r = api.receipt(d["id"], pec_bytes(MANCATA))
     assert r.status_code == 422 and "Message-ID" in r.json()["detail"]
-    wrong_recipient = api.dispatch("pec", recipient="someone.else@pec.example.it", message_id=MANCATA_MSGID)
+    wrong_recipient = api.dispatch("pec", recipient="someone.else@pec.example.it", message_id=MANCATA_MSGID,
+                                   submitted_at=SENT)
     r = api.receipt(wrong_recipient["id"], pec_bytes(MANCATA))
     assert r.status_code == 422 and MANCATA_RECIPIENT in r.json()["detail"]
     assert api.get(f"/v1/dispatches/{d['id']}/receipts").json() == []
 
 
 def test_non_delivery_receipt(api: Api) -> None:
-    d = api.dispatch("pec", recipient=MANCATA_RECIPIENT, message_id=MANCATA_MSGID)
+    d = api.dispatch("pec", recipient=MANCATA_RECIPIENT, message_id=MANCATA_MSGID, submitted_at=SENT)
     r = api.receipt(None, pec_bytes(MANCATA))
     assert r.status_code == 201, r.text
     out = api.get(f"/v1/dispatches/{d['id']}").json()
@@ -130,7 +134,8 @@ def test_tampered_receipt_is_stored_flagged_and_never_delivers(api: Api) -> None
 
 def test_unsigned_receipt_does_not_move_the_dispatch(api: Api) -> None:
     name = "biagiot__accettazione__accettazione__anonymized-2024.eml"
-    d = api.dispatch("pec", message_id="<SN05IE$951DEC16C1CFD3E4FD8FF1B1D24A99AE@fakepec.it>")
+    d = api.dispatch("pec", message_id="<SN05IE$951DEC16C1CFD3E4FD8FF1B1D24A99AE@fakepec.it>",
+                     submitted_at="2024-11-15T18:20:00+01:00")
     r = api.receipt(None, pec_bytes(name))
     assert r.status_code == 201, r.text
     assert r.json()["signature"]["present"] is False and r.json()["flagged"] is True
@@ -211,7 +216,7 @@ def test_receipt_content_is_byte_identical_with_digest_headers(api: Api) -> None
 def test_header_disagreeing_with_the_signed_msgid_is_refused(api: Api) -> None:
     d = _pec_dispatch(api)
     other_id = "<SOMEONE$ELSE@pec.it>"
-    api.dispatch("pec", recipient=SEEDOO_RECIPIENT, message_id=other_id)
+    api.dispatch("pec", recipient=SEEDOO_RECIPIENT, message_id=other_id, submitted_at=SENT)
     forged = pec_bytes(CONSEGNA).replace(f"X-Riferimento-Message-ID: {SEEDOO_MSGID}".encode(),
                                          f"X-Riferimento-Message-ID: {other_id}".encode(), 1)
     assert forged != pec_bytes(CONSEGNA)

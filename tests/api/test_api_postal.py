@@ -99,8 +99,12 @@ def test_pec_after_21_rule_surfaces_in_the_api(api: Api) -> None:
     with api.store.session() as session:
         dispatch = store.get_dispatch(session, api.tenant_id, uuid.UUID(d["id"]))
         for etype, minute in ((EventType.accepted, 29), (EventType.delivered, 30)):
-            store.add_event(session, dispatch, DispatchEvent(etype, dt.datetime(2026, 3, 5, 21, minute, tzinfo=zone),
-                                                             "pec_receipt", True, {"pec_kind": etype.value}))
+            store.lock(session, dispatch)
+            store.record_event(session, dispatch, DispatchEvent(
+                etype, dt.datetime(2026, 3, 5, 21, minute, tzinfo=zone), "pec_receipt", True,
+                {"pec_kind": etype.value}))
+            store.refresh_cache(session, dispatch)
+            session.commit()
     out = api.get(f"/v1/dispatches/{d['id']}").json()
     assert out["state"] == "delivered" and out["legal_basis"]["rule"] == "pec_after_21_next_day"
     assert parse_dt(out["legal_effective_at"]) == dt.datetime(2026, 3, 6, 7, 0, tzinfo=zone)

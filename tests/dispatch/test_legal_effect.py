@@ -19,7 +19,7 @@ from correspondence.dispatch import (
     replay,
 )
 from correspondence.errors import InputError
-from dispatch_helpers import CET, at, ev, pec_bytes
+from dispatch_helpers import CET, at, ev, pec_bytes, parse_pec
 
 IT_RACC = [
     ev("submitted", "2025-03-03", "09:00", source="staff"),
@@ -38,7 +38,7 @@ def status(events, policy=LegalEffectPolicy(), jurisdiction="IT", channel=Channe
 
 
 def test_pec_delivery_time_from_the_real_receipt():
-    events = [parse_pec_receipt(pec_bytes(n)).to_event() for n in
+    events = [parse_pec(pec_bytes(n)).to_event() for n in
               ("seedoo__accettazione__accettazione__aruba-2021.eml",
                "seedoo__conferma__avvenuta-consegna__aruba-2021.eml")]
     s = status(events, channel=Channel.pec)

@@ -20,13 +20,13 @@ from correspondence.dispatch import (
     replay,
 )
 from correspondence.errors import CorrespondenceError, InputError
-from dispatch_helpers import at, ev, pec_bytes
+from dispatch_helpers import at, ev, pec_bytes, parse_pec
 
 S = DeliveryState
 
 
 def pec_event(name: str) -> DispatchEvent:
-    event = parse_pec_receipt(pec_bytes(name)).to_event()
+    event = parse_pec(pec_bytes(name)).to_event()
     assert event is not None
     return event
 

@@ -20,7 +20,7 @@ from correspondence.dispatch import (
     replay,
 )
 from correspondence.errors import InputError
-from dispatch_helpers import PEC_DIR, pec_bytes
+from dispatch_helpers import PEC_DIR, pec_bytes, parse_pec
 
 PLUS1, PLUS2 = timezone(timedelta(hours=1)), timezone(timedelta(hours=2))
 ARUBA_2014 = "C=IT,O=ARUBA PEC S.p.A.,CN=Posta Certificata ARUBA PEC"
@@ -104,8 +104,9 @@ def test_real_aruba_signatures_verify(name):
     sig = parse_pec_receipt(pec_bytes(name)).signature
     assert sig.present and sig.valid
     assert sig.algorithm == "sha1/rsassa_pkcs1v15"
-    assert "trust not checked" in sig.reason and "CN=Posta Certificata ARUBA PEC" in sig.reason
-    assert sig.trust_checked is False
+    assert "CN=Posta Certificata ARUBA PEC" in sig.reason
+    # chained to AgID CA1 / DigitPA CA1 at the signing time, Aruba in the shipped provider list
+    assert sig.trust_checked and sig.trusted and sig.provider == "Aruba PEC S.p.A."
 
 
 def test_signing_time_matches_daticert_time():
@@ -181,7 +182,8 @@ BUILT = [
 @pytest.mark.parametrize("name,kind,error,etype,consegna,variant,has_original", BUILT,
                          ids=[b[0] for b in BUILT])
 def test_built_receipts(name, kind, error, etype, consegna, variant, has_original):
-    receipt = parse_pec_receipt(pec_bytes(name))
+    assert parse_pec_receipt(pec_bytes(name)).trusted is False  # the test key is no accredited provider
+    receipt = parse_pec(pec_bytes(name))
     assert (receipt.kind, receipt.error, receipt.delivery_address, receipt.variant) == (kind, error, consegna,
                                                                                          variant)
     assert receipt.has_original is has_original
@@ -196,7 +198,7 @@ def test_built_receipts(name, kind, error, etype, consegna, variant, has_origina
 
 
 def test_built_presa_in_carico_lists_recipients_taken_in_charge():
-    receipt = parse_pec_receipt(pec_bytes("built__presa-in-carico.eml"))
+    receipt = parse_pec(pec_bytes("built__presa-in-carico.eml"))
     assert receipt.taken_in_charge_for == ("debitore@pec.debitore.example", "amministrazione@pec.debitore.example")
 
 

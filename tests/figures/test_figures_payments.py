@@ -71,30 +71,32 @@ def test_debtor_imputation_to_a_named_invoice_comes_first():
 def test_es_unimputed_payment_is_pro_rata_among_equal_debts():
     # Ley 3/2004, X 1000.00 and Y 3000.00 both due 31 Jan 2026; 500.00 paid on 2 Mar 2026 (30 days at 10.15%).
     # Interest X 1000 x 10.15 x 30 / 36500 = 8.3424.. -> 8.34; Y 3000 x 10.15 x 30 / 36500 = 25.0274.. -> 25.03
-    # Interest 33.37 and compensation 2 x 40 are covered; principal gets 500 - 33.37 - 80 = 386.63,
-    # split 1:3 -> X 96.6575 (96.65 + the leftover cent = 96.66), Y 289.9725 -> 289.97.
+    # Art. 1173 CC: interest before capital, and the 40 EUR are not interest (issue 12 item 18): interest 33.37
+    # is covered, the principal gets 500 - 33.37 = 466.63, split 1:3 -> X 116.6575 (116.65 + the leftover
+    # cent = 116.66), Y 349.9725 -> 349.97; nothing is left for the compensation.
     case = make_case("es", date="2026-03-02", claim__contract_date="2025-01-10",
                      invoices=[inv("X", "2026-01-31", "1000.00"), inv("Y", "2026-01-31", "3000.00")],
                      payments=[{"date": "2026-03-02", "amount": "500.00"}])
     s = compute_statement(case)
-    assert rows(s) == [("2026-03-02", "X", D("8.34"), D("40.00"), D("96.66"), D("145.00")),
-                       ("2026-03-02", "Y", D("25.03"), D("40.00"), D("289.97"), D("355.00"))]
-    assert s.principal_outstanding == D("3613.37")
+    assert rows(s) == [("2026-03-02", "X", D("8.34"), D("0.00"), D("116.66"), D("125.00")),
+                       ("2026-03-02", "Y", D("25.03"), D("0.00"), D("349.97"), D("375.00"))]
+    assert s.principal_outstanding == D("3533.37") and s.compensation == D("80.00")
 
 
 def test_documented_costs_are_paid_before_principal_and_refused_for_consumers():
     # 1000.00 due 31 Jan 2026, a documented cost of 150.00 on 15 Feb, 300.00 paid on 2 Mar.
     # Interest 1 Feb-2 Mar = 30 days: 1000 x 10.15 x 30 / 36500 = 8.3424.. -> 8.34
-    # 300 -> interest 8.34, compensation 40.00, case costs 150.00, principal 101.66.
+    # Only the costs above the 40 EUR flat sum are owed (D.Lgs. 231/2002 art. 6 c.2): 150 - 40 = 110.00.
+    # 300 -> interest 8.34, compensation 40.00, case costs 110.00, principal 141.66.
     costs = [{"description": "Visura camerale e diritti", "amount": "150.00", "date": "2026-02-15"}]
     s = compute_statement(make_case("it", date="2026-03-02", invoices=[inv("A", "2026-01-31", "1000.00")],
                                     payments=[{"date": "2026-03-02", "amount": "300.00"}], claim__costs=costs))
-    assert rows(s) == [("2026-03-02", "A", D("8.34"), D("40.00"), D("101.66"), D("150.00")),
-                       ("2026-03-02", None, D("0.00"), D("150.00"), D("0.00"), D("150.00"))]
-    assert s.costs == 0 and s.principal_outstanding == D("898.34")
+    assert rows(s) == [("2026-03-02", "A", D("8.34"), D("40.00"), D("141.66"), D("190.00")),
+                       ("2026-03-02", None, D("0.00"), D("110.00"), D("0.00"), D("110.00"))]
+    assert s.costs == 0 and s.principal_outstanding == D("858.34")
     unpaid = compute_statement(make_case("it", date="2026-03-02", invoices=[inv("A", "2026-01-31", "1000.00")],
                                          claim__costs=costs))
-    assert unpaid.costs == D("150.00") and unpaid.total_due == D("1000.00") + D("8.34") + D("40.00") + D("150.00")
+    assert unpaid.costs == D("110.00") and unpaid.total_due == D("1000.00") + D("8.34") + D("40.00") + D("110.00")
     consumer = compute_statement(make_case("it", date="2026-03-02", debtor="consumer",
                                            invoices=[inv("A", "2026-01-31", "1000.00")], claim__costs=costs))
     assert consumer.costs == 0 and "CONSUMER_COSTS_EXCLUDED" in consumer.notes

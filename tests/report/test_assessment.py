@@ -182,8 +182,8 @@ def test_in_insolvency_figures_stop_at_the_opening_date() -> None:
     case = build_case(example("it", kind="uncollectability_report", insolvency=insolvency))
     a = assess(case)
     at_opening = compute_statement(case, at=dt.date(2026, 9, 1))
-    at_report = compute_statement(case)
-    assert a.filing is not None and at_report.interest > at_opening.interest
+    solvent = compute_statement(build_case(example("it", kind="uncollectability_report")))
+    assert a.filing is not None and solvent.interest > a.filing.interest  # no interest after the opening
     assert a.filing.interest == at_opening.interest and a.filing.total == at_opening.total_due
     assert max(p.end for p in a.filing.statement.periods) <= dt.date(2026, 9, 1)
     assert a.filing.deadline == dt.date(2026, 11, 15)          # 30 days before the hearing (art. 201 CCII)

@@ -15,7 +15,8 @@ from correspondence.errors import ConfigurationError, InputError
 from correspondence.store import Store, StoreSettings
 from correspondence.store import cases as case_store
 from correspondence.store import dispatches as dispatch_store
-from correspondence.store import receipts as receipt_store
+from correspondence.casework.dispatches import open_dispatch, record_event
+from correspondence.casework.receipts import attach_file
 from correspondence.store.apikeys import authenticate, create_api_key
 from correspondence.store.db import current_revision, downgrade, head_revision, make_engine, table_names, upgrade
 from correspondence.store.documents import record_document
@@ -77,9 +78,10 @@ def test_times_round_trip_as_aware_utc(store: Store) -> None:
     with store.session() as session:
         tenant = create_api_key(session, "firm").tenant
         record, doc = _case_and_doc(store, session, tenant.id)
-        d = dispatch_store.create_dispatch(session, record, doc, channel="raccomandata_ar", recipient="Via Roma 1")
+        d = open_dispatch(session, tenant.id, case_id=record.id, document_id=doc.id, channel="raccomandata_ar",
+                             recipient="Via Roma 1")[0]
         at = dt.datetime(2026, 3, 5, 11, 0, tzinfo=dt.timezone(dt.timedelta(hours=1)))
-        dispatch_store.add_event(session, d, DispatchEvent(EventType.delivered, at, "carrier"))
+        record_event(session, tenant.id, d.id, DispatchEvent(EventType.delivered, at, "carrier"))
     with store.session() as session:
         row = session.scalars(select(EventRecord)).one()
         assert row.occurred_at == at and row.occurred_at.tzinfo is not None
@@ -92,10 +94,11 @@ def test_refused_event_writes_nothing(store: Store) -> None:
     with store.session() as session:
         tenant = create_api_key(session, "firm").tenant
         record, doc = _case_and_doc(store, session, tenant.id)
-        d = dispatch_store.create_dispatch(session, record, doc, channel="pec", recipient="a@pec.it")
+        d = open_dispatch(session, tenant.id, case_id=record.id, document_id=doc.id, channel="pec",
+                             recipient="a@pec.it")[0]
         version = d.version
         with pytest.raises(IllegalTransition):
-            dispatch_store.add_event(session, d, DispatchEvent(
+            record_event(session, tenant.id, d.id, DispatchEvent(
                 EventType.notice_left, dt.datetime(2026, 3, 5, tzinfo=dt.timezone.utc), "carrier"))
         assert session.scalar(select(func.count()).select_from(EventRecord)) == 0
         session.refresh(d)
@@ -107,7 +110,8 @@ def test_concurrent_identical_receipts_make_one_row(store: Store) -> None:
     with store.session() as session:
         tenant = create_api_key(session, "firm").tenant
         record, doc = _case_and_doc(store, session, tenant.id)
-        d = dispatch_store.create_dispatch(session, record, doc, channel="raccomandata_ar", recipient="Via Roma 1")
+        d = open_dispatch(session, tenant.id, case_id=record.id, document_id=doc.id, channel="raccomandata_ar",
+                             recipient="Via Roma 1")[0]
     data = b"%PDF-1.7 scan of the return card"
     results, errors = [], []
     barrier = threading.Barrier(6)
@@ -115,10 +119,9 @@ def test_concurrent_identical_receipts_make_one_row(store: Store) -> None:
     def worker() -> None:
         try:
             with store.session() as session:
-                dispatch = dispatch_store.get_dispatch(session, tenant.id, d.id)
                 barrier.wait()
-                receipt, created = receipt_store.attach(session, store.blobs, dispatch, data, kind="return_card",
-                                                        media_type="application/pdf", filename="ar.pdf")
+                receipt, created = attach_file(session, store.blobs, tenant.id, d.id, data, kind="return_card",
+                                               media_type="application/pdf", filename="ar.pdf")
                 results.append((receipt.id, created))
         except Exception as exc:  # pragma: no cover - reported below
             errors.append(exc)

@@ -23,7 +23,8 @@ PACK = language_pack("es")
 
 DEBTORS: dict[str, dict[str, Any]] = {
     "business": {},
-    "consumer": {"debtor.name": "Juan García López", "debtor.tax_id": "12345678Z",
+    "consumer": {"debtor.name": "Juan García López", "debtor.title": "D.", "debtor.surname": "García",
+                 "debtor.tax_id": "12345678Z",
                  "claim.interest_from_demand": "2026-07-20"},
     "public_administration": {"debtor.name": "Ayuntamiento de Getafe", "debtor.tax_id": "P2807900B"},
 }
@@ -111,7 +112,8 @@ def test_consumers_get_no_late_payment_law_and_get_their_rights(kind: str, tone:
         assert banned not in text
     assert "calendario de pagos" in text
     assert "OMIC" in text and "Agencia Española de Protección de Datos" in text
-    assert "Sr./Sra." in text or "señor/a" in text
+    # issue 12 item 23: the greeting comes from the title field, never "Estimado/a Sr./Sra." or "señor/a"
+    assert "Estimado Sr. García:" in text and "Sr./Sra." not in text and "señor/a" not in text
     if credit == "consumer_credit":
         assert "Servicio de Reclamaciones del Banco de España" in text
         assert "reducción temporal de la cuota" in text  # forbearance before any court step
@@ -158,7 +160,11 @@ def test_first_demand_assumes_an_oversight_and_threatens_nothing() -> None:
 
 def test_second_demand_cites_earlier_letters_calls_and_visits_with_dates() -> None:
     text = text_of(render(make_case("second_demand", "firm")))
-    assert "20 de abril de 2026 y 20 de julio de 2026" in text
+    # each letter with its channel; the April letter could only claim the invoice due in April (issue 12 item 16)
+    assert ("ya reclamadas mediante nuestras comunicaciones de fechas 20 de abril de 2026, remitida por correo "
+            "electrónico (relativa a la factura n.º F-2026/0101) y 20 de julio de 2026, remitida por carta "
+            "certificada") in text
+    assert "sin que hasta la fecha hayamos recibido más que el pago a cuenta" in text  # 500 EUR were paid
     assert "conversación telefónica mantenida el 3 de junio de 2026" in text
     assert "visita realizada por nuestro gestor el 10 de septiembre de 2026" in text
     assert "requerimiento extrajudicial" in text  # announces the next step
@@ -227,15 +233,23 @@ def test_rent_notice_blocks_enervation_and_sale_notice_terminates() -> None:
 
 def test_credit_file_warning_only_when_its_conditions_hold() -> None:
     marker = "artículo 20 de la Ley Orgánica 3/2018"
-    warned = text_of(render(make_case(debtor="consumer", options={"credit_file_warning": True})))
-    assert marker in warned
+    warned = text_of(render(make_case(debtor="consumer", options={"credit_file_warning": True,
+                                                                  "credit_file_system": "ASNEF-Equifax"})))
+    assert marker in warned and "sistema de información crediticia ASNEF-Equifax, en el que participa" in warned
+    assert "No se comunicarán a terceros" not in warned  # the privacy note names the system instead (item 15)
+    # never a generic "sistemas comunes": without the system's name there is no warning (issue 12 item 15)
+    generic = text_of(render(make_case(debtor="consumer", options={"credit_file_warning": True})))
+    assert marker not in generic and "sistemas comunes" not in generic
     assert marker not in text_of(render(make_case(debtor="consumer")))
     small = [{"number": "R-1", "issue_date": "2026-09-01", "due_date": "2026-09-30", "amount": "45.00"}]
-    tiny = make_case(debtor="consumer", options={"credit_file_warning": True}, claim={"invoices": small})
+    tiny = make_case(debtor="consumer", options={"credit_file_warning": True, "credit_file_system": "ASNEF-Equifax"},
+                     claim={"invoices": small})
     assert marker not in text_of(render(tiny))  # under 50 euros
-    prescribed = make_case(debtor="consumer", options={"credit_file_warning": True})
+    prescribed = make_case(debtor="consumer", options={"credit_file_warning": True,
+                                                       "credit_file_system": "ASNEF-Equifax"})
     assert marker not in text_of(render(prescribed, prescribed=True))
-    second = text_of(render(make_case("second_demand", debtor="consumer", options={"credit_file_warning": True})))
+    second = text_of(render(make_case("second_demand", debtor="consumer", options={
+        "credit_file_warning": True, "credit_file_system": "ASNEF-Equifax"})))
     assert marker in second
 
 

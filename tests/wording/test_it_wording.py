@@ -23,7 +23,7 @@ PACK = language_pack("it")
 
 DEBTORS: dict[str, dict[str, Any]] = {
     "business": {},
-    "consumer": {"debtor.name": "Mario Rossi", "debtor.tax_id": "RSSMRA85T10A562S"},
+    "consumer": {"debtor.name": "Mario Rossi", "debtor.title": "Sig.", "debtor.tax_id": "RSSMRA85T10A562S"},
     "public_administration": {"debtor.name": "Comune di Torino", "debtor.tax_id": "00514490010"},
 }
 
@@ -174,7 +174,8 @@ def test_consumers_get_no_late_payment_law_and_are_told_their_rights(kind: str, 
         assert banned not in text, f"{banned!r} in consumer {kind}/{tone}/{credit}"
     if kind == "uncollectability_report":
         return
-    assert "Gentile Mario Rossi," in text and "Regolamento (UE) 2016/679" in text
+    # issue 12 item 10: the greeting takes the debtor's title ("Gentile Mario Rossi," was wrong)
+    assert "Gentile Sig. Mario Rossi," in text and "Regolamento (UE) 2016/679" in text
     assert "per iscritto" in text and ("La " in text or "Le " in text)
     if credit == "consumer_credit":
         assert "sospensione temporanea" in text and "piano di rientro" in text
@@ -191,7 +192,8 @@ def test_business_letters_state_the_late_payment_law_and_the_flat_compensation(k
     assert compensation == 80  # two invoices paid late: 40 EUR each, as the totals block shows
     text = text_of(render(case))
     assert "D.Lgs. 9 ottobre 2002, n. 231" in text
-    assert f"{money(40)} per ciascun documento pagato in ritardo" in text and f"({money(compensation)})" in text
+    # issue 12 item 10: "pagato in ritardo" only fits paid documents; these are unpaid
+    assert f"{money(40)} per ciascun documento non pagato alla scadenza" in text and f"({money(compensation)})" in text
     assert f"interessi maturati ({money(statement.interest_accrued)})" in text
     assert "Vi " in text and "Spettabile Bianchi S.p.A.," in text
     # Condominium fees and consumer loans are outside the late-payment law even for a business debtor.
@@ -219,7 +221,9 @@ def test_demands_state_deadline_date_total_and_payment_details(kind: str, tone: 
     case = make_case(kind, tone, debtor=debtor)
     context = wording_context(case, compute_statement(case), prescription(case), PACK)
     text = text_of(write_blocks("it", kind, context))
-    assert f"il {PACK.date(context['deadline_date'])} (15 giorni dalla data della presente)" in text
+    # 23 Nov + 15 days = 8 Dec (Immacolata): the date moves to 9 Dec and the letter says why (issue 12 item 10)
+    assert (f"il {PACK.date(context['deadline_date'])} (15 giorni dalla data della presente, termine prorogato al "
+            "primo giorno non festivo ai sensi dell'art. 2963, comma 3, c.c.)") in text
     assert money(context["figures"].total_due) in text
     assert "IBAN IT60 X054 2811 1010 0000 0123 456" in text and "il riferimento PR-2026/0147" in text
     assert "già provveduto al pagamento" in text
@@ -247,7 +251,9 @@ def test_second_demand_cites_earlier_letters_calls_and_visits_with_dates() -> No
     eighth = text_of(render(make_case("second_demand", "firm", actions=[{"date": "2026-08-11", "type": "letter"}])))
     assert "nonostante il sollecito dell'11 agosto 2026" in eighth  # elision before a vowel
     own = text_of(render(make_case("second_demand", "firm", actions=[], representative=None)))
-    assert "nonostante le precedenti richieste di pagamento" in own and "del 10 giugno" not in own
+    # no action recorded: the letter claims no earlier requests (issue 12 item 16, issue 10)
+    assert "nonostante la scadenza, il saldo" in own  # 200 EUR were paid: never "il pagamento non è avvenuto" and "richieste di pagamento" not in own
+    assert "del 10 giugno" not in own
     assert "affidata al nostro legale per il recupero giudiziale" in own
 
 
@@ -255,8 +261,9 @@ def test_legal_notice_has_parties_title_amount_demand_and_legal_effects() -> Non
     case = make_case()
     statement = compute_statement(case)
     text = text_of(render(case))
-    assert "in nome e per conto di Rossi Forniture S.r.l. (C.F./P.IVA IT12345670017), con sede in Via Roma 1" in text
-    assert "Bianchi S.p.A. (C.F./P.IVA IT00743110157), con sede in Via Garibaldi 22, 10122 Torino (TO)" in text
+    # a prefixed number is a partita IVA, never a codice fiscale (issue 12 item 10)
+    assert "in nome e per conto di Rossi Forniture S.r.l. (P.IVA IT12345670017), con sede in Via Roma 1" in text
+    assert "Bianchi S.p.A. (P.IVA IT00743110157), con sede in Via Garibaldi 22, 10122 Torino (TO)" in text
     assert "le fatture n. 2026/101 e 2026/155" in text and "contratto di fornitura n. 45/2025" in text
     assert money(statement.total_due) in text and PACK.words(statement.total_due) in text
     assert "Vi intimiamo e diffidiamo" in text and "entro e non oltre 15 giorni dal ricevimento della presente" in text
@@ -276,7 +283,7 @@ def test_legal_notice_has_parties_title_amount_demand_and_legal_effects() -> Non
     (k, t, c, d) for k, t, c, d in itertools.product(("second_demand", "legal_notice"), TONES, CREDIT_TYPES,
                                                      DEBTOR_TYPES) if c in ("commercial", "rent", "condominium")])
 def test_prescribed_credit_is_never_threatened_with_action(kind: str, tone: str, credit: str, debtor: str) -> None:
-    case = make_case(kind, tone, credit, debtor, options={"termination": True})
+    case = make_case(kind, tone, credit, debtor, options={"termination": credit != "condominium"})
     text = text_of(render(case, prescribed=True))
     found = re.search(ACTION + r"|1454|risolt|e costituzione in mora|vale quale|intim|ultima volta|prima dell'azione", text.lower())
     assert not found, f"{found and found.group(0)!r} in a prescribed {kind}/{tone}/{credit}/{debtor}"
@@ -303,11 +310,15 @@ def test_termination_is_a_diffida_ad_adempiere_of_at_least_fifteen_days() -> Non
     assert "diffida ad adempiere ai sensi dell'art. 1454 c.c." in text
     assert "decorso inutilmente il termine di 15 giorni dal ricevimento" in text and "risolto di diritto" in text
     assert "1454" not in text_of(render(make_case()))
-    sale = text_of(render(make_case(credit="installment_sale", options={"termination": True})))
+    # art. 1525 c.c. only for a sale with reservation of title and a known price (issue 12 item 4)
+    sale = text_of(render(make_case(credit="installment_sale", options={"termination": True},
+                                    **{"claim.title_reserved": True, "claim.price": "20000.00"})))
     assert "più rate del prezzo" in sale and "art. 1525 c.c." in sale
+    assert "art. 1525" not in text_of(render(make_case(credit="installment_sale", options={"termination": True})))
     one = [{"number": "R7", "issue_date": "2026-03-01", "due_date": "2026-03-31", "amount": "1250.00"}]
     single = text_of(render(make_case(credit="installment_sale", options={"termination": True},
-                                      claim={"invoices": one, "contract": "contratto di vendita rateale"})))
+                                      claim={"invoices": one, "contract": "contratto di vendita rateale",
+                                             "title_reserved": True, "price": "9000.00"})))
     assert "ottava parte del prezzo" in single and "rata del prezzo" in single
 
 

@@ -1,0 +1,209 @@
+"""Campaign benchmark: a CSV export of one-page Spanish first demands through `correspondence batch`,
+side by side with plain WeasyPrint on the same HTML, Typst, and docxtpl + LibreOffice; memory over a long
+run; Celery with 1 and 2 workers.
+
+    .venv/bin/python bench/campaign.py [--letters 200] [--memory-letters 2000] [--celery amqp://...] [--skip ...]
+
+Every figure is wall-clock throughput of one run on this machine; run it on a quiet machine (`uptime`) and
+compare figures from the same invocation only.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import yaml  # noqa: E402
+
+from tests.campaign.helpers import ES_HEADER, ES_MAPPING  # noqa: E402
+
+DNI_LETTERS = "TRWAGMYFPDXBNJZSQVHLCKE"
+
+
+def export(folder: Path, n: int) -> tuple[Path, Path]:
+    """n debtors, one invoice each: a one-page first demand from the creditor itself."""
+    rows = [ES_HEADER]
+    for i in range(n):
+        number = 20000000 + i
+        rows.append(f"Deudor {i}, S.L.;{number}{DNI_LETTERS[number % 23]};Calle Mayor {i % 90 + 1};28013;Madrid;"
+                    f"Madrid;F-{i};02/03/2026;01/04/2026;{1000 + i},00")
+    folder.mkdir(parents=True, exist_ok=True)
+    source, mapping = folder / "clientes.csv", folder / "mapping.yaml"
+    source.write_bytes(("\r\n".join(rows) + "\r\n").encode("latin-1"))
+    mapping.write_text(yaml.safe_dump({**ES_MAPPING, "defaults": {**ES_MAPPING["defaults"], "kind": "first_demand"}},
+                                      allow_unicode=True), encoding="utf-8")
+    return source, mapping
+
+
+def cases(source: Path, mapping: Path) -> list:
+    from correspondence.campaign import prepare_campaign
+
+    return [d.case for d in prepare_campaign(source, mapping).drafts]
+
+
+# --- peers -------------------------------------------------------------------------------------------------
+
+def _weasy_one(html: str) -> int:
+    from weasyprint import HTML
+
+    from correspondence.render.assets import AssetFetcher, shared_dir
+    from correspondence.render.pdf import _stylesheet
+
+    fonts, css = _stylesheet()  # parsed once per process, like the project
+    return len(HTML(string=html, base_url=(shared_dir() / "layouts").as_uri() + "/", url_fetcher=AssetFetcher())
+               .write_pdf(stylesheets=[css], font_config=fonts))
+
+
+def weasyprint_plain(all_cases: list, workers: int) -> float:
+    from correspondence.render import compose_document
+    from correspondence.render.pdf import html_for
+
+    htmls = [html_for(compose_document(c)) for c in all_cases]
+    with ProcessPoolExecutor(workers) as pool:
+        list(pool.map(_weasy_one, htmls[:workers * 2]))  # warm every process
+        start = time.perf_counter()
+        list(pool.map(_weasy_one, htmls, chunksize=4))
+        return len(htmls) / (time.perf_counter() - start)
+
+
+def typst_per_letter(all_cases: list, runs: int = 50) -> float:
+    """ms per one-page letter of comparable content (header, recipient, body, table, signature), warm."""
+    import typst
+
+    fonts = str(ROOT / "templates" / "shared" / "fonts")
+    times = []
+    for case in all_cases[:runs]:
+        inv = case.claim.invoices[0]
+        body = (f'#set page(paper: "a4", margin: 2cm)\n#set text(font: "Liberation Serif", size: 10.5pt, lang: "es")\n'
+                f"*{case.creditor.name}* \\\n{case.creditor.address.street}, {case.creditor.address.city}\n\n"
+                f"#align(right)[{case.debtor.name} \\\n{case.debtor.address.street} \\\n"
+                f"{case.debtor.address.postal_code} {case.debtor.address.city}]\n\n"
+                f"{case.place}, 23 de noviembre de 2026\n\n*Asunto: recordatorio de pago*\n\n"
+                + "Muy señores nuestros: les recordamos que la factura indicada sigue pendiente de pago. " * 6
+                + f"\n\n#table(columns: 4, [Factura], [Fecha], [Vencimiento], [Importe],"
+                  f" [{inv.number}], [{inv.issue_date}], [{inv.due_date}], [{inv.amount} €])\n\n"
+                + "Les rogamos que efectúen el pago en el plazo indicado. " * 4
+                + f"\n\nAtentamente,\n\n{case.signatory.name}\n")
+        start = time.perf_counter()
+        typst.compile(body.encode(), font_paths=[fonts])
+        times.append(time.perf_counter() - start)
+    times.sort()
+    return times[len(times) // 2] * 1000
+
+
+def libreoffice(all_cases: list, folder: Path, n: int, workers: int) -> float:
+    """DOCX from the project's Word layout (docxtpl), converted to PDF by headless LibreOffice."""
+    from correspondence.render import compose_document, render_docx
+
+    chunks = [folder / f"lo-{w}" for w in range(workers)]
+    for i, case in enumerate(all_cases[:n]):
+        target = chunks[i % workers] / f"{i}.docx"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(render_docx(compose_document(case)))
+    start = time.perf_counter()
+    procs = [subprocess.Popen(["soffice", f"-env:UserInstallation=file://{c}/profile", "--headless",
+                               "--convert-to", "pdf", "--outdir", str(c / "pdf"), *map(str, sorted(c.glob("*.docx")))],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for c in chunks]
+    for p in procs:
+        p.wait()
+    elapsed = time.perf_counter() - start
+    made = sum(len(list((c / "pdf").glob("*.pdf"))) for c in chunks)
+    return made / elapsed
+
+
+# --- the project -------------------------------------------------------------------------------------------
+
+def project_cli(source: Path, mapping: Path, out: Path, workers: int, env: dict[str, str],
+                extra: tuple[str, ...] = ()) -> float:
+    """A whole `correspondence batch` run (start-up, validation, pool, signing, manifest), signed B-B."""
+    cmd = [sys.executable, "-m", "correspondence", "batch", str(source), "--mapping", str(mapping), "-o", str(out),
+           "--sign", "--workers", str(workers), *extra]
+    start = time.perf_counter()
+    subprocess.run(cmd, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    elapsed = time.perf_counter() - start
+    return len(list(out.glob("*.pdf"))) / elapsed
+
+
+def rss_kib() -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
+
+
+def memory(source: Path, mapping: Path, out: Path) -> tuple[int, int, int]:
+    """RSS of one process producing every letter (workers=1, signed): after letter 100 and at the end."""
+    from correspondence.batch import BatchSigning
+    from correspondence.campaign import prepare_campaign, run_campaign
+    from correspondence.sign import KeyRecipe, ensure_demo_signer
+
+    p12, password, _ca = ensure_demo_signer(out.parent / "cert")
+    samples: list[int] = []
+    campaign = prepare_campaign(source, mapping)
+    run_campaign(campaign, out, workers=1, signing=BatchSigning(KeyRecipe(p12=p12, password=password)),
+                 on_result=lambda _e, _r: samples.append(rss_kib()))
+    return samples[99], samples[-1], len(samples)
+
+
+def celery_rate(source: Path, mapping: Path, folder: Path, workers: int, env: dict[str, str]) -> float:
+    env = {**env, "CORRESPONDENCE_QUEUE": f"bench-{os.getpid()}-{workers}"}
+    procs = [subprocess.Popen([sys.executable, "-m", "correspondence", "worker", "--pool", "solo"], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for _ in range(workers)]
+    try:
+        project_cli(source, mapping, folder / f"warm-{workers}", 1, env, ("--queue",))  # workers warm, key loaded
+        return project_cli(source, mapping, folder / f"celery-{workers}", 1, env, ("--queue",))
+    finally:
+        for p in procs:
+            p.terminate()
+        for p in procs:
+            p.wait()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--letters", type=int, default=200)
+    parser.add_argument("--memory-letters", type=int, default=2000)
+    parser.add_argument("--celery", default="amqp://guest:guest@127.0.0.1:5672//")
+    parser.add_argument("--skip", nargs="*", default=[], choices=["peers", "libreoffice", "memory", "celery"])
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        env = {**os.environ, "CORRESPONDENCE_HOME": str(folder / "home"), "CORRESPONDENCE_BROKER_URL": args.celery}
+        source, mapping = export(folder / "in", args.letters)
+        all_cases = cases(source, mapping)
+        project_cli(source, mapping, folder / "warm", 2, env)  # demo certificate made, page cache warm
+        rate = project_cli(source, mapping, folder / "out", 2, env)
+        print(f"project, signed B-B, `correspondence batch` CSV -> PDFs, 2 workers: {rate:.1f} letters/s")
+        if "peers" not in args.skip:
+            plain = weasyprint_plain(all_cases, 2)
+            print(f"plain WeasyPrint, project HTML + CSS parsed once, 2 processes: {plain:.1f} letters/s "
+                  f"(project = {rate / plain:.2f} of it)")
+            typ = typst_per_letter(all_cases)
+            print(f"Typst, comparable one-page letter, warm: {typ:.1f} ms/letter "
+                  f"(project: {2000 / rate:.0f} ms a letter per worker, {2000 / rate / typ:.1f}x Typst)")
+        if "libreoffice" not in args.skip:
+            lo = libreoffice(all_cases, folder, min(args.letters, 40), 2)
+            print(f"docxtpl + LibreOffice (2 soffice processes, {min(args.letters, 40)} letters): {lo:.1f} letters/s "
+                  f"(project = {rate / lo:.1f}x)")
+        if "memory" not in args.skip:
+            msource, mmapping = export(folder / "mem", args.memory_letters)
+            first, last, n = memory(msource, mmapping, folder / "mem-out")
+            print(f"memory, one process, {n} signed letters: RSS {first / 1024:.0f} MiB after 100, "
+                  f"{last / 1024:.0f} MiB at the end ({(last - first) / first * 100:+.1f} %)")
+        if "celery" not in args.skip:
+            one = celery_rate(source, mapping, folder, 1, env)
+            two = celery_rate(source, mapping, folder, 2, env)
+            print(f"Celery ({args.celery.split(':')[0]}), solo workers: 1 -> {one:.1f} letters/s, 2 -> {two:.1f} "
+                  f"letters/s ({two / one:.2f}x)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,53 @@
+"""Campaign test data: the template export with a fixed letter date, and Spanish exports as they come."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from correspondence.campaign import write_template
+
+LETTER_DATE = "2026-11-23"
+
+
+def template(folder: Path) -> Path:
+    """`batch-template` output, with the letter date fixed so the figures can be computed by hand."""
+    write_template(folder)
+    mapping = yaml.safe_load((folder / "mapping.yaml").read_text(encoding="utf-8"))
+    mapping["defaults"]["date"] = LETTER_DATE
+    (folder / "mapping.yaml").write_text(yaml.safe_dump(mapping, allow_unicode=True), encoding="utf-8")
+    return folder
+
+
+ES_MAPPING = {
+    "columns": {"debtor.name": "Cliente", "debtor.tax_id": "NIF", "debtor.address.street": "Dirección",
+                "debtor.address.postal_code": "C.P.", "debtor.address.city": "Población",
+                "debtor.address.province": "Provincia", "invoice.number": "Factura",
+                "invoice.issue_date": "Fecha", "invoice.due_date": "Vencimiento", "invoice.amount": "Importe"},
+    "decimal": ",", "date_format": "%d/%m/%Y",
+    "defaults": {"language": "es", "place": "Madrid", "date": LETTER_DATE,
+                 "creditor": {"name": "Distribuciones Eléctricas Diagonal, S.L.", "tax_id": "B58378431",
+                              "address": {"street": "Avinguda Diagonal 640", "postal_code": "08017",
+                                          "city": "Barcelona", "province": "Barcelona", "country": "ES"}},
+                 "debtor": {"address": {"country": "ES"}},
+                 "signatory": {"name": "Elena Martín Ortega"}},
+}
+
+ES_HEADER = "Cliente;NIF;Dirección;C.P.;Población;Provincia;Factura;Fecha;Vencimiento;Importe"
+ES_ROWS = [
+    "Construcciones Alcalá Norte, S.A.;A28015865;Calle de Alcalá 215;28028;Madrid;Madrid;F-101;02/03/2026;01/04/2026;1.250,00",
+    "Construcciones Alcalá Norte, S.A.;A28015865;Calle de Alcalá 215;28028;Madrid;Madrid;F-155;15/04/2026;15/05/2026;38,18",
+    "Peñalara Logística, S.L.;B86561412;Calle de Serrano 41;28001;Madrid;Madrid;F-210;01/06/2026;01/07/2026;605,00",
+]
+
+
+def spanish_export(folder: Path, rows: list[str] | None = None, *, encoding: str = "latin-1",
+                   bom: bool = False) -> tuple[Path, Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    text = "\r\n".join([ES_HEADER, *(ES_ROWS if rows is None else rows)]) + "\r\n"
+    data = text.encode(encoding)
+    source = folder / "clientes.csv"
+    source.write_bytes((b"\xef\xbb\xbf" if bom else b"") + data)
+    mapping = folder / "mapping.yaml"
+    mapping.write_text(yaml.safe_dump(ES_MAPPING, allow_unicode=True), encoding="utf-8")
+    return source, mapping

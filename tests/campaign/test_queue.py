@@ -1,0 +1,166 @@
+"""A campaign through a real Celery worker process on the local broker: signed letters, one task per case."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+
+import pytest
+
+from correspondence.campaign import queue as campaign_queue
+from correspondence.cli.app import main
+from correspondence.sign import ensure_demo_signer, verify_pdf
+from tests.campaign.helpers import template
+from tests.textutil import pdf_flat
+
+BROKERS = {"redis": "redis://127.0.0.1:6379/0", "rabbitmq": "amqp://guest:guest@127.0.0.1:5672//"}
+
+
+def _reachable(url: str) -> bool:
+    from kombu import Connection
+
+    try:
+        with Connection(url, connect_timeout=2) as conn:
+            conn.ensure_connection(max_retries=1)
+        return True
+    except Exception:
+        return False
+
+
+def _environment(tmp_path, monkeypatch, url: str) -> dict[str, str]:
+    if not _reachable(url):
+        pytest.skip(f"{url.split(':')[0]} broker is not running on this machine")
+    env = {**os.environ, "CORRESPONDENCE_HOME": str(tmp_path / "home"), "CORRESPONDENCE_BROKER_URL": url,
+           "CORRESPONDENCE_QUEUE": f"test-{uuid.uuid4().hex[:12]}"}
+    for key in ("CORRESPONDENCE_BROKER_URL", "CORRESPONDENCE_QUEUE", "CORRESPONDENCE_HOME"):
+        monkeypatch.setenv(key, env[key])
+    campaign_queue.celery_app.cache_clear()
+    return env
+
+
+def _start(env: dict[str, str]) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "correspondence", "worker", "--pool", "solo"], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+
+def _drop_queue(env: dict[str, str]) -> None:
+    from kombu import Connection
+
+    with Connection(env["CORRESPONDENCE_BROKER_URL"], connect_timeout=2) as conn:
+        try:
+            conn.default_channel.queue_delete(env["CORRESPONDENCE_QUEUE"])
+        except Exception:
+            pass  # never declared (e.g. the test failed before sending)
+    campaign_queue.celery_app.cache_clear()
+
+
+@pytest.fixture(params=sorted(BROKERS))
+def worker(request, tmp_path, monkeypatch):
+    env = _environment(tmp_path, monkeypatch, BROKERS[request.param])
+    proc = _start(env)
+    try:
+        yield tmp_path / "home", proc
+    finally:
+        _stop(proc)
+        _drop_queue(env)
+
+
+def test_campaign_on_a_celery_worker(worker, tmp_path, capsys):
+    home, proc = worker
+    folder = template(tmp_path / "tpl")
+    out = tmp_path / "out"
+    code = main(["batch", str(folder / "debtors.csv"), "--mapping", str(folder / "mapping.yaml"), "--kind",
+                 "second_demand", "-o", str(out), "--queue", "--sign"])
+    assert code == 0, capsys.readouterr().err
+    assert proc.poll() is None  # the worker is still up, serving
+    _p12, _password, ca = ensure_demo_signer(home / "demo-cert")  # the worker signed with the demo key there
+    signed = sorted(out.glob("*.signed.pdf"))
+    assert [p.name for p in signed] == ["IT00743110157.signed.pdf", "IT01234560017.signed.pdf",
+                                        "RSSMRA85T10A562S.signed.pdf"]
+    for path in signed:
+        assert verify_pdf(path.read_bytes(), [ca], allow_fetching=False).valid
+    assert "Mario Rossi" in pdf_flat((out / "RSSMRA85T10A562S.signed.pdf").read_bytes())
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["summary"]["done"] == 3 and manifest["summary"]["signed"] == "B-B"
+    # a rerun finds everything done and sends nothing to the broker
+    assert main(["batch", str(folder / "debtors.csv"), "--mapping", str(folder / "mapping.yaml"), "--kind",
+                 "second_demand", "-o", str(out), "--queue", "--sign"]) == 0
+    assert "3 from an earlier run" in capsys.readouterr().out
+
+
+def test_an_unreachable_broker_is_a_clear_error(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("CORRESPONDENCE_BROKER_URL", "redis://127.0.0.1:1/0")
+    monkeypatch.setenv("CORRESPONDENCE_HOME", str(tmp_path / "home"))
+    campaign_queue.celery_app.cache_clear()
+    folder = template(tmp_path / "tpl")
+    try:
+        assert main(["batch", str(folder / "debtors.csv"), "--mapping", str(folder / "mapping.yaml"),
+                     "-o", str(tmp_path / "out"), "--queue"]) == 2
+    finally:
+        campaign_queue.celery_app.cache_clear()
+    err = capsys.readouterr().err
+    assert "cannot reach the Celery broker at redis://127.0.0.1:1/0" in err and "Traceback" not in err
+
+
+def test_a_worker_killed_mid_campaign_has_its_task_redelivered_and_each_letter_made_once(tmp_path, monkeypatch):
+    """Late acknowledgement: RabbitMQ hands the killed worker's unacknowledged task to the other worker."""
+    import threading
+
+    from correspondence.campaign import prepare_campaign, run_campaign
+    from correspondence.campaign.resume import JOURNAL
+    from tests.campaign.helpers import spanish_export
+    from tests.campaign.test_run import _many_rows
+
+    env = _environment(tmp_path, monkeypatch, BROKERS["rabbitmq"])
+    source, mapping = spanish_export(tmp_path / "in", _many_rows(10))
+    campaign = prepare_campaign(source, mapping)
+    out = tmp_path / "out"
+    first = _start(env)
+    second = None
+    outcome: dict[str, object] = {}
+
+    def run() -> None:
+        try:
+            outcome["result"] = run_campaign(campaign, out, queue=True)
+        except BaseException as exc:  # reported by the assertion below
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=run, daemon=True)
+    try:
+        thread.start()
+        deadline = time.monotonic() + 120
+        journal = out / JOURNAL
+        while time.monotonic() < deadline and not (journal.exists() and journal.read_text().strip()):
+            time.sleep(0.01)
+        os.killpg(first.pid, signal.SIGKILL)  # holding its next task, unacknowledged
+        first.wait()
+        done_before = len(journal.read_text().splitlines())
+        assert done_before < 10
+        second = _start(env)
+        thread.join(timeout=180)
+        assert not thread.is_alive(), "the killed worker's task was never redelivered"
+    finally:
+        _stop(first)
+        if second is not None:
+            _stop(second)
+        _drop_queue(env)
+    assert "error" not in outcome, outcome.get("error")
+    result = outcome["result"]
+    assert len(result.done) == 10 and not result.failed
+    lines = [json.loads(x)["case"] for x in (out / JOURNAL).read_text().splitlines()]
+    assert sorted(lines) == sorted(set(lines)) and len(lines) == 10  # each letter produced once
+    assert len(list(out.glob("*.pdf"))) == 10
