@@ -23,6 +23,8 @@ def test_wheel_contains_assets_and_renders_outside_the_checkout(tmp_path):
                      "api/app.py"):
         assert required in names, required
     assert any(n.startswith("correspondence/figures/data/") and n.endswith(".csv") for n in names)
+    for table in ("costs_it.csv", "costs_es.csv", "recovery.csv"):  # the report's cost/benefit inputs
+        assert f"correspondence/report/data/{table}" in names, table
     assert any(n.startswith("correspondence/store/migrations/") for n in names)
 
     target = tmp_path / "site"

@@ -1,7 +1,9 @@
 """Cases: open, amend (new version), payments, actions, the case as it stands, its next step and timeline."""
 from __future__ import annotations
 
+import hashlib
 import uuid
+from typing import Literal
 
 from fastapi import APIRouter, Query, Response, status
 
@@ -14,7 +16,7 @@ from correspondence.store import cases as store
 from correspondence.store.idempotency import IdempotencyKey
 from correspondence.store.models import CaseRecord
 
-from ..deps import IdempotencyDep, SessionDep, TenantDep
+from ..deps import IdempotencyDep, SessionDep, StoreDep, TenantDep
 from ..schemas import (
     ActionIn, ActionOut, CaseOut, CasePatchIn, CaseSummary, CaseVersionOut, FiguresOut, NextStepOut, PaymentIn,
     PaymentOut, PrescriptionOut, StepDoneOut, TimelineEntryOut, TimelineOut,
@@ -126,3 +128,25 @@ def timeline(case_id: uuid.UUID, session: SessionDep, who: TenantDep) -> Timelin
                for e in case_timeline(session, record)]
     return TimelineOut(case_id=record.id, entries=entries)
 
+
+
+@router.get("/cases/{case_id}/report", response_class=Response, responses={
+    200: {"content": {"application/pdf": {}, "application/vnd.openxmlformats-officedocument.wordprocessingml.document": {}},
+          "description": "The uncollectability report (PDF/A-3 with the evidence embedded, or DOCX listing it)"},
+    **responses(404, 503)})
+def report(case_id: uuid.UUID, session: SessionDep, store: StoreDep, who: TenantDep,
+           format: Literal["pdf", "docx"] = Query("pdf"), year_end: IsoDate = None, date: IsoDate = None) -> Response:
+    """The uncollectability report of the case as it stands at `date` (default today): each tax ground met,
+    not met or not applicable from the evidence, tested at `year_end` (ES art. 13.1 LIS accrual date), with
+    the cost/benefit; the PDF embeds every dispatched document and receipt byte for byte, with its SHA-256."""
+    try:
+        from correspondence.casework.reports import produce_report
+    except ImportError:  # pragma: no cover - rendering extras missing
+        from ..problems import Problem
+        raise Problem(503, "document rendering is not available on this server", slug="render-unavailable") from None
+    case_or_404(session, who, case_id)
+    produced = produce_report(session, store.blobs, who.tenant_id, case_id, format, year_end=year_end, date=date)
+    safe_name = "".join(c for c in produced.filename if c.isalnum() or c in "._- ")[:120] or "report"
+    return Response(produced.data, media_type=produced.media_type, headers={
+        "Content-Disposition": f'attachment; filename="{safe_name}"', "X-Content-Type-Options": "nosniff",
+        "X-Annexes": str(produced.annexes), "ETag": f'"{hashlib.sha256(produced.data).hexdigest()}"'})

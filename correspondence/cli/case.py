@@ -205,6 +205,26 @@ def render(case: str = typer.Argument(..., help="Case id or reference"),
                       f"total due EUR {produced.standing.statement.total_due}); stored as document {doc.id}")
 
 
+@case_app.command("report")
+def report(case: str = typer.Argument(..., help="Case id or reference"),
+           output: Path = typer.Option(..., "-o", "--output", help="Output file (.pdf or .docx)"),
+           year_end: Optional[str] = typer.Option(None, "--year-end", help="Tax year-end the grounds are tested at"),
+           date: Optional[str] = typer.Option(None, "--date", help="Report date (YYYY-MM-DD); default today"),
+           tenant: str = TENANT) -> None:
+    """Write the uncollectability report of the case as it stands: grounds from the evidence, cost/benefit,
+    and (PDF/A-3) every dispatched document and receipt embedded with its SHA-256."""
+    from ..casework.reports import produce_report
+    from ..files import write_atomic
+    from .render import _format_for
+
+    fmt = _format_for(output, None)
+    with _session(tenant) as (store, session, tenant_id):
+        produced = produce_report(session, store.blobs, tenant_id, _case_id(session, tenant_id, case), fmt,
+                                  year_end=_date(year_end, "--year-end"), date=_date(date, "--date"))
+        write_atomic(output, produced.data)
+        console.print(f"wrote {output} ({len(produced.data):,} bytes, {produced.annexes} annexes)")
+
+
 @case_app.command("next")
 def next_(case: str = typer.Argument(..., help="Case id or reference"),
           at: Optional[str] = typer.Option(None, "--at", help="Date (YYYY-MM-DD); default today"),

@@ -13,6 +13,7 @@ Conventions, also stated in every `Statement` (``day_count``, ``rounding``, ``ci
 from .deadlines import (
     Deadline, deadline_date, deadline_from_effect, is_italian_holiday, letter_deadline, payment_place,
 )
+from .insolvency import interest_cutoff
 from .interest import CENT, InterestPeriod, RateSchedule, accrue, cents
 from .prescription import Prescription, assert_may_demand, invoice_prescription, may_threaten_action, prescription
 from .rates import (
@@ -24,7 +25,7 @@ from .statement import Allocation, InvoiceFigures, Statement, compute_statement
 __all__ = [
     "Allocation", "CENT", "Deadline", "FLAT_COMPENSATION", "InterestPeriod", "InvoiceFigures", "Prescription",
     "RateMissingError", "RateRow", "RateSchedule", "RateTable", "Statement", "TABLES", "accrue", "assert_may_demand",
-    "cents", "compute_statement", "data_dir", "deadline_date", "deadline_from_effect", "invoice_prescription",
+    "cents", "compute_statement", "interest_cutoff", "data_dir", "deadline_date", "deadline_from_effect", "invoice_prescription",
     "is_italian_holiday", "letter_deadline", "load_rates", "may_threaten_action", "parse_rate_rows", "payment_place",
     "period_label", "prescription", "select_regime", "update_rates",
 ]

@@ -5,9 +5,11 @@ from .case import Action, Case, Insolvency, Options, ReportInfo
 from .claim import Claim, Cost, Invoice, Payment
 from .enums import ActionType, CivilLaw, CreditType, DebtorType, DeliveryChannel, DocumentKind, Jurisdiction, Language, Tone
 from .party import Address, Creditor, Debtor, Party, Representative, Signatory
+from .tax import ASSET_SEARCHES, ActionResult, CostInputs, Impairment, SearchKind, TaxProfile, TaxProfileKind
 
 __all__ = [
     "Action", "ActionType", "Address", "CivilLaw", "Brand", "Case", "Claim", "Cost", "CreditType", "Creditor", "Debtor",
     "DebtorType", "DeliveryChannel", "DocumentKind", "Insolvency", "Invoice", "Jurisdiction", "Language", "Money", "Options", "Party", "Payment",
     "ReportInfo", "Representative", "Signatory", "Tone",
+    "ASSET_SEARCHES", "ActionResult", "CostInputs", "Impairment", "SearchKind", "TaxProfile", "TaxProfileKind",
 ]

@@ -6,7 +6,7 @@ from typing import Optional
 
 from pydantic import Field, model_validator
 
-from .base import Day, FieldError, Model
+from .base import Day, FieldError, Model, Money
 from .brand import Brand
 from .claim import Claim
 from .enums import (
@@ -15,6 +15,7 @@ from .enums import (
 )
 from .limits import MAX_ACTIONS
 from .party import Creditor, Debtor, Representative, Signatory
+from .tax import ActionResult, CostInputs, Impairment, SearchKind
 
 
 class Action(Model):
@@ -35,6 +36,9 @@ class Action(Model):
                                          description="The rule that fixed delivered_on (e.g. art. 1335 c.c.)")
     evidence: Optional[str] = Field(default=None, max_length=200,
                                     description="What proves it: a stored document or receipt (SHA-256, dispatch id)")
+    search: Optional[SearchKind] = Field(default=None, description="For tracing and asset searches: which register")
+    result: Optional[ActionResult] = Field(default=None, description="What the search, enforcement or plan gave")
+    assets_value: Optional[Money] = Field(default=None, description="Realisable value of assets a search found")
 
 
 class Insolvency(Model):
@@ -47,6 +51,7 @@ class Insolvency(Model):
     published_on: Optional[Day] = Field(default=None, description="ES: publication in the BOE (art. 255 TRLC)")
     court: Optional[str] = Field(default=None, max_length=200)
     administrator: Optional[str] = Field(default=None, max_length=300, description="Curatore / administración concursal")
+    hearing_on: Optional[dt.date] = Field(default=None, description="IT: hearing for the stato passivo (art. 201 CCII)")
 
 
 class ReportInfo(Model):
@@ -57,6 +62,10 @@ class ReportInfo(Model):
     insolvency_proceeding: Optional[str] = Field(default=None, max_length=500)
     conclusion: Optional[str] = Field(default=None, max_length=2000)
     recipient: Optional[str] = Field(default=None, max_length=300, description="Who the report is addressed to")
+    year_end: Optional[dt.date] = Field(default=None, description="Tax period end the grounds are tested at "
+                                                                  "(ES art. 13.1 LIS: the accrual date)")
+    impairment: Optional[Impairment] = None
+    cost_inputs: CostInputs = Field(default_factory=CostInputs)
 
 
 class Options(Model):

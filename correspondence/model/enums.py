@@ -86,6 +86,8 @@ class ActionType(str, Enum):
     legal_notice = "legal_notice"
     payment_plan = "payment_plan"
     asset_search = "asset_search"
+    court_claim = "court_claim"          # decreto ingiuntivo / monitorio / demanda filed
+    enforcement = "enforcement"          # pignoramento / embargo; result negative = verbale negativo
     other = "other"
 
 

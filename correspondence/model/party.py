@@ -7,6 +7,7 @@ from pydantic import ConfigDict, EmailStr, Field, field_validator, model_validat
 
 from .base import FieldError, Model
 from .enums import DebtorType
+from .tax import TaxProfile
 from .identifiers import format_iban, validate_iban, validate_postal_code, validate_province, validate_tax_id
 
 
@@ -77,6 +78,7 @@ class Party(Model):
 class Creditor(Party):
     iban: Optional[str] = Field(default=None, description="Account for payment; printed on the letter")
     bank: Optional[str] = Field(default=None, max_length=120)
+    tax_profile: Optional[TaxProfile] = Field(default=None, description="How the creditor is taxed (report)")
 
     @field_validator("iban")
     @classmethod
@@ -104,6 +106,8 @@ class Debtor(Party):
         default=None, description="Business size (EU Recommendation 2003/361): micro-enterprises are treated "
                                   "like consumers for utilities prescription (L. 205/2017 art. 1 c.4)")
     contact_person: Optional[str] = Field(default=None, max_length=200, description="Att.ne / A/A line")
+    related_party: bool = Field(default=False, description="Related to the creditor (group, shareholders): IT "
+                                                           "CM 26/E/2013, ES art. 13.1 LIS exclude the loss")
 
     @property
     def feminine(self) -> bool:

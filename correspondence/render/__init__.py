@@ -15,6 +15,7 @@ _EXPORTS = {
     "render_docx": "docx",
     "RenderedPdf": "pdf",
     "SignatureBox": "pdf",
+    "EmbeddedFile": "pdf",
     "render_pdf": "pdf",
 }
 

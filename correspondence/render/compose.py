@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 from pathlib import Path
+from typing import Any, Mapping
 
 from ..errors import ConfigurationError
 
-from ..figures import Statement, assert_may_demand, compute_statement, prescription
+from ..figures import Statement, assert_may_demand, compute_statement, interest_cutoff, prescription
 from ..model import Case, Jurisdiction
 from ..model.jurisdiction import rules_for
 from ..wording import LanguagePack, language_pack, write_blocks
@@ -15,16 +16,20 @@ from ..wording.paragraph import Block
 from .document import Document, Table, load_logo
 
 
-def compose_document(case: Case, *, base_dir: Path | None = None, wording_dir: Path | None = None) -> Document:
-    """Everything both layouts need. `base_dir` resolves a relative brand logo; `wording_dir` overrides wording."""
+def compose_document(case: Case, *, base_dir: Path | None = None, wording_dir: Path | None = None,
+                     extra_context: Mapping[str, Any] | None = None) -> Document:
+    """Everything both layouts need. `base_dir` resolves a relative brand logo; `wording_dir` overrides wording;
+    `extra_context` adds template variables (the report's assessment and annexes)."""
     logo = load_logo(case.brand.logo, base_dir)  # input errors first, before any rendering work
     if case.kind.is_letter:
         assert_may_demand(case)
     pack = language_pack(case.language.value)
     presc = prescription(case)
-    statement = compute_statement(_figures_case(case, presc.extinctive))
+    # the report states its figures at the opening of an insolvency proceeding (art. 154 CCII, art. 152 TRLC)
+    statement = compute_statement(_figures_case(case, presc.extinctive),
+                                  at=None if case.kind.is_letter else interest_cutoff(case))
     blocks = write_blocks(case.language.value, case.kind.value,
-                          wording_context(case, statement, presc, pack), wording_dir)
+                          wording_context(case, statement, presc, pack, extra_context), wording_dir)
     if not any(b.style == "signature" for b in blocks):
         blocks.append(Block("signature"))
     brand = case.brand

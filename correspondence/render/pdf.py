@@ -7,14 +7,15 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
-from typing import Mapping
+from typing import Any, Mapping
 from functools import lru_cache
 
 from jinja2 import FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 from jinja2.sandbox import SandboxedEnvironment
-from weasyprint import CSS, HTML
+from weasyprint import CSS, HTML, Attachment
 from weasyprint.document import Document as WeasyDocument
+from weasyprint.urls import URLFetcher
 from weasyprint.text.fonts import FontConfiguration
 
 from ..model import DocumentKind
@@ -78,12 +79,24 @@ def _stylesheet() -> tuple[FontConfiguration, CSS]:
     return fonts, css
 
 
+@dataclass(frozen=True)
+class EmbeddedFile:
+    """A file embedded in the PDF as an associated file (PDF/A-3: /AF with /AFRelationship)."""
+
+    filename: str
+    data: bytes
+    media_type: str
+    description: str = ""
+    relationship: str = "Source"  # Source | Data | Alternative | Supplement | Unspecified
+
+
 def html_for(doc: Document, *, compact: bool = False) -> str:
     return _layout_environment().get_template("letter.html.j2").render(doc=doc, compact=compact)
 
 
-def render_pdf(doc: Document, *, pdfa: bool | None = None) -> RenderedPdf:
-    """Render a composed document. `pdfa` defaults to the case option, and to on for legal notices.
+def render_pdf(doc: Document, *, pdfa: bool | None = None, attachments: tuple[EmbeddedFile, ...] = ()) -> RenderedPdf:
+    """Render a composed document. `pdfa` defaults to the case option, and to on for legal notices;
+    `attachments` are embedded byte for byte (with PDF/A-3 each becomes an associated file of the document).
 
     A reminder whose closing and signature spill onto a second page is laid out once more in the compact
     type size (9.5 pt instead of 10): a one-page reminder is what a practitioner signs and sends, and the
@@ -91,9 +104,9 @@ def render_pdf(doc: Document, *, pdfa: bool | None = None) -> RenderedPdf:
     """
     if pdfa is None:
         pdfa = doc.case.options.pdfa if doc.case.options.pdfa is not None else doc.case.kind.value == "legal_notice"
-    rendered = _render(doc, pdfa=bool(pdfa), compact=False)
+    rendered = _render(doc, pdfa=bool(pdfa), compact=False, attachments=attachments)
     if rendered.pages == 2 and doc.case.kind in COMPACT_KINDS:
-        compact = _render(doc, pdfa=bool(pdfa), compact=True)
+        compact = _render(doc, pdfa=bool(pdfa), compact=True, attachments=attachments)
         if compact.pages == 1:
             return compact
     return rendered
@@ -103,7 +116,7 @@ def render_pdf(doc: Document, *, pdfa: bool | None = None) -> RenderedPdf:
 COMPACT_KINDS = frozenset({DocumentKind.first_demand, DocumentKind.second_demand})
 
 
-def _render(doc: Document, *, pdfa: bool, compact: bool) -> RenderedPdf:
+def _render(doc: Document, *, pdfa: bool, compact: bool, attachments: tuple[EmbeddedFile, ...] = ()) -> RenderedPdf:
     fonts, css = _stylesheet()
     html = HTML(string=html_for(doc, compact=compact), base_url=(shared_dir() / "layouts").as_uri() + "/",
                 url_fetcher=AssetFetcher())
@@ -114,9 +127,30 @@ def _render(doc: Document, *, pdfa: bool, compact: bool) -> RenderedPdf:
         boxes = {name: found for name in LAID_OUT if (found := anchor_box(document, name)) is not None}
         data = document.write_pdf(
             uncompressed_pdf=False, custom_metadata=False, **options,
-            pdf_identifier=None,
+            pdf_identifier=None, attachments=[_attachment(a, doc.case.date) for a in attachments] or None,
+            finisher=_unique_associated_files if attachments else None,
         )
     return RenderedPdf(data=data, pages=len(document.pages), signature_box=box, pdfa=pdfa, boxes=boxes)
+
+
+def _unique_associated_files(document: WeasyDocument, pdf: Any) -> None:
+    """WeasyPrint lists each PDF/A-3 associated file twice in the catalog's /AF; keep one of each."""
+    refs = pdf.catalog.get("AF")
+    if refs is not None:
+        unique = list(dict.fromkeys(refs))
+        refs.clear()
+        refs.extend(unique)
+
+
+def _attachment(file: EmbeddedFile, when: Any) -> Attachment:
+    import base64
+    import datetime as dt
+
+    stamp = dt.datetime.combine(when, dt.time(12, 0), tzinfo=dt.timezone.utc)
+    url = f"data:{file.media_type};base64,{base64.b64encode(file.data).decode()}"
+    fetcher = URLFetcher(allowed_protocols=("data",), allow_redirects=False, fail_on_errors=True)  # bytes given, no I/O
+    return Attachment(url=url, url_fetcher=fetcher, name=file.filename, description=file.description,
+                      created=stamp, modified=stamp, relationship=file.relationship)
 
 
 SIGNATURE_ANCHOR = "signature-box"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Mapping
 
 from ..figures import Prescription, Statement, letter_deadline
 from ..model import Action, ActionType, Case, CivilLaw, CreditType, DebtorType, DocumentKind
@@ -64,15 +64,17 @@ def _two_year_utilities(case: Case, prescription: Prescription) -> list[str]:
             and by_number[i.number].years == 2 and not by_number[i.number].interrupted]
 
 
-def wording_context(case: Case, statement: Statement, prescription: Prescription, pack: LanguagePack) -> dict[str, Any]:
-    """Variables for `templates/<lang>/wording/<kind>.j2`; documented in templates/README.md."""
+def wording_context(case: Case, statement: Statement, prescription: Prescription, pack: LanguagePack,
+                    extra: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Variables for `templates/<lang>/wording/<kind>.j2`; documented in templates/README.md. The report
+    also gets `assessment` (the pure rules of `correspondence.report`) and `annexes` (none unless given)."""
     earlier = [a for a in case.actions if a.date <= case.date]
     deadline = letter_deadline(case).date if case.deadline_days else None  # holidays where payment is due
     letters = _prior_letters(case, earlier)
     payments = [p for p in case.claim.payments if p.date <= case.date]
     calls = [a for a in earlier if a.type == ActionType.phone_call]
     visits = [a for a in earlier if a.type == ActionType.home_visit]
-    return {
+    context: dict[str, Any] = {
         "case": case,
         "creditor": case.creditor,
         "debtor": case.debtor,
@@ -116,3 +118,11 @@ def wording_context(case: Case, statement: Statement, prescription: Prescription
         "letter_date": case.date,
         "today": dt.date.today(),
     }
+    context.update(extra or {})
+    if case.kind is DocumentKind.uncollectability_report:
+        if "assessment" not in context:
+            from ..report.assessment import assess  # pure rules over model and figures, no rendering
+
+            context["assessment"] = assess(case, statement=statement)
+        context.setdefault("annexes", [])
+    return context
