@@ -11,6 +11,7 @@ from typing_extensions import Annotated
 
 from correspondence.dispatch.model import Channel, DeliveryState, EventType
 from correspondence.model.base import CleanText, Day, Instant, Money
+from correspondence.model.tax import ActionResult, SearchKind
 from correspondence.model.enums import ActionType, DeliveryChannel, DocumentKind, Jurisdiction, Tone
 
 
@@ -144,6 +145,9 @@ class ActionIn(In):
     outcome: Optional[str] = Field(default=None, max_length=500)
     channel: Optional[str] = Field(default=None, max_length=60)
     reference: Optional[str] = Field(default=None, max_length=120)
+    search: Optional[SearchKind] = Field(default=None, description="For tracing and asset searches: the register")
+    result: Optional[ActionResult] = Field(default=None, description="What the search, enforcement or plan gave")
+    assets_value: Optional[Money] = Field(default=None, description="Realisable value of assets a search found")
 
 
 class ActionOut(Out):
@@ -152,6 +156,9 @@ class ActionOut(Out):
     type: str
     description: Optional[str]
     outcome: Optional[str]
+    search: Optional[str] = None
+    result: Optional[str] = None
+    assets_value: Optional[Decimal] = None
     created_at: dt.datetime
 
 

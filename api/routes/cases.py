@@ -116,7 +116,8 @@ def add_action(case_id: uuid.UUID, body: ActionIn, session: SessionDep, who: Ten
     """Record a step taken on the case (call, visit, tracing...); append-only."""
     action = casework.record_action(session, who.tenant_id, case_id, occurred_on=body.occurred_on, type=body.type,
                                     description=body.description, outcome=body.outcome, channel=body.channel,
-                                    reference=body.reference)
+                                    reference=body.reference, search=body.search, result=body.result,
+                                    assets_value=body.assets_value)
     return ActionOut.model_validate(action)
 
 

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from ..casefile import build_case
 from ..errors import InputError, NotFound
 from ..model import ActionType, Case
+from ..model.tax import ActionResult, SearchKind
 from ..store import cases as store
 from ..store.idempotency import IdempotencyKey
 from ..store.models import ActionRecord, CaseRecord, PaymentRecord
@@ -109,14 +110,18 @@ def record_payment(session: Session, tenant_id: uuid.UUID, case_id: uuid.UUID, *
 
 def record_action(session: Session, tenant_id: uuid.UUID, case_id: uuid.UUID, *, occurred_on: dt.date,
                   type: ActionType, description: str | None = None, outcome: str | None = None,
-                  channel: str | None = None, reference: str | None = None) -> ActionRecord:
-    """Record a step taken on the case (call, visit, tracing, asset search...); not in the future."""
+                  channel: str | None = None, reference: str | None = None, search: SearchKind | None = None,
+                  result: ActionResult | None = None, assets_value: Decimal | None = None) -> ActionRecord:
+    """Record a step taken on the case (call, visit, tracing, asset search...); not in the future. Searches
+    say which register was searched and what it found: the uncollectability report rests on them."""
     record = find_case(session, tenant_id, case_id)
     if occurred_on > today_in(record.jurisdiction):
         raise InputError("occurred_on", f"{occurred_on.isoformat()} is in the future")
     try:
         action = store.add_action(session, record, occurred_on=occurred_on, type=type, description=description,
-                                  outcome=outcome, channel=channel, reference=reference)
+                                  outcome=outcome, channel=channel, reference=reference,
+                                  search=search.value if search else None, result=result.value if result else None,
+                                  assets_value=assets_value)
         session.commit()
     except BaseException:
         session.rollback()

@@ -105,7 +105,8 @@ def fold(session: Session, record: CaseRecord, *, at: dt.date | None = None,
     recorded_payments = [Payment(date=p.paid_on, amount=p.amount, reference=p.reference, invoice=p.invoice)
                          for p in payments]
     recorded_actions = [Action(date=a.occurred_on, type=ActionType(a.type), description=a.description,
-                               outcome=a.outcome, channel=a.channel, reference=a.reference) for a in actions]
+                               outcome=a.outcome, channel=a.channel, reference=a.reference, search=a.search,
+                               result=a.result, assets_value=a.assets_value) for a in actions]
     recorded_actions += [_letter_action(s, at) for s in letters]
     if request is None and data is None:
         filed = filed_case(record.id, record.version, record.data)
@@ -147,7 +148,8 @@ def _payments(session: Session, record: CaseRecord) -> list[Any]:
 
 def _actions(session: Session, record: CaseRecord) -> list[Any]:
     return list(session.execute(select(ActionRecord.occurred_on, ActionRecord.type, ActionRecord.description,
-                                       ActionRecord.outcome, ActionRecord.channel, ActionRecord.reference)
+                                       ActionRecord.outcome, ActionRecord.channel, ActionRecord.reference,
+                                       ActionRecord.search, ActionRecord.result, ActionRecord.assets_value)
                                 .where(ActionRecord.case_id == record.id)
                                 .order_by(ActionRecord.occurred_on, ActionRecord.created_at)))
 

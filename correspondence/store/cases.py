@@ -123,11 +123,13 @@ def add_payment(session: Session, record: CaseRecord, *, paid_on: dt.date, amoun
 
 def add_action(session: Session, record: CaseRecord, *, occurred_on: dt.date, type: ActionType,
                description: str | None = None, outcome: str | None = None, channel: str | None = None,
-               reference: str | None = None) -> ActionRecord:
+               reference: str | None = None, search: str | None = None, result: str | None = None,
+               assets_value: Decimal | None = None) -> ActionRecord:
     """Append an action (flushed, not committed: the casework use case owns the transaction)."""
     _check_room(session, ActionRecord, record, MAX_ACTIONS, "actions")
     action = ActionRecord(tenant_id=record.tenant_id, case_id=record.id, occurred_on=occurred_on, type=type.value,
-                          description=description, outcome=outcome, channel=channel, reference=reference)
+                          description=description, outcome=outcome, channel=channel, reference=reference,
+                          search=search, result=result, assets_value=assets_value)
     session.add(action)
     session.flush()
     return action

@@ -228,6 +228,9 @@ class ActionRecord(Base):
     outcome: Mapped[Optional[str]] = mapped_column(String(500))
     channel: Mapped[Optional[str]] = mapped_column(String(60))
     reference: Mapped[Optional[str]] = mapped_column(String(120))
+    search: Mapped[Optional[str]] = mapped_column(String(40))  # SearchKind: which register was searched
+    result: Mapped[Optional[str]] = mapped_column(String(20))  # ActionResult: positive | negative | inconclusive
+    assets_value: Mapped[Optional[Decimal]] = mapped_column(Numeric(14, 2))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 

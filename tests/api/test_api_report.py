@@ -54,3 +54,20 @@ def test_report_docx_lists_annexes_and_bad_input_is_4xx(api: Api, other: Api) ->
     assert bad.status_code == 422 and bad.headers["content-type"].startswith("application/problem+json")
     assert api.get(f"/v1/cases/{case['id']}/report", params={"year_end": "31/12/2026"}).status_code == 422
     assert other.get(f"/v1/cases/{case['id']}/report").status_code == 404
+
+
+def test_searches_recorded_through_the_api_reach_the_report(api: Api) -> None:
+    """A search posted as an action keeps its register and result, and the dossier states them."""
+    case, _, _ = _delivered_notice(api)
+    r = api.post(f"/v1/cases/{case['id']}/actions", json={
+        "occurred_on": "2026-10-05", "type": "asset_search", "search": "ipocatastale", "result": "negative",
+        "description": "nessun immobile intestato"})
+    assert r.status_code == 201, r.text
+    assert (r.json()["search"], r.json()["result"]) == ("ipocatastale", "negative")
+    bad = api.post(f"/v1/cases/{case['id']}/actions", json={"occurred_on": "2026-10-05", "type": "asset_search",
+                                                           "search": "oracle"})
+    assert bad.status_code == 422 and bad.json()["field"] == "search"
+    r = api.get(f"/v1/cases/{case['id']}/report", params={"format": "pdf", "date": "2026-12-20"})
+    assert r.status_code == 200, r.text
+    text = re.sub(r"\s+", " ", pdf_text(r.content))
+    assert "Visura ipocatastale" in text and "5 ottobre 2026: esito negativo" in text
