@@ -184,6 +184,7 @@ class RenderIn(In):
     deadline_days: Optional[int] = Field(default=None, ge=1, le=120, description="Default: the kind's")
     delivery: Optional[DeliveryChannel] = Field(default=None, description="How it will be sent (printed in the header)")
     format: Literal["pdf", "docx"] = "pdf"
+    strict: bool = Field(default=False, description="Refuse (422) when the figures use a rate not marked verified")
     sign: bool = Field(default=False, description="Sign the PDF (PAdES) with the service's key: the rendering is "
                                                   "stored, and its signed version (those bytes plus the signature) "
                                                   "points at it as `signed_from`")

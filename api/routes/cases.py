@@ -11,6 +11,7 @@ from correspondence.casework import cases as casework
 from correspondence.casework.standing import Standing
 from correspondence.casework.steps import NextStep, next_step
 from correspondence.evidence import case_timeline
+from correspondence.figures import rate_warnings
 from correspondence.model import Case
 from correspondence.store import cases as store
 from correspondence.store.idempotency import IdempotencyKey
@@ -36,7 +37,7 @@ def next_out(step: NextStep) -> NextStepOut:
 def case_out(record: CaseRecord, standing: Standing) -> CaseOut:
     s, presc = standing.statement, standing.prescription
     step = next_step(standing)
-    warnings = list(dict.fromkeys(w for w in (presc.warning, *step.warnings) if w))
+    warnings = list(dict.fromkeys(w for w in (presc.warning, *step.warnings, *rate_warnings(s)) if w))
     return CaseOut(id=record.id, reference=record.reference, debtor_name=record.debtor_name,
                    jurisdiction=record.jurisdiction, created_at=record.created_at, version=record.version,
                    at=standing.at, data=record.data, outstanding=s.principal_outstanding, total_due=s.total_due,

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from ..casefile import build_case
 from ..errors import InputError, NotFound
-from ..figures import Statement
+from ..figures import Statement, rate_warnings
 from ..model import Case
 from ..store import BlobStore
 from ..store import cases as case_store
@@ -52,10 +52,11 @@ def figures_summary(statement: Statement) -> dict[str, str]:
 
 def render_document(session: Session, blobs: BlobStore, tenant_id: uuid.UUID, case_id: uuid.UUID,
                     request: DocumentRequest, fmt: str = "pdf", *, signing: Signing | None = None,
-                    renderer: Renderer | None = None) -> Produced:
+                    renderer: Renderer | None = None, strict: bool = False) -> Produced:
     """Render the case as it stands at the letter date into a document of the requested kind and store it;
     with `signing`, sign exactly the rendered bytes and store the signed version too (pointing at it).
-    `renderer` lets a caller run the rendering elsewhere (a bounded worker pool)."""
+    `renderer` lets a caller run the rendering elsewhere (a bounded worker pool). With `strict`, a letter
+    whose figures use a rate not marked verified is refused; otherwise the warning is recorded with it."""
     from ..pipeline import render, sign_rendering
 
     if signing is not None and fmt != "pdf":
@@ -65,9 +66,13 @@ def render_document(session: Session, blobs: BlobStore, tenant_id: uuid.UUID, ca
     record = find_case(session, tenant_id, case_id)
     standing = fold(session, record, request=request)
     case = standing.case
+    warnings = rate_warnings(standing.statement)
+    if strict and warnings:
+        raise InputError("strict", warnings[0])
     rendering = (renderer or (lambda c, f: render(c, f)))(case, fmt)
     signed = sign_rendering(case, rendering, signing) if signing is not None else None
     made = _made(record, standing, request, fmt, rendering)
+    made["made_from"]["warnings"] = warnings
     stem = (record.reference or str(record.id)).replace("/", "-")
     name = f"{stem}-{case.kind.value}-{case.date.isoformat()}"
     # blob first, row second: a crash leaves an orphan blob, never a row without its file

@@ -185,6 +185,7 @@ def render(case: str = typer.Argument(..., help="Case id or reference"),
            sign: bool = typer.Option(False, "--sign", help="Sign the PDF with the service's key (demo certificate "
                                                            "unless CORRESPONDENCE_SIGNING_P12 is set)"),
            level: str = typer.Option("B-B", "--level", help="PAdES level"),
+           strict: bool = typer.Option(False, "--strict", help="Refuse when a rate used is not marked verified"),
            tenant: str = TENANT) -> None:
     """Render the next document from the case as it stands, store it, and write it to OUTPUT."""
     from ..casework.documents import render_document
@@ -198,8 +199,10 @@ def render(case: str = typer.Argument(..., help="Case id or reference"),
                               delivery=delivery)
     with _session(tenant) as (store, session, tenant_id):
         produced = render_document(session, store.blobs, tenant_id, _case_id(session, tenant_id, case), request, fmt,
-                                   signing=server_signing(level) if sign else None)
+                                   signing=server_signing(level) if sign else None, strict=strict)
         doc = produced.document
+        for warning in (doc.made_from or {}).get("warnings", []):
+            Console(stderr=True).print(f"warning: {warning}", highlight=False)
         write_atomic(output, store.blobs.read_verified(doc.sha256))
         console.print(f"wrote {output} ({doc.size:,} bytes, {doc.kind}, case version {doc.case_version}, "
                       f"total due EUR {produced.standing.statement.total_due}); stored as document {doc.id}")

@@ -59,6 +59,8 @@ def register(app: typer.Typer) -> None:
         level: str = typer.Option("B-B", "--level", help="PAdES level: B-B, B-T, B-LT, B-LTA"),
         tsa_url: Optional[str] = typer.Option(None, "--tsa-url", help="RFC 3161 timestamp authority (B-T and above)"),
         invisible: bool = typer.Option(False, "--invisible", help="Invisible signature (no stamp)"),
+        strict: bool = typer.Option(False, "--strict", help="Refuse to write a letter whose figures use a rate "
+                                                            "not marked verified"),
     ) -> None:
         """Render a case to PDF or DOCX. Options override the same fields in the case file."""
         overrides = {
@@ -82,11 +84,14 @@ def register(app: typer.Typer) -> None:
                                token_label=token_label, key_label=key_label, pin_file=pin_file)
             key = load_key(source)
             signing = Signing(key=key, level=Level.parse(level), tsa_url=tsa_url, visible=not invisible)
-        from ..figures import prescription
+        from ..figures import compute_statement, prescription, rate_warnings
 
-        warning = prescription(case).warning
-        if warning:
-            Console(stderr=True).print(f"[bold yellow]warning:[/] {warning}", highlight=False)
+        rates = rate_warnings(compute_statement(case))
+        if strict and rates:
+            raise InputError("--strict", rates[0])
+        for warning in [prescription(case).warning, *rates]:
+            if warning:
+                Console(stderr=True).print(f"[bold yellow]warning:[/] {warning}", highlight=False)
         data = produce(case, fmt_, base_dir=case_file.parent, pdfa=pdfa, wording_dir=wording_dir, signing=signing)
         write_atomic(output, data)
         note = f", signed {signing.level.value}" if signing else ""

@@ -20,12 +20,12 @@ from .rates import (
     TABLES, RateMissingError, RateRow, RateTable, data_dir, load_rates, parse_rate_rows, period_label, update_rates,
 )
 from .regime import FLAT_COMPENSATION, select_regime
-from .statement import Allocation, InvoiceFigures, Statement, compute_statement
+from .statement import Allocation, InvoiceFigures, Statement, compute_statement, rate_warnings
 
 __all__ = [
     "Allocation", "CENT", "Deadline", "FLAT_COMPENSATION", "InterestPeriod", "InvoiceFigures", "Prescription",
     "RateMissingError", "RateRow", "RateSchedule", "RateTable", "Statement", "TABLES", "accrue", "assert_may_demand",
     "cents", "compute_statement", "interest_cutoff", "data_dir", "deadline_date", "deadline_from_effect", "invoice_prescription",
     "is_italian_holiday", "letter_deadline", "load_rates", "may_threaten_action", "parse_rate_rows", "payment_place",
-    "period_label", "prescription", "select_regime", "update_rates",
+    "period_label", "prescription", "rate_warnings", "select_regime", "update_rates",
 ]

@@ -342,4 +342,18 @@ def _finish(case: Case, regime: Regime, ledger: _Ledger, at: date, documented: D
         costs_recoverable=sum((c.amount for c in ledger.costs), ZERO), interest_until=ledger.stop)
 
 
-__all__ = ["Allocation", "InvoiceFigures", "Statement", "compute_statement", "RateMissingError"]
+
+
+def rate_warnings(statement: Statement) -> list[str]:
+    """Warnings for every rate the figures used that the tables do not mark verified: a derived rate was
+    computed from the statutory formula (ECB rate + margin), an unverified one was not yet checked against
+    its official publication (Gazzetta Ufficiale, BOE). A letter should not go out on either unchecked."""
+    out = []
+    for note in statement.notes:
+        if note.startswith("RATE_"):
+            status, table, period = note.removeprefix("RATE_").split(":", 2)
+            out.append(f"the {table} rate for {period} is {status.lower()}: check it against its official "
+                       "publication (`correspondence rates`) before sending")
+    return out
+
+__all__ = ["Allocation", "InvoiceFigures", "Statement", "compute_statement", "rate_warnings", "RateMissingError"]

@@ -197,3 +197,13 @@ def test_the_next_step_follows_the_phases_of_the_process(api: Api) -> None:
     due = api.get("/v1/cases", params={"due": "2026-12-31"}).json()
     assert [c["id"] for c in due] == [cid]
     assert api.get("/v1/cases", params={"due": "2026-01-01"}).json() == []
+
+
+def test_unverified_rates_are_warned_about_and_refused_when_strict(api: Api) -> None:
+    """Issue 12 item 24: the example's 2026-H2 commercial rate is marked unverified in the tables."""
+    case = api.case()
+    assert any("commercial_it rate for 2026-H2 is unverified" in w for w in case["warnings"])
+    doc = render(api, case["id"], date="2026-11-23")
+    assert any("2026-H2" in w for w in doc["made_from"]["warnings"])
+    r = api.post(f"/v1/cases/{case['id']}/documents", json={"date": "2026-11-23", "strict": True})
+    assert r.status_code == 422 and r.json()["field"] == "strict" and "unverified" in r.json()["detail"]

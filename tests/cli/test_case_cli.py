@@ -68,3 +68,13 @@ def test_case_commands_refuse_bad_input_with_exit_2(home: Path, capsys: pytest.C
     code, _, err = run(capsys, "case", "render", case_id, "--kind", "first_demand", "--date", "2026-04-01",
                        "-o", str(home / "x.pdf"))
     assert code == 2 and "claim.invoices" in err and not (home / "x.pdf").exists()
+
+
+def test_render_warns_about_unverified_rates_and_strict_refuses(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from tests.casedata import EXAMPLES
+
+    out = home / "letter.pdf"
+    code, _, err = run(capsys, "render", str(EXAMPLES / "case-es.yaml"), "-o", str(out))
+    assert code == 0 and "commercial_es rate for 2026-H1 is derived" in err and out.exists()
+    code, _, err = run(capsys, "render", str(EXAMPLES / "case-es.yaml"), "--strict", "-o", str(home / "no.pdf"))
+    assert code == 2 and "error: --strict:" in err and not (home / "no.pdf").exists()
