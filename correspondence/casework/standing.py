@@ -61,6 +61,7 @@ class SentLetter:
     sent_on: dt.date
     state: str
     delivered_on: Optional[dt.date]
+    rule: Optional[str]
     deadline_at: Optional[dt.date]
 
 
@@ -165,7 +166,7 @@ def dispatched_letters(session: Session, record: CaseRecord) -> list[SentLetter]
              .group_by(EventRecord.dispatch_id).subquery())
     rows = session.execute(
         select(Dispatch.id, Dispatch.document_id, Dispatch.channel, Dispatch.state, Dispatch.jurisdiction,
-               Dispatch.legal_effective_at, Dispatch.deadline_at, Document.kind, first.c.sent_at)
+               Dispatch.legal_effective_at, Dispatch.legal_rule, Dispatch.deadline_at, Document.kind, first.c.sent_at)
         .join(Document, Document.id == Dispatch.document_id).join(first, first.c.dispatch_id == Dispatch.id)
         .where(Dispatch.case_id == record.id).order_by(first.c.sent_at, Dispatch.id))
     out = []
@@ -174,7 +175,7 @@ def dispatched_letters(session: Session, record: CaseRecord) -> list[SentLetter]
         sent = _aware(row.sent_at).astimezone(zone).date()
         delivered = _aware(row.legal_effective_at).astimezone(zone).date() if row.legal_effective_at else None
         out.append(SentLetter(str(row.id), str(row.document_id), DocumentKind(row.kind) if row.kind else None,
-                              row.channel, sent, row.state, delivered, row.deadline_at))
+                              row.channel, sent, row.state, delivered, row.legal_rule, row.deadline_at))
     return out
 
 
@@ -188,4 +189,5 @@ def _letter_action(sent: SentLetter, at: dt.date) -> Action:
     return Action(date=sent.sent_on,
                   type=ActionType.legal_notice if sent.kind is DocumentKind.legal_notice else ActionType.letter,
                   channel=sent.channel, evidence=f"dispatch {sent.dispatch_id}", document_kind=sent.kind,
-                  delivered_on=sent.delivered_on if delivered else None, outcome=None if delivered else sent.state)
+                  delivered_on=sent.delivered_on if delivered else None, delivery_rule=sent.rule[:200] if delivered and sent.rule else None,
+                  outcome=None if delivered else sent.state)

@@ -141,6 +141,7 @@ def refresh_cache(session: Session, dispatch: Dispatch) -> RecipientStatus:
     st = status(session, dispatch)
     dispatch.state = st.state.value
     dispatch.legal_effective_at = st.legal_effect.effective_at if st.legal_effect else None
+    dispatch.legal_rule = st.legal_effect.source if st.legal_effect and st.legal_effect.effective_at else None
     dispatch.deadline_at = st.deadline_at
     return st
 

@@ -136,6 +136,7 @@ class Dispatch(Base):
     message_id: Mapped[Optional[str]] = mapped_column(String(500))
     state: Mapped[str] = mapped_column(String(40))
     legal_effective_at: Mapped[Optional[dt.datetime]]
+    legal_rule: Mapped[Optional[str]] = mapped_column(String(300))  # the legal source of legal_effective_at
     deadline_at: Mapped[Optional[dt.date]] = mapped_column(Date)
     version: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
