@@ -14,7 +14,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Optional
 
-from ..figures import deadline_date
+from ..figures import deadline_date, payment_place
 from ..model import Action, ActionType, DocumentKind
 from ..model.enums import DEFAULT_DEADLINE_DAYS
 from .standing import Standing
@@ -151,7 +151,7 @@ def _term_end(standing: Standing, letter: Action, dispatch_deadline: dt.date | N
     days = (DEFAULT_DEADLINE_DAYS[letter.document_kind] if letter.document_kind else standing.case.deadline_days) or 15
     start = letter.delivered_on or letter.date
     assert standing.case.jurisdiction is not None
-    return deadline_date(start, days, standing.case.jurisdiction)
+    return deadline_date(start, days, standing.case.jurisdiction, payment_place(standing.case))
 
 
 def _last_term(standing: Standing, letters: list[Action]) -> dt.date:
