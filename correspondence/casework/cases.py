@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from contextlib import contextmanager
 from decimal import Decimal
-from typing import Any, Mapping
+from typing import Any, Iterator, Mapping
 
 from sqlalchemy.orm import Session
 
@@ -24,6 +25,17 @@ from .steps import NextStep, next_step
 
 MAX_REASON = 300
 MAX_SCAN = 10_000  # cases examined for a work list
+
+
+@contextmanager
+def transaction(session: Session) -> Iterator[None]:
+    """The use case's own transaction: committed once at the end, rolled back whole on any error."""
+    try:
+        yield
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
 
 
 def find_case(session: Session, tenant_id: uuid.UUID, case_id: uuid.UUID) -> CaseRecord:
@@ -64,7 +76,7 @@ def amend_case(session: Session, tenant_id: uuid.UUID, case_id: uuid.UUID, patch
     if reason is not None and len(reason) > MAX_REASON:
         raise InputError("reason", f"at most {MAX_REASON} characters")
     record = find_case(session, tenant_id, case_id)
-    try:
+    with transaction(session):
         store.lock_case(session, record)
         amended = build_case(merge_patch(record.data, patch))
         if amended.brand.logo and amended.brand.logo != record.data.get("brand", {}).get("logo"):
@@ -73,10 +85,6 @@ def amend_case(session: Session, tenant_id: uuid.UUID, case_id: uuid.UUID, patch
             raise InputError("body", "the amendment changes nothing")
         fold(session, record, data=store.canonical(amended))  # recorded payments must still fit the case
         store.add_version(session, record, amended, reason)
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
     return record
 
 
@@ -91,7 +99,7 @@ def record_payment(session: Session, tenant_id: uuid.UUID, case_id: uuid.UUID, *
     record = find_case(session, tenant_id, case_id)
     if paid_on > today_in(record.jurisdiction):
         raise InputError("paid_on", f"{paid_on.isoformat()} is in the future")
-    try:
+    with transaction(session):
         store.lock_case(session, record)
         standing = fold(session, record, at=paid_on)
         if invoice is not None and invoice not in {i.number for i in standing.case.claim.invoices}:
@@ -101,10 +109,6 @@ def record_payment(session: Session, tenant_id: uuid.UUID, case_id: uuid.UUID, *
             raise InputError("amount", f"{amount} is more than the {owed} EUR owed on {paid_on.isoformat()}")
         payment = store.add_payment(session, record, paid_on=paid_on, amount=amount, reference=reference,
                                     invoice=invoice)
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
     return payment
 
 
@@ -117,15 +121,11 @@ def record_action(session: Session, tenant_id: uuid.UUID, case_id: uuid.UUID, *,
     record = find_case(session, tenant_id, case_id)
     if occurred_on > today_in(record.jurisdiction):
         raise InputError("occurred_on", f"{occurred_on.isoformat()} is in the future")
-    try:
+    with transaction(session):
         action = store.add_action(session, record, occurred_on=occurred_on, type=type, description=description,
                                   outcome=outcome, channel=channel, reference=reference,
                                   search=search.value if search else None, result=result.value if result else None,
                                   assets_value=assets_value)
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
     return action
 
 
