@@ -78,7 +78,7 @@ def typst_per_letter(all_cases: list, runs: int = 50) -> float:
     """ms per one-page letter of comparable content (header, recipient, body, table, signature), warm."""
     import typst
 
-    fonts = str(ROOT / "templates" / "shared" / "fonts")
+    fonts = str(ROOT / "correspondence" / "templates" / "shared" / "fonts")
     times = []
     for case in all_cases[:runs]:
         inv = case.claim.invoices[0]

@@ -35,7 +35,7 @@ def main() -> None:
     os.environ["CORRESPONDENCE_HOME"] = str(home)
     from fastapi.testclient import TestClient
 
-    from api.app import create_app
+    from correspondence.api.app import create_app
     from correspondence.casework import standing as _standing
     from correspondence.dispatch import DispatchEvent, EventType
     from correspondence.model import ActionType

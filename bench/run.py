@@ -15,7 +15,7 @@ HERE = Path(__file__).resolve().parent
 def main() -> int:
     tool = "wrk" if shutil.which("wrk") else "httpx"
     plan = [["render.py"], ["batch.py"], ["sign.py"], ["figures.py"], ["receipts.py"], ["casework.py"],
-            ["api.py", "--tool", tool]]
+            ["correspondence.api.py", "--tool", tool]]
     failed = 0
     for script, *args in plan:
         print(f"\n== {script} {' '.join(args)}", flush=True)

@@ -21,7 +21,7 @@ from .files import write_atomic
 from .model import Case, DocumentKind, Tone
 from .pipeline import Signing
 from .sign import SigningKey, default_demo_dir, ensure_demo_signer
-from .templates import examples_dir
+from .packaged import examples_dir
 
 PLAN = (  # (kind, tone) rendered for each language
     ("first_demand", "courteous"),

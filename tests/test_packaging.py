@@ -15,12 +15,12 @@ def test_wheel_contains_assets_and_renders_outside_the_checkout(tmp_path):
                    check=True, capture_output=True)
     wheel = next(tmp_path.glob("correspondence-*.whl"))
     names = set(zipfile.ZipFile(wheel).namelist())
-    for required in ("correspondence/_templates/shared/fonts/LiberationSerif-Regular.ttf",
-                     "correspondence/_templates/shared/layouts/letter.docx",
-                     "correspondence/_templates/it/wording/legal_notice.j2",
-                     "correspondence/_templates/es/language.yaml",
+    for required in ("correspondence/templates/shared/fonts/LiberationSerif-Regular.ttf",
+                     "correspondence/templates/shared/layouts/letter.docx",
+                     "correspondence/templates/it/wording/legal_notice.j2",
+                     "correspondence/templates/es/language.yaml",
                      "correspondence/_examples/case-it.yaml",
-                     "api/app.py"):
+                     "correspondence/api/app.py"):
         assert required in names, required
     assert any(n.startswith("correspondence/figures/data/") and n.endswith(".csv") for n in names)
     for table in ("costs_it.csv", "costs_es.csv", "recovery.csv"):  # the report's cost/benefit inputs
@@ -33,7 +33,7 @@ def test_wheel_contains_assets_and_renders_outside_the_checkout(tmp_path):
     work = tmp_path / "elsewhere"
     work.mkdir()
     env = {**os.environ, "PYTHONPATH": str(target), "CORRESPONDENCE_HOME": str(work / "home")}
-    script = ("import correspondence.templates as t, sys; print(t.templates_root()); "
+    script = ("import correspondence.packaged as t, sys; print(t.templates_root()); "
               "from correspondence.cli.app import main; sys.exit(main(['render', str(t.examples_dir() / 'case-es.yaml'), "
               "'-o', 'out.pdf']))")
     proc = subprocess.run([sys.executable, "-c", script], cwd=work, env=env, capture_output=True, text=True)

@@ -15,7 +15,7 @@ from ..errors import InputError
 from ..files import write_atomic
 from ..model import Case, CreditType, DebtorType, DocumentKind, Jurisdiction, Language, Tone
 from ..render import FORMATS
-from ..templates import available_languages
+from ..packaged import available_languages
 from ..wording import available_kinds
 
 console = Console()

@@ -1,6 +1,6 @@
 """CLI commands: `serve` (the HTTP API under uvicorn), `apikey create|list|revoke`, `db upgrade`, `db gc`.
 
-This module never imports FastAPI: uvicorn loads the app factory `api.app:create_app` by name.
+This module never imports FastAPI: uvicorn loads the app factory `correspondence.api.app:create_app` by name.
 """
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ def serve(
     settings = _settings()
     if workers > 1 and settings.is_sqlite:
         Store.open(settings).close()  # migrate once, before workers race to do it
-    uvicorn.run("api.app:create_app", factory=True, host=host, port=port, workers=workers, log_level=log_level)
+    uvicorn.run("correspondence.api.app:create_app", factory=True, host=host, port=port, workers=workers, log_level=log_level)
 
 
 def apikey_create(

@@ -11,7 +11,7 @@ from urllib.parse import unquote, urlsplit
 
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from ..templates import shared_dir
+from ..packaged import shared_dir
 
 ALLOWED_DATA_TYPES = ("data:image/png;", "data:image/jpeg;")
 

@@ -18,7 +18,7 @@ from docxtpl import DocxTemplate, InlineImage, RichText
 from jinja2 import StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
-from ..templates import shared_dir
+from ..packaged import shared_dir
 from ..wording.paragraph import Runs
 from .document import Document, Table
 

@@ -19,7 +19,7 @@ from weasyprint.urls import URLFetcher
 from weasyprint.text.fonts import FontConfiguration
 
 from ..model import DocumentKind
-from ..templates import shared_dir
+from ..packaged import shared_dir
 from .assets import AssetFetcher
 from .document import Document
 

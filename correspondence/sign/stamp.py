@@ -23,8 +23,7 @@ from .options import StampSpec
 
 _FONT_FILES = {"sans": "LiberationSans", "serif": "LiberationSerif"}
 _FONT_DIRS = (
-    Path(__file__).resolve().parents[2] / "templates" / "shared" / "fonts",  # source checkout
-    Path(__file__).resolve().parents[1] / "_templates" / "shared" / "fonts",  # installed wheel
+    Path(__file__).resolve().parents[1] / "templates" / "shared" / "fonts",  # packaged with the code
     Path("/usr/share/fonts/truetype/liberation2"),
     Path("/usr/share/fonts/truetype/liberation"),
 )

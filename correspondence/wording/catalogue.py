@@ -16,7 +16,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from ..errors import ConfigurationError, InputError
 from ..model.identifiers import format_iban
-from ..templates import available_languages, language_dir
+from ..packaged import available_languages, language_dir
 from .language import LanguagePack, language_pack
 from .paragraph import Block, parse_blocks
 

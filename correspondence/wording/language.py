@@ -17,7 +17,7 @@ from babel.numbers import format_currency, format_decimal
 from num2words import num2words
 
 from ..errors import ConfigurationError, InputError
-from ..templates import available_languages, language_dir
+from ..packaged import available_languages, language_dir
 
 CENT = Decimal("0.01")
 

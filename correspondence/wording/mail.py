@@ -16,7 +16,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from ..errors import ConfigurationError
 from ..model import Case
-from ..templates import language_dir
+from ..packaged import language_dir
 from .language import language_pack
 
 

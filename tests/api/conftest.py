@@ -12,7 +12,7 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
+from correspondence.api.app import create_app
 from correspondence.store import Store, StoreSettings
 from correspondence.store.apikeys import create_api_key
 from tests.casedata import example

@@ -7,7 +7,7 @@ from typing import Iterator
 
 import pytest
 
-from api.app import create_app
+from correspondence.api.app import create_app
 from correspondence.store import Store, StoreSettings
 
 from correspondence.dispatch.daticert import parse_timestamp

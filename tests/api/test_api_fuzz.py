@@ -18,7 +18,7 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import negative_data_rejection, positive_data_acceptance
 
-from api.app import create_app
+from correspondence.api.app import create_app
 from correspondence.store import Store, StoreSettings
 from correspondence.store.apikeys import create_api_key
 from tests.store.backends import PG_AVAILABLE, make_url

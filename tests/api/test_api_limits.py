@@ -11,8 +11,8 @@ from typing import Iterator
 import httpx
 import pytest
 
-from api.app import create_app
-from api.limits import Rate, RateLimiter, parse_rates
+from correspondence.api.app import create_app
+from correspondence.api.limits import Rate, RateLimiter, parse_rates
 from correspondence.jobs import JobLimits, JobPool
 from correspondence.store import Store, StoreSettings
 from tests.api.conftest import Api, json_ready

@@ -16,7 +16,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from schemathesis.engine import Status, events
 
-from api.app import create_app
+from correspondence.api.app import create_app
 from correspondence.store import Store, StoreSettings
 from correspondence.store.apikeys import create_api_key
 from tests.api.conftest import ACCETTAZIONE, SEEDOO_MSGID, SEEDOO_RECIPIENT, pec_bytes

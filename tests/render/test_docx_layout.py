@@ -5,7 +5,7 @@ import importlib.util
 import zipfile
 from pathlib import Path
 
-from correspondence.templates import shared_dir
+from correspondence.packaged import shared_dir
 
 LAYOUTS = shared_dir() / "layouts"
 
@@ -25,4 +25,4 @@ def test_letter_docx_matches_build_docx_layout(tmp_path):
     committed, fresh = _parts(LAYOUTS / "letter.docx"), _parts(built)
     assert sorted(committed) == sorted(fresh)
     stale = [name for name in fresh if committed[name] != fresh[name]]
-    assert not stale, f"letter.docx is stale in {stale}: run python templates/shared/layouts/build_docx_layout.py"
+    assert not stale, f"letter.docx is stale in {stale}: run python correspondence/templates/shared/layouts/build_docx_layout.py"

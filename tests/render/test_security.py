@@ -45,7 +45,7 @@ def test_fetcher_refuses_local_files_and_network(http_server):
             fetcher.fetch(url)
     assert _Recorder.hits == []
     # the packaged fonts are allowed
-    from correspondence.templates import shared_dir
+    from correspondence.packaged import shared_dir
 
     font = (shared_dir() / "fonts" / "LiberationSerif-Regular.ttf").as_uri()
     assert fetcher.fetch(font).read(4) == b"\x00\x01\x00\x00"

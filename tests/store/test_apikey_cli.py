@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from api.app import create_app
+from correspondence.api.app import create_app
 from correspondence.cli.app import main
 from correspondence.store import Store, StoreSettings
 

@@ -1,7 +1,7 @@
 """Where the packaged templates, layouts and fonts live.
 
-In a source checkout they are in ``templates/`` at the repository root; in an installed wheel they are
-shipped inside the package as ``correspondence/_templates`` (see pyproject.toml).
+They live inside the package, in ``correspondence/templates/``, in a source checkout and in an installed
+wheel alike: the renderer reads nothing but these packaged assets.
 """
 from __future__ import annotations
 
@@ -14,10 +14,10 @@ from .errors import ConfigurationError
 @lru_cache(maxsize=1)
 def templates_root() -> Path:
     here = Path(__file__).resolve().parent
-    for candidate in (here / "_templates", here.parent / "templates"):
-        if (candidate / "shared").is_dir():
-            return candidate
-    raise ConfigurationError("packaged templates not found (expected correspondence/_templates or ./templates)")
+    root = here / "templates"
+    if not (root / "shared").is_dir():
+        raise ConfigurationError(f"packaged templates not found in {root}")
+    return root
 
 
 def shared_dir() -> Path:

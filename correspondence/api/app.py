@@ -1,4 +1,4 @@
-"""The FastAPI application factory (`uvicorn --factory api.app:create_app`, or `correspondence serve`)."""
+"""The FastAPI application factory (`uvicorn --factory correspondence.api.app:create_app`, or `correspondence serve`)."""
 from __future__ import annotations
 
 from contextlib import asynccontextmanager
