@@ -11,7 +11,7 @@ from correspondence.store import Store, StoreSettings
 
 from . import openapi, problems
 from .limits import BodyLimitMiddleware, RateLimiter
-from .routes import batches, cases, dispatches, documents, health, pec, receipts
+from .routes import batches, cases, dispatches, documents, health, pec, receipts, unmatched
 
 MULTIPART_OVERHEAD = 64 * 1024
 
@@ -49,6 +49,6 @@ def create_app(settings: StoreSettings | None = None, *, store: Store | None = N
     app.add_middleware(BodyLimitMiddleware, limit=store.settings.max_upload_bytes + MULTIPART_OVERHEAD,
                        file_limit=store.settings.max_upload_bytes)
     app.include_router(health.router)
-    for module in (cases, documents, dispatches, receipts, batches, pec):
+    for module in (cases, documents, dispatches, unmatched, receipts, batches, pec):
         app.include_router(module.router, prefix="/v1")
     return app

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from ..dispatch import DispatchEvent, PecReceipt, parse_pec_receipt
 from ..dispatch.attachments import matches_document
+from ..dispatch.providers import TrustList
 from ..dispatch.correlation import check_manual_event, check_receipt_matches, receipt_refs
 from ..errors import InputError
 from ..store import BlobStore
@@ -83,10 +84,11 @@ def attach_pec_receipt(session: Session, blobs: BlobStore, tenant_id: uuid.UUID,
 
 
 def attach_pec_receipts(session: Session, blobs: BlobStore, tenant_id: uuid.UUID, dispatch_id: uuid.UUID | None,
-                        data: bytes, *, filename: str, max_bytes: int) -> list[tuple[Receipt, bool]]:
+                        data: bytes, *, filename: str, max_bytes: int,
+                        trust: TrustList | None = None) -> list[tuple[Receipt, bool]]:
     """`attach_pec_receipt` for every dispatch the receipt concerns: [(receipt, created)]."""
     dispatch = find_dispatch(session, tenant_id, dispatch_id) if dispatch_id is not None else None
-    parsed = parse_pec_receipt(data, max_bytes=max_bytes)
+    parsed = parse_pec_receipt(data, max_bytes=max_bytes, trust=trust)
     dispatches = [dispatch] if dispatch is not None else dispatches_for_pec(session, tenant_id, parsed)
     return [_attach_pec(session, blobs, d, data, parsed, filename=filename) for d in dispatches]
 

@@ -30,6 +30,7 @@ class WaitingReceipt:
     uid: str
     size: int
     kind: str  # the X-Ricevuta value as found (untrusted: the signed daticert decides)
+    reference: str | None = None  # X-Riferimento-Message-ID as found (untrusted too)
 
 
 class Inbox:
@@ -82,7 +83,9 @@ class Inbox:
             for msg in self.box.fetch("ALL", headers_only=True, mark_seen=False, bulk=HEADER_BATCH):
                 kind = msg.headers.get("x-ricevuta")
                 if kind and msg.uid:
-                    found.append(WaitingReceipt(msg.uid, msg.size_rfc822, kind[0].strip()))
+                    reference = msg.headers.get("x-riferimento-message-id")
+                    found.append(WaitingReceipt(msg.uid, msg.size_rfc822, kind[0].strip(),
+                                                reference[0].strip() if reference else None))
         except _FAULTS as exc:
             raise MailServerError(FIELD, f"listing {self.server.folder} on {self.server.url} failed: {exc}") from None
         return found
@@ -97,6 +100,16 @@ class Inbox:
             if isinstance(item, tuple) and re.search(rb"BODY\[\]", item[0]):
                 return bytes(item[1])
         raise MailServerError(FIELD, f"message {uid} is no longer in {self.server.folder}")
+
+    def wait_for_news(self, timeout: float) -> bool:
+        """IMAP IDLE (RFC 2177) for up to `timeout` seconds: True when the server announced a change."""
+        try:
+            responses = self.box.idle.wait(timeout=min(timeout, 29 * 60))
+        except _FAULTS as exc:
+            raise MailServerError(FIELD, f"waiting for new mail on {self.server.url} failed: {exc}") from None
+        if self.box.client.sock is None or self.box.client.sock.fileno() < 0:
+            raise MailServerError(FIELD, f"{self.server.url} closed the connection")
+        return bool(responses)
 
     def move(self, uids: Iterable[str], folder: str) -> None:
         """Move messages to `folder`, creating it if missing (IMAP MOVE, or COPY + expunge)."""
