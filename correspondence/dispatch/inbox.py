@@ -59,6 +59,18 @@ class Inbox:
         except _FAULTS as exc:
             self._close()
             raise MailServerError(FIELD, f"cannot open folder {server.folder} on {server.url}: {exc}") from None
+        self._refresh_capabilities()
+
+    def _refresh_capabilities(self) -> None:
+        """imaplib keeps the pre-login capabilities, which need not list MOVE (Dovecot announces it after
+        login): ask again, so that a move is the atomic IMAP MOVE (RFC 6851), never COPY + EXPUNGE, which a
+        process killed half-way would leave as a copy in both folders."""
+        try:
+            typ, data = self.box.client.capability()
+            if typ == "OK" and data and data[-1]:
+                self.box.client.capabilities = tuple(data[-1].decode("ascii", "replace").upper().split())
+        except _FAULTS:
+            pass
 
     def __enter__(self) -> "Inbox":
         return self
