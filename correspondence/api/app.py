@@ -6,12 +6,13 @@ from typing import AsyncIterator
 
 from fastapi import FastAPI
 
+from correspondence.casework.background import Background, background_every
 from correspondence.jobs import JobLimits, JobPool
 from correspondence.store import Store, StoreSettings
 
 from . import openapi, problems
 from .limits import BodyLimitMiddleware, RateLimiter
-from .routes import batches, cases, dispatches, documents, health, pec, receipts, unmatched
+from .routes import batches, cases, dispatches, documents, health, pec, receipts, unmatched, webhooks
 
 MULTIPART_OVERHEAD = 64 * 1024
 
@@ -26,17 +27,23 @@ Receipts and events are append-only evidence: there is no way to edit or delete 
 
 def create_app(settings: StoreSettings | None = None, *, store: Store | None = None,
                migrate: bool | None = None, jobs: JobPool | None = None,
-               rate_limiter: RateLimiter | None = None) -> FastAPI:
+               rate_limiter: RateLimiter | None = None, background: float | None = None) -> FastAPI:
     """Build the app. SQLite databases are migrated on start; PostgreSQL needs `correspondence db upgrade`.
 
     Renders run on `jobs` (default: ``CORRESPONDENCE_JOB_*`` settings, workers started on first render);
-    `rate_limiter` defaults to ``CORRESPONDENCE_RATE_LIMITS``."""
+    `rate_limiter` defaults to ``CORRESPONDENCE_RATE_LIMITS``; `background` (seconds between rounds of PEC
+    collection, deadline checks and webhook deliveries, 0 = off) to ``CORRESPONDENCE_BACKGROUND_EVERY``."""
     store = store or Store.open(settings or StoreSettings.from_env(), migrate=migrate)
     jobs = jobs or JobPool(JobLimits.from_env(preload=("correspondence.pipeline",)))
 
+    every = background_every() if background is None else background
+
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        worker = Background(store, every).start() if every else None  # PEC collection, deadlines, webhooks
         yield
+        if worker is not None:
+            worker.stop()
         jobs.close()
         store.close()
 
@@ -49,6 +56,6 @@ def create_app(settings: StoreSettings | None = None, *, store: Store | None = N
     app.add_middleware(BodyLimitMiddleware, limit=store.settings.max_upload_bytes + MULTIPART_OVERHEAD,
                        file_limit=store.settings.max_upload_bytes)
     app.include_router(health.router)
-    for module in (cases, documents, dispatches, unmatched, receipts, batches, pec):
+    for module in (cases, documents, dispatches, unmatched, receipts, batches, pec, webhooks):
         app.include_router(module.router, prefix="/v1")
     return app
