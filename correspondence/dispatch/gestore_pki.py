@@ -95,3 +95,25 @@ def trust_list_json(ca: x509.Certificate, *, organization: str = ORGANIZATION, a
 def simulator_trust(ca: x509.Certificate, *, accredited: bool = True) -> TrustList:
     """`trust_list_json` parsed, to pass explicitly where only the demo should trust the simulator."""
     return parse_trust_list(trust_list_json(ca, accredited=accredited), origin="simulator")
+
+
+def loopback_tls(folder: Path) -> tuple[Path, Path]:
+    """A self-signed TLS certificate for 127.0.0.1/localhost (the simulator's server side): (cert, key)."""
+    import ipaddress
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = _name(f"PEC simulator loopback ({LABEL})", ORGANIZATION)
+    now = datetime.now(timezone.utc)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(x509.random_serial_number()).not_valid_before(now - timedelta(minutes=5))
+            .not_valid_after(now + timedelta(days=1))
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+            .add_extension(x509.SubjectAlternativeName([x509.DNSName("localhost"),
+                                                        x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+                           critical=False)
+            .sign(key, hashes.SHA256()))
+    cert_path, key_path = folder / "loopback-cert.pem", folder / "loopback-key.pem"
+    write_atomic(cert_path, cert.public_bytes(serialization.Encoding.PEM))
+    write_atomic(key_path, key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                             serialization.NoEncryption()), mode=0o600)
+    return cert_path, key_path

@@ -75,3 +75,26 @@ def test_an_unaccredited_providers_receipt_is_flagged(api: Api, gestore: Gestore
     assert out["state"] == "submitted" and out["claimed_state"] == "delivered", out
     receipts = api.get(f"/v1/dispatches/{run['dispatch']['id']}/receipts").json()
     assert all(r["flagged"] and r["details"]["signature"]["trusted"] is False for r in receipts)
+
+
+def test_serve_collects_in_the_background(api: Api, gestore: Gestore) -> None:
+    """The app's lifespan runs collection rounds when CORRESPONDENCE_BACKGROUND_EVERY is set: the notice
+    becomes delivered with nobody calling collect."""
+    import time
+
+    from fastapi.testclient import TestClient
+
+    from correspondence.api.app import create_app
+    from correspondence.store import Store, StoreSettings
+
+    gestore.configure(api)
+    d = api.dispatch("pec", recipient=DEBTOR, deadline_days=15)
+    assert api.post(f"/v1/dispatches/{d['id']}/send").status_code == 202
+    settings = api.store.settings
+    store = Store.open(StoreSettings(database_url=settings.database_url, blob_dir=settings.blob_dir))
+    with TestClient(create_app(store=store, background=1)):
+        deadline = time.monotonic() + 30
+        while api.get(f"/v1/dispatches/{d['id']}").json()["state"] != "delivered" and time.monotonic() < deadline:
+            time.sleep(0.2)
+    assert api.get(f"/v1/dispatches/{d['id']}").json()["state"] == "delivered"
+    assert len(gestore.imap.messages("Processed")) == 2
