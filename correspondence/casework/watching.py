@@ -62,10 +62,13 @@ class Watcher:
     stop: threading.Event = field(default_factory=threading.Event)
     idling: bool = False
     passes: int = 0
+    owner: int | None = None  # the thread running the watch
 
     def request_stop(self) -> None:
+        """Stop: at once when called in the watching thread (a signal handler) while it waits, otherwise
+        once the current wait is over."""
         self.stop.set()
-        if self.idling and threading.current_thread() is threading.main_thread():
+        if self.idling and threading.get_ident() == self.owner:
             self.idling = False
             raise Stopped()
 
@@ -76,6 +79,7 @@ def watch(store: Store, tenant_id: uuid.UUID, mailbox: PecMailbox, watcher: Watc
           on_error: Callable[[MailServerError, float], None] | None = None) -> None:
     """Collect `mailbox` until `watcher` is stopped: pass, IDLE, pass... reconnecting with backoff."""
     context = context or tls_context()
+    watcher.owner = threading.get_ident()
     delays = (backoff or Backoff()).delays()
     try:
         while not watcher.stop.is_set():

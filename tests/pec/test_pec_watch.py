@@ -143,3 +143,33 @@ def test_unmatched_receipts_stay_and_are_listed(api: Api, other: Api, gestore: G
     api.post("/v1/mailboxes/pec/collect")
     [again] = api.get("/v1/receipts/unmatched").json()
     assert again["first_seen_at"] == first_seen and again["last_seen_at"] >= first_seen
+
+
+def test_watch_reconnects_with_backoff_after_a_drop(api: Api, gestore: Gestore) -> None:
+    import threading
+
+    from correspondence.casework.mailboxes import pec_mailbox
+    from correspondence.casework.watching import Backoff, Watcher, watch
+
+    gestore.configure(api)
+    [d] = send(api, 1)
+    with DroppingProxy(gestore.imap.server.port, drop_after=1500) as proxy:
+        gestore.configure(api, imap_url=f"imaps://127.0.0.1:{proxy.port}/INBOX")
+        with api.store.session() as session:
+            mailbox = pec_mailbox(session, api.tenant_id)
+        watcher, errors, reports = Watcher(), [], []
+        thread = threading.Thread(target=watch, args=(api.store, api.tenant_id, mailbox, watcher), kwargs={
+            "idle_seconds": 1, "backoff": Backoff(first=0.2, maximum=1),
+            "on_error": lambda exc, delay: errors.append((exc, delay)), "on_report": reports.append}, daemon=True)
+        thread.start()
+        try:
+            deadline = time.monotonic() + 30
+            while api.get(f"/v1/dispatches/{d['id']}").json()["state"] != "delivered" and time.monotonic() < deadline:
+                time.sleep(0.1)
+        finally:
+            watcher.request_stop()  # from another thread: ends after the current IDLE (1 s)
+            thread.join(timeout=15)
+    assert not thread.is_alive() and proxy.dropped.is_set()
+    assert errors and errors[0][0].field == "imap_url" and errors[0][1] == 0.2
+    assert api.get(f"/v1/dispatches/{d['id']}").json()["state"] == "delivered"
+    assert len(set(receipt_rows(api))) == 2 and sum(r.count("matched") for r in reports) == 2
