@@ -98,3 +98,30 @@ def test_serve_collects_in_the_background(api: Api, gestore: Gestore) -> None:
             time.sleep(0.2)
     assert api.get(f"/v1/dispatches/{d['id']}").json()["state"] == "delivered"
     assert len(gestore.imap.messages("Processed")) == 2
+
+
+def test_collected_receipts_raise_signed_webhook_events(api: Api, gestore: Gestore) -> None:
+    from correspondence.casework.webhook_delivery import deliver_due
+    from tests.api.test_api_webhooks import Receiver
+
+    receiver = Receiver()
+    receiver.thread.start()
+    try:
+        hook = api.post("/v1/webhooks", json={"url": receiver.url, "events": [
+            "receipt.attached", "dispatch.delivered", "dispatch.failed"]}).json()
+        gestore.server.undeliverable.add("nessuno@pec.debitore.example")
+        send_and_collect(api, gestore)
+        bounced = api.dispatch("pec", recipient="nessuno@pec.debitore.example")
+        assert api.post(f"/v1/dispatches/{bounced['id']}/send").status_code == 202
+        api.post("/v1/mailboxes/pec/collect")
+        assert deliver_due(api.store)["delivered"] == 6
+        events = receiver.verified(hook["secret"])
+    finally:
+        receiver.server.shutdown()
+        receiver.server.server_close()
+    kinds = sorted(e["type"] for e in events)
+    assert kinds == ["dispatch.delivered", "dispatch.failed"] + ["receipt.attached"] * 4
+    failed = next(e for e in events if e["type"] == "dispatch.failed")
+    assert failed["data"]["dispatch_id"] == bounced["id"] and failed["data"]["state"] == "undeliverable"
+    delivered = next(e for e in events if e["type"] == "dispatch.delivered")
+    assert delivered["data"]["legal_effective_at"] and delivered["data"]["deadline_at"]
