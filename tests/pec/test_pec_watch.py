@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -87,19 +88,28 @@ def test_watch_collects_as_mail_arrives_and_stops_on_sigterm(api: Api, gestore: 
     env = env_for(api, gestore, certificate[0])
     proc = subprocess.Popen(cli("watch", "--tenant", tenant_name(api), "--idle", "20"), env=env, cwd=ROOT,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    try:
-        assert "watching imaps://127.0.0.1" in proc.stdout.readline()  # type: ignore[union-attr]
-        assert "0 matched" in proc.stdout.readline()  # type: ignore[union-attr]  # first pass, then IDLE
-        [d] = send(api, 1)  # the simulator delivers: Dovecot tells the idling client
-        deadline = time.monotonic() + 30
-        while api.get(f"/v1/dispatches/{d['id']}").json()["state"] != "delivered" and time.monotonic() < deadline:
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.extend(proc.stdout), daemon=True)  # type: ignore[arg-type]
+    reader.start()
+
+    def wait_for(predicate, seconds: float = 60) -> bool:  # noqa: ANN001
+        deadline = time.monotonic() + seconds
+        while not predicate() and time.monotonic() < deadline:
             time.sleep(0.1)
-        assert api.get(f"/v1/dispatches/{d['id']}").json()["state"] == "delivered"
+        return predicate()
+
+    try:
+        assert wait_for(lambda: any("0 matched" in line for line in lines)), lines  # first pass, then IDLE
+        assert lines[0].startswith("watching imaps://127.0.0.1")
+        [d] = send(api, 1)  # the simulator delivers: Dovecot tells the idling client
+        assert wait_for(lambda: api.get(f"/v1/dispatches/{d['id']}").json()["state"] == "delivered"), lines
         started = time.monotonic()
         proc.send_signal(signal.SIGTERM)
-        out, _ = proc.communicate(timeout=15)
-        assert proc.returncode == 0 and "stopped after" in out, out
-        assert time.monotonic() - started < 5  # IDLE is interrupted, not waited out
+        proc.wait(timeout=30)
+        elapsed = time.monotonic() - started
+        reader.join(timeout=5)
+        assert proc.returncode == 0 and "stopped after" in lines[-1], lines
+        assert elapsed < 15  # IDLE (20 s) is interrupted, not waited out
     finally:
         if proc.poll() is None:
             proc.kill()
@@ -146,7 +156,6 @@ def test_unmatched_receipts_stay_and_are_listed(api: Api, other: Api, gestore: G
 
 
 def test_watch_reconnects_with_backoff_after_a_drop(api: Api, gestore: Gestore) -> None:
-    import threading
 
     from correspondence.casework.mailboxes import pec_mailbox
     from correspondence.casework.watching import Backoff, Watcher, watch
