@@ -156,7 +156,6 @@ def test_unmatched_receipts_stay_and_are_listed(api: Api, other: Api, gestore: G
 
 
 def test_watch_reconnects_with_backoff_after_a_drop(api: Api, gestore: Gestore) -> None:
-
     from correspondence.casework.mailboxes import pec_mailbox
     from correspondence.casework.watching import Backoff, Watcher, watch
 
