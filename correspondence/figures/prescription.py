@@ -20,7 +20,8 @@ Interruptions: a written demand proven delivered (IT art. 2943 c.4, ES art. 1973
 type letter / legal_notice with ``delivered_on`` (the legal-effect date the dispatch evidence gives; the
 casework fold fills it), or recorded by hand with an outcome that starts with "delivered" (or consegnat-, ricevut-, compiuta
 giacenza, rifiutat-, entregad-, recibid-, rehusad-, refused) -- explicit dates, and part payments imputed
-to the invoice (acknowledgment, IT art. 2944, ES art. 1973). The full term restarts from the interruption.
+to the invoice (acknowledgment, IT art. 2944, ES art. 1973), and a signed payment plan or written promise
+(``Case.plan.signed_on``), which acknowledges every invoice. The full term restarts from the interruption.
 """
 from __future__ import annotations
 
@@ -156,6 +157,8 @@ def case_interruptions(case: Case, inv: Invoice) -> list[date]:
              if a.delivered_on is not None or _delivered(a.outcome)]
     single = len(case.claim.invoices) == 1
     dates += [p.date for p in case.claim.payments if p.invoice == inv.number or (p.invoice is None and single)]
+    if case.plan is not None and case.plan.signed_on is not None:
+        dates.append(case.plan.signed_on)  # a signed acknowledgment of the whole debt (art. 2944 c.c., art. 1973 CC)
     return dates
 
 
