@@ -100,14 +100,15 @@ def schedule(plan: Plan, start: date) -> list[tuple[date, Decimal, Decimal]]:
 def plan_start(case: Case) -> date:
     """Interest and matching run from the signing date, else (a plan proposed by this letter) its date."""
     assert case.plan is not None
-    return case.plan.signed_on or case.date
+    return case.plan.since or case.date
 
 
 def plan_payments(case: Case, at: date) -> list[Payment]:
-    """The payments that count for the plan: made on or after it was signed, up to `at`."""
-    if case.plan is None or case.plan.signed_on is None:
+    """The payments that count for the plan: made on or after it was agreed, up to `at`."""
+    if case.plan is None or case.plan.since is None:
         return []
-    return sorted((p for p in case.claim.payments if case.plan.signed_on <= p.date <= at), key=lambda p: p.date)
+    since = case.plan.since
+    return sorted((p for p in case.claim.payments if since <= p.date <= at), key=lambda p: p.date)
 
 
 def plan_figures(case: Case, at: Optional[date] = None) -> PlanFigures:

@@ -150,7 +150,9 @@ def _delivered(outcome: str | None) -> bool:
 
 def case_interruptions(case: Case, inv: Invoice) -> list[date]:
     """Interruptions recorded on the case that reach this invoice."""
-    letters = [a for a in case.actions if a.type in (ActionType.letter, ActionType.legal_notice)]
+    # a demand interrupts (art. 2943 c.4 c.c.); a plan, offer or receipt sent is not a demand
+    letters = [a for a in case.actions if a.type in (ActionType.letter, ActionType.legal_notice)
+               and not (a.document_kind is not None and a.document_kind.is_agreement)]
     # a letter interrupts from the day it took legal effect (delivered_on, from the dispatch evidence);
     # a letter recorded by hand with a "delivered..." outcome, from its date
     dates = [a.delivered_on if a.delivered_on is not None else a.date for a in letters

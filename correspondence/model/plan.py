@@ -9,6 +9,7 @@ rest is paid in full by `valid_until`: either a fixed `amount` or a `discount` i
 """
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from enum import Enum
 from typing import Optional
@@ -42,6 +43,8 @@ class Plan(Model):
     instalments: list[Instalment] = Field(min_length=1, max_length=MAX_INSTALMENTS)
     signed_on: Optional[Day] = Field(default=None, description="Date the debtor signed the acknowledgment (or "
                                                                "the written promise): prescription restarts then")
+    agreed_on: Optional[Day] = Field(default=None, description="Date the plan or promise was agreed (default: "
+                                                               "signed_on); payments count from then")
     interest_rate: Optional[Money] = Field(default=None, description="Agreed yearly interest on the deferred "
                                                                      "capital, in per cent (simple, ACT/365)")
     grace_days: int = Field(default=0, ge=0, le=MAX_GRACE_DAYS,
@@ -70,6 +73,9 @@ class Plan(Model):
         if self.signed_on is not None and self.instalments[0].due_date < self.signed_on:
             raise FieldError("instalments.0.due_date", f"{self.instalments[0].due_date.isoformat()} is before the "
                                                        f"plan was signed ({self.signed_on.isoformat()})")
+        if self.agreed_on is not None and self.instalments[0].due_date < self.agreed_on:
+            raise FieldError("instalments.0.due_date", f"{self.instalments[0].due_date.isoformat()} is before the "
+                                                       f"plan was agreed ({self.agreed_on.isoformat()})")
         if self.interest_rate is not None and not Decimal("0") <= self.interest_rate <= MAX_AGREED_RATE:
             raise FieldError("interest_rate", f"must be between 0 and {MAX_AGREED_RATE} per cent a year")
         if self.type is PlanType.promise and len(self.instalments) != 1:
@@ -77,8 +83,9 @@ class Plan(Model):
         return self
 
     @property
-    def last_due(self):  # type: ignore[no-untyped-def]
-        return self.instalments[-1].due_date
+    def since(self) -> Optional[dt.date]:
+        """The day the agreement took effect: agreed, else signed; None for a plan this letter proposes."""
+        return self.agreed_on or self.signed_on
 
 
 class Offer(Model):

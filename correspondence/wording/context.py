@@ -44,6 +44,8 @@ def _prior_letters(case: Case, actions: list[Action]) -> list[PriorLetter]:
             continue
         if a.date == case.date and a.document_kind is case.kind:
             continue  # this very letter, once recorded
+        if a.document_kind is not None and a.document_kind.is_agreement:
+            continue  # a plan, offer or receipt is not an earlier demand
         due = tuple(i.number for i in case.claim.invoices if i.due_date < a.date)
         out.append(PriorLetter(a.date, a.type.value, a.document_kind.value if a.document_kind else None,
                                a.channel, a.delivered_on, due, len(due) == len(case.claim.invoices)))
