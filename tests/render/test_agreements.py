@@ -133,3 +133,14 @@ def test_every_agreement_renders_in_every_tone_for_every_debtor(language, kind, 
     if kind == "missed_instalment" and debtor is DebtorType.consumer:  # no threat of court to a consumer
         for fmt, text in texts.items():
             assert "recupero giudiziale" not in text and "judicialmente" not in text, fmt
+
+
+@pytest.mark.parametrize("language", ["it", "es"])
+def test_the_report_shows_the_broken_plan(language):
+    texts = _texts(agreement_example(language, "missed_instalment", kind="uncollectability_report"))
+    if language == "it":
+        _has(texts, "Piano di rientro del 1° ottobre 2026", "non rispettato", "rata n. 2 non pagata",
+             "decadenza dal beneficio del termine dall'11 dicembre 2026", "1.183,41 €")
+    else:
+        _has(texts, "Plan de pagos de 1 de octubre de 2026", "incumplido", "plazo n.º 2 impagado",
+             "vencimiento anticipado desde el 6 de diciembre de 2026", "2.363,18 €")
