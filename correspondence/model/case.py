@@ -172,8 +172,9 @@ class Case(Model):
         """The agreement documents need their agreement: a plan (art. 1988 c.c.) or an offer valid on the date."""
         if self.kind in (DocumentKind.payment_plan, DocumentKind.missed_instalment) and self.plan is None:
             raise FieldError("plan", f"a {self.kind.value} needs the plan (instalments with due_date and amount)")
-        if self.kind is DocumentKind.missed_instalment and self.plan and self.plan.signed_on is None:
-            raise FieldError("plan.signed_on", "a missed_instalment notice needs the date the debtor signed the plan")
+        if self.kind is DocumentKind.missed_instalment and self.plan and self.plan.since is None:
+            raise FieldError("plan.agreed_on", "a missed_instalment notice needs the date the plan was agreed "
+                                               "(agreed_on or signed_on)")
         if self.kind is DocumentKind.settlement_offer and self.offer is None:
             raise FieldError("offer", "a settlement_offer needs the offer (amount or discount, and valid_until)")
         if self.kind is DocumentKind.settlement_offer and self.offer and self.offer.valid_until < self.date:
