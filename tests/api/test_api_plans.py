@@ -91,3 +91,19 @@ def test_another_tenants_plan_is_not_found(api: Api, other: Api) -> None:
     plan = _plan(api, case["id"])
     assert other.get(f"/v1/cases/{case['id']}/plans/{plan['id']}").status_code == 404
     assert api.get(f"/v1/cases/{case['id']}/plans/00000000-0000-0000-0000-000000000000").status_code == 404
+
+
+def test_the_report_lists_the_broken_plan_and_the_promise_that_followed(api: Api) -> None:
+    case = api.case()
+    _plan(api, case["id"])  # nothing paid: the 1st instalment is missed after 10 Nov 2026
+    r = api.post(f"/v1/cases/{case['id']}/promises",
+                 json={"amount": "500.00", "due_date": "2026-11-28", "promised_on": "2026-11-20"})
+    assert r.status_code == 201, r.text
+    r = api.get(f"/v1/cases/{case['id']}/report", params={"date": "2026-11-30", "format": "docx"})
+    assert r.status_code == 200, r.text
+    from tests.textutil import docx_text
+
+    text = docx_text(r.content)
+    assert "piano di rientro del 1° ottobre 2026 (sottoscritto), per 1.889,27 €, pagati 0,00 €: non rispettato " \
+           "(inadempimento dall'11 novembre 2026)" in text
+    assert "Promessa di pagamento del 20 novembre 2026" in text and "non rispettato" in text
