@@ -79,10 +79,21 @@ def test_partial_receipt_reserves_the_remaining_interest_and_costs(language):
     texts = _texts(agreement_example(language, "payment_receipt"))
     if language == "it":  # 1 889,27 - 704,64 = 1 184,63 left under the plan
         _has(texts, "quietanza di pagamento in acconto", "704,64 €", "30 ottobre 2026", "CRO-0001",
-             "a saldo della rata n. 1", "1.184,63 €", "espressa riserva degli interessi")
+             "a saldo della rata n. 1", "1.184,63 €", "non comporta rinuncia alle rate residue")
     else:  # 3 563,18 - 1 200,00 = 2 363,18
         _has(texts, "recibo de pago a cuenta", "1.200,00 €", "30 de octubre de 2026", "salda el plazo n.º 1",
-             "2.363,18 €", "art. 1110 del Código Civil")
+             "2.363,18 €", "no supone renuncia a los plazos pendientes")
+
+
+@pytest.mark.parametrize("language", ["it", "es"])
+def test_partial_receipt_without_a_plan_reserves_interest_and_costs(language):
+    data = agreement_example(language, "payment_receipt")
+    data.pop("plan")
+    texts = _texts(data)
+    if language == "it":
+        _has(texts, "quietanza di pagamento in acconto", "espressa riserva degli interessi", "art. 1194 c.c.")
+    else:
+        _has(texts, "recibo de pago a cuenta", "art. 1110 del Código Civil", "art. 1173 del Código Civil")
 
 
 @pytest.mark.parametrize("language", ["it", "es"])
