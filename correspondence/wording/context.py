@@ -11,7 +11,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Mapping
 
-from ..figures import Prescription, Statement, letter_deadline, offer_figures, plan_figures
+from ..figures import Prescription, Statement, compute_statement, letter_deadline, offer_figures, plan_figures
+from ..figures.plan import plan_start
 from ..model import Action, ActionType, Case, CivilLaw, CreditType, DebtorType, DocumentKind
 from ..errors import InputError
 from .language import LanguagePack
@@ -148,5 +149,9 @@ def agreement_context(case: Case, statement: Statement) -> dict[str, Any]:
         if schedule is not None else None
     if case.kind is DocumentKind.missed_instalment and unpaid is None:
         raise InputError("plan", f"no instalment is overdue and unpaid on {case.date.isoformat()}")
-    return {"plan": case.plan, "schedule": schedule, "offer": offer, "receipt": receipt,
+    lapsed = None  # the conditional waiver of a plan acknowledging less than was owed, once it is broken
+    if schedule is not None and schedule.accelerated and case.kind is DocumentKind.missed_instalment:
+        owed = compute_statement(case, plan_start(case)).total_due
+        lapsed = owed - schedule.acknowledged if owed > schedule.acknowledged else None
+    return {"plan": case.plan, "schedule": schedule, "offer": offer, "receipt": receipt, "waiver_lapsed": lapsed,
             "receipt_instalments": covered, "settled": (schedule.balance <= 0) if schedule is not None else statement.total_due <= 0, "unpaid_instalment": unpaid}

@@ -155,3 +155,16 @@ def test_the_report_shows_the_broken_plan(language):
     else:
         _has(texts, "Plan de pagos de 1 de octubre de 2026", "incumplido", "plazo n.º 2 impagado",
              "vencimiento anticipado desde el 6 de diciembre de 2026", "2.363,18 €")
+
+
+@pytest.mark.parametrize("language", ["it", "es"])
+def test_a_broken_plan_revives_the_waived_difference(language):
+    from correspondence.figures import compute_statement
+    from correspondence.wording import language_pack
+
+    data = agreement_example(language, "missed_instalment")
+    case = build_case(data)
+    waived = compute_statement(case, case.plan.signed_on).total_due - case.plan.acknowledged
+    assert waived > 0  # the examples' plans acknowledge the capital only
+    money = language_pack(language).money(waived).replace("\xa0", " ")
+    _has(_texts(data), money, "rinuncia condizionata" if language == "it" else "renuncia condicionada")
