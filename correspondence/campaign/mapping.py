@@ -143,7 +143,8 @@ def parse_amount(value: Cell, decimal_sep: str) -> Decimal:
         result = Decimal(text.replace(thousands, "").replace(",", "."))
     except InvalidOperation:  # pragma: no cover - the pattern already checked the text
         raise ValueError(f"'{value}' is not an amount") from None
-    if result.as_tuple().exponent < -2:  # type: ignore[operator]
+    exponent = result.as_tuple().exponent  # an int: the pattern admits no NaN or Infinity
+    if isinstance(exponent, int) and exponent < -2:
         raise ValueError(f"'{value}' has more than two decimal places")
     return result
 
