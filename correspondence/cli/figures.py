@@ -43,7 +43,7 @@ def _plain(value: Any) -> Any:
 
 
 def statement_json(statement: Statement, presc: Prescription) -> dict[str, Any]:
-    data = _plain(statement)
+    data: dict[str, Any] = _plain(statement)  # a dataclass: a dict
     data["prescription"] = _plain(presc)
     data["prescription"]["may_threaten_action"] = presc.may_threaten_action
     return data
