@@ -199,7 +199,8 @@ class JobPool:
         if not worker.conn.poll(self.limits.timeout):
             return "timeout", None
         try:
-            return worker.conn.recv()  # type: ignore[no-any-return]
+            answer: tuple[str, Any] = worker.conn.recv()  # the worker sends (status, value)
+            return answer
         except (EOFError, OSError):  # killed by the kernel (OOM) or crashed in native code
             return "memory", None
         except Exception as exc:  # noqa: BLE001 - a result or exception that does not unpickle here

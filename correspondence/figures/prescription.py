@@ -145,7 +145,7 @@ def _expiry(case: Case, since: date, years: int, article: str) -> tuple[date, in
 
 
 def _delivered(outcome: str | None) -> bool:
-    return bool(outcome) and outcome.strip().lower().startswith(DELIVERED_PREFIXES)  # type: ignore[union-attr]
+    return outcome is not None and outcome.strip().lower().startswith(DELIVERED_PREFIXES)
 
 
 def case_interruptions(case: Case, inv: Invoice) -> list[date]:
