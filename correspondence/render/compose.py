@@ -1,6 +1,7 @@
 """Compose a case into a `Document`: figures, then wording, then the tables and blocks layouts print."""
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Mapping
@@ -12,6 +13,7 @@ from ..figures import (
 )
 from ..figures.plan import plan_start
 from ..model import Case, DocumentKind, Jurisdiction
+from ..model.party import Creditor, Representative
 from ..model.jurisdiction import rules_for
 from ..wording import LanguagePack, language_pack, write_blocks
 from ..wording.context import wording_context
@@ -43,6 +45,7 @@ def compose_document(case: Case, *, base_dir: Path | None = None, wording_dir: P
     if case.debtor.contact_person:
         recipient.append(f"{pack.label('attention')} {case.debtor.contact_person}")
     recipient += case.debtor.address.lines()
+    delivery: str | None
     if case.delivery and case.delivery.value == "pec" and case.debtor.pec:
         delivery = f"{pack.label('delivery', 'pec')}: {case.debtor.pec}"
     else:
@@ -77,7 +80,7 @@ def compose_document(case: Case, *, base_dir: Path | None = None, wording_dir: P
     )
 
 
-def _figures_at(case: Case):  # type: ignore[no-untyped-def]
+def _figures_at(case: Case) -> "dt.date | None":
     """The date the figures are stated at: the letter's; the opening of an insolvency proceeding for the
     report (art. 154 CCII, art. 152 TRLC); the signing of a plan for its acknowledgment (art. 1988 c.c.)."""
     if not case.kind.is_letter:
@@ -95,7 +98,7 @@ def _figures_case(case: Case, time_barred: bool) -> Case:
     return case.model_copy(update={"options": case.options.model_copy(update={"waive_charges": True})})
 
 
-def _default_letterhead(sender, pack: LanguagePack) -> list[str]:
+def _default_letterhead(sender: Creditor | Representative, pack: LanguagePack) -> list[str]:
     address = ", ".join(sender.address.lines())
     contacts = " · ".join(x for x in (sender.pec and f"{pack.label('pec')} {sender.pec}",
                                       sender.phone and f"{pack.label('phone')} {sender.phone}") if x)
@@ -136,7 +139,7 @@ def _tables(case: Case, st: Statement, pack: LanguagePack) -> dict[str, Table]:
         tuple((p.invoice, pack.short_date(p.start), pack.short_date(p.end), str(p.days), pack.percent(p.rate),
                pack.money(p.base), pack.money(p.interest)) for p in st.periods),
         (False, False, False, True, True, True, True),
-        (lab("invoice_table", "total"), "", "", "", "", "", pack.money(sum((p.interest for p in st.periods), 0))),
+        (lab("invoice_table", "total"), "", "", "", "", "", pack.money(sum((p.interest for p in st.periods), Decimal(0)))),
     )
     tables["payments"] = Table(
         tuple(lab("payments_table", k) for k in ("date", "amount", "to_interest", "to_costs", "to_principal")),

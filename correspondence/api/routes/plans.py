@@ -39,7 +39,7 @@ class InstalmentOut(BaseModel):
     paid: Decimal
     paid_on: Optional[dt.date]
     grace_until: dt.date
-    status: Literal["pending", "paid", "late", "partly_paid", "overdue", "missed"]
+    status: str = Field(description="pending | paid | late | partly_paid | overdue (within the grace days) | missed")
 
 
 class PlanOut(BaseModel):
@@ -71,7 +71,7 @@ def plan_out(s: casework.PlanStanding) -> PlanOut:
                    accelerated=f.accelerated, broken_on=f.broken_on, kept=s.kept,
                    instalments=[InstalmentOut(number=i.number, due_date=i.due_date, capital=i.capital,
                                               interest=i.interest, amount=i.amount, paid=i.paid, paid_on=i.paid_on,
-                                              grace_until=i.grace_until, status=i.status)  # type: ignore[arg-type]
+                                              grace_until=i.grace_until, status=i.status)
                                 for i in f.instalments])
 
 
