@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Mapping
 
 from ..figures import Prescription, Statement, compute_statement, letter_deadline, offer_figures, plan_figures
-from ..figures.plan import plan_start
+from ..figures.plan import InstalmentFigures, plan_start
 from ..model import Action, ActionType, Case, CivilLaw, CreditType, DebtorType, DocumentKind
 from ..errors import InputError
 from .language import LanguagePack
@@ -142,7 +142,7 @@ def agreement_context(case: Case, statement: Statement) -> dict[str, Any]:
     if case.kind is DocumentKind.payment_receipt and not paid:
         raise InputError("claim.payments", "a payment_receipt needs a payment received by the letter date")
     receipt = paid[-1] if paid and case.kind is DocumentKind.payment_receipt else None
-    covered = ()
+    covered: tuple[InstalmentFigures, ...] = ()
     if receipt is not None and schedule is not None:
         covered = tuple(i for i in schedule.instalments if i.paid_on == receipt.date)
     unpaid = next((i for i in schedule.instalments if i.due_date < case.date and i.unpaid > 0), None) \
