@@ -1,7 +1,7 @@
 """unmatched_receipts (what the last PEC collection pass left in the mailbox); webhooks and their deliveries
 
 Revision ID: pecflow_1
-Revises: 0005
+Revises: plans_1
 Create Date: 2026-12-02
 """
 from __future__ import annotations
@@ -12,7 +12,7 @@ from sqlalchemy.dialects import postgresql
 
 
 revision = "pecflow_1"
-down_revision = "0005"
+down_revision = "plans_1"
 branch_labels = None
 depends_on = None
 
