@@ -19,7 +19,7 @@ from typing import Callable, Mapping
 from sqlalchemy import select
 
 from ..dispatch import IllegalTransition
-from ..dispatch.inbox import Inbox
+from ..dispatch.inbox import Inbox, ReceiptSource
 from ..dispatch.providers import TrustList
 from ..dispatch.mailbox import MailServerError, PecMailbox, tls_context
 from ..errors import CorrespondenceError, InputError
@@ -75,7 +75,7 @@ def collect(store: Store, tenant_id: uuid.UUID, mailbox: PecMailbox, *, context:
         return collect_from(store, tenant_id, inbox, mailbox.processed_folder, limit=limit, trust=trust)
 
 
-def collect_from(store: Store, tenant_id: uuid.UUID, inbox: Inbox, processed_folder: str, *,
+def collect_from(store: Store, tenant_id: uuid.UUID, inbox: ReceiptSource, processed_folder: str, *,
                  limit: int = MAX_PER_PASS, trust: TrustList | None = None,
                  on_item: Callable[[Collected], None] | None = None) -> CollectReport:
     """`collect` on an open inbox (the watcher keeps one open between passes)."""
@@ -100,7 +100,7 @@ def collect_from(store: Store, tenant_id: uuid.UUID, inbox: Inbox, processed_fol
     return report
 
 
-def _collect_one(store: Store, tenant_id: uuid.UUID, inbox: Inbox, uid: str, kind: str, processed_folder: str,
+def _collect_one(store: Store, tenant_id: uuid.UUID, inbox: ReceiptSource, uid: str, kind: str, processed_folder: str,
                  trust: TrustList | None) -> Collected:
     data = inbox.read(uid)
     try:

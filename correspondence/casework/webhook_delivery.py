@@ -13,6 +13,7 @@ import json
 import logging
 import time
 from dataclasses import dataclass
+from typing import Any
 
 import httpx
 from sqlalchemy import select
@@ -39,7 +40,7 @@ class RetryPolicy:
         return dt.timedelta(seconds=self.base * 2 ** max(attempts - 1, 0))
 
 
-def signed_request(secret: str, delivery_id: str, payload: dict, at: dt.datetime) -> tuple[bytes, dict[str, str]]:
+def signed_request(secret: str, delivery_id: str, payload: dict[str, Any], at: dt.datetime) -> tuple[bytes, dict[str, str]]:
     """The body and headers of one delivery, signed as Standard Webhooks."""
     body = json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
     signature = Signer(secret).sign(delivery_id, at, body)
@@ -48,10 +49,10 @@ def signed_request(secret: str, delivery_id: str, payload: dict, at: dt.datetime
                                   "user-agent": "correspondence-webhooks/1"}
 
 
-def _attempt(client: httpx.Client, hook: Webhook, delivery: WebhookDelivery, now: dt.datetime) -> dict:
+def _attempt(client: httpx.Client, hook: Webhook, delivery: WebhookDelivery, now: dt.datetime) -> dict[str, Any]:
     body, headers = signed_request(unseal(hook.secret_encrypted), str(delivery.id), delivery.payload, now)
     started = time.monotonic()
-    entry: dict = {"at": now.isoformat()}
+    entry: dict[str, Any] = {"at": now.isoformat()}
     try:
         response = client.post(hook.url, content=body, headers=headers)
         entry["status_code"] = response.status_code

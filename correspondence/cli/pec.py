@@ -17,6 +17,7 @@ import typer
 from ..errors import InputError
 
 if TYPE_CHECKING:
+    from ..casework.collection import CollectReport
     from ..store import Store
 
 
@@ -102,7 +103,7 @@ def collect(
         store.close()
 
 
-def _show(label: str, report) -> None:  # noqa: ANN001 - CollectReport | str
+def _show(label: str, report: CollectReport | str) -> None:
     if isinstance(report, str):
         typer.echo(f"{label}: failed: {report}", err=True)
         return

@@ -13,7 +13,7 @@ import re
 import ssl
 from dataclasses import dataclass
 from types import TracebackType
-from typing import Iterable
+from typing import Iterable, Protocol
 
 from imap_tools import MailBox, MailBoxStartTls
 from imap_tools.errors import ImapToolsError, MailboxLoginError, MailboxStarttlsError
@@ -23,6 +23,18 @@ from .mailbox import TIMEOUT_SECONDS, MailServer, MailServerError
 FIELD = "imap_url"
 HEADER_BATCH = 200
 _FAULTS = (OSError, imaplib.IMAP4.error, ImapToolsError)
+
+
+class ReceiptSource(Protocol):
+    """What collection needs of a mailbox: the IMAP `Inbox`, or the demo's `MaildirInbox`."""
+
+    server: MailServer
+
+    def waiting_receipts(self) -> list["WaitingReceipt"]: ...
+
+    def read(self, uid: str) -> bytes: ...
+
+    def move(self, uids: Iterable[str], folder: str) -> None: ...
 
 
 @dataclass(frozen=True)

@@ -80,7 +80,7 @@ def get_one_webhook(webhook_id: uuid.UUID, session: SessionDep, who: TenantDep) 
 @router.get("/webhooks/{webhook_id}/deliveries", response_model=list[DeliveryOut], responses=responses(404))
 def get_deliveries(webhook_id: uuid.UUID, session: SessionDep, who: TenantDep) -> list[DeliveryOut]:
     """Every event queued for this webhook, oldest first, with each attempt (status code or error)."""
-    return [DeliveryOut(id=d.id, event_id=d.event_id, event_type=d.event_type, status=d.status,  # type: ignore[arg-type]
+    return [DeliveryOut(id=d.id, event_id=d.event_id, event_type=d.event_type, status=d.status,
                         attempts=[AttemptOut(**a) for a in d.log.get("attempts", [])],
                         next_attempt_at=d.next_attempt_at if d.status == "pending" else None,
                         delivered_at=d.delivered_at, payload=d.payload)
