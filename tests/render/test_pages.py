@@ -149,3 +149,22 @@ def test_a_letter_that_overflows_never_leaves_the_closing_alone_on_the_last_page
     assert before.style == "p"
     last = pages[-1]
     assert normalise(closing.text) in last and normalise(before.text)[:40] in last
+
+
+def test_docx_keeps_the_totals_together_and_the_closing_with_the_signature():
+    import docx
+
+    doc = compose_document(build_case(_one_invoice("it", "second_demand", "firm")))
+    word = docx.Document(io.BytesIO(render_docx(doc)))
+    styles = word.styles
+    assert styles["Closing"].paragraph_format.keep_with_next and styles["Signature"].paragraph_format.keep_with_next
+    assert styles["BodyLead"].paragraph_format.keep_with_next
+    paragraphs = word.paragraphs
+    at = next(i for i, p in enumerate(paragraphs) if p.style.name == "Closing")
+    body = paragraphs[at - 1]
+    assert body.style.name == "BodyLead"  # the sentence before the closing goes with it
+    totals = next(t for t in word.tables if doc.totals[-1][0] in t.rows[-1].cells[0].text)
+    for row in totals.rows:
+        assert row._tr.trPr is not None and row._tr.trPr.find(
+            "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}cantSplit") is not None
+        assert all(p.paragraph_format.keep_with_next for c in row.cells for p in c.paragraphs)
