@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from correspondence.jobs import JobLimits, JobPool
 from correspondence.store import Store, StoreSettings
 
-from . import openapi, problems
+from . import openapi, problems, ui
 from .limits import BodyLimitMiddleware, RateLimiter
 from .routes import batches, cases, dispatches, documents, health, pec, receipts
 
@@ -40,7 +40,8 @@ def create_app(settings: StoreSettings | None = None, *, store: Store | None = N
         jobs.close()
         store.close()
 
-    app = FastAPI(title="correspondence", version="1.0.0", description=DESCRIPTION, lifespan=lifespan)
+    app = FastAPI(title="correspondence", version="1.0.0", description=DESCRIPTION, lifespan=lifespan,
+                  docs_url=None, redoc_url=None)  # offline ones: `ui.docs`
     app.state.store = store
     app.state.jobs = jobs
     app.state.rate_limiter = rate_limiter or RateLimiter.from_env()
@@ -49,6 +50,7 @@ def create_app(settings: StoreSettings | None = None, *, store: Store | None = N
     app.add_middleware(BodyLimitMiddleware, limit=store.settings.max_upload_bytes + MULTIPART_OVERHEAD,
                        file_limit=store.settings.max_upload_bytes)
     app.include_router(health.router)
+    ui.install(app)
     for module in (cases, documents, dispatches, receipts, batches, pec):
         app.include_router(module.router, prefix="/v1")
     return app
