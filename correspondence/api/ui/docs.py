@@ -12,6 +12,14 @@ from fastapi.staticfiles import StaticFiles
 
 ASSETS = Path(fastapi_offline.__file__).with_name("static")
 PREFIX = "/docs-assets"
+#: the pages may load only this site's files; Redoc's footer logo on its CDN is thus never fetched
+CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+       "img-src 'self' data:; worker-src 'self' blob:; connect-src 'self'; frame-ancestors 'none'")
+
+
+def _offline(response: HTMLResponse) -> HTMLResponse:
+    response.headers["Content-Security-Policy"] = CSP
+    return response
 
 
 def install(app: FastAPI) -> None:
@@ -22,11 +30,11 @@ def install(app: FastAPI) -> None:
     @app.get("/docs", include_in_schema=False)
     async def swagger(request: Request) -> HTMLResponse:
         root = request.scope.get("root_path", "")
-        return get_swagger_ui_html(openapi_url=f"{root}{app.openapi_url}", title=title,
+        return _offline(get_swagger_ui_html(openapi_url=f"{root}{app.openapi_url}", title=title,
                                    swagger_js_url=f"{root}{PREFIX}/swagger-ui-bundle.js",
                                    swagger_css_url=f"{root}{PREFIX}/swagger-ui.css",
                                    swagger_favicon_url=f"{root}{PREFIX}/favicon.png",
-                                   oauth2_redirect_url=f"{root}/docs/oauth2-redirect")
+                                   oauth2_redirect_url=f"{root}/docs/oauth2-redirect"))
 
     @app.get("/docs/oauth2-redirect", include_in_schema=False)
     async def swagger_redirect() -> HTMLResponse:
@@ -35,6 +43,6 @@ def install(app: FastAPI) -> None:
     @app.get("/redoc", include_in_schema=False)
     async def redoc(request: Request) -> HTMLResponse:
         root = request.scope.get("root_path", "")
-        return get_redoc_html(openapi_url=f"{root}{app.openapi_url}", title=title,
+        return _offline(get_redoc_html(openapi_url=f"{root}{app.openapi_url}", title=title,
                               redoc_js_url=f"{root}{PREFIX}/redoc.standalone.js",
-                              redoc_favicon_url=f"{root}{PREFIX}/favicon.png", with_google_fonts=False)
+                              redoc_favicon_url=f"{root}{PREFIX}/favicon.png", with_google_fonts=False))
