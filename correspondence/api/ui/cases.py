@@ -35,6 +35,11 @@ STAFF_ACTIONS = (ActionType.phone_call, ActionType.home_visit, ActionType.email,
                  ActionType.data_check, ActionType.other)
 LETTER_KINDS = tuple(DocumentKind)
 CHANNELS = tuple(sorted(c.value for c in CERTIFIED_CHANNELS))
+#: the document a next step asks for (a call or visit is followed by the next letter of the sequence)
+SUGGESTED_KIND = {"data_check": "first_demand", "first_demand": "first_demand", "phone_call": "second_demand",
+                  "tracing": "second_demand", "second_demand": "second_demand", "home_visit": "legal_notice",
+                  "legal_notice": "legal_notice", "await_delivery": "legal_notice",
+                  "court_or_report": "uncollectability_report", "close": "uncollectability_report"}
 
 
 @router.get("/ui/cases", response_class=HTMLResponse, include_in_schema=False)
@@ -58,7 +63,9 @@ def case_list(request: Request, db: SessionDep, staff: StaffDep, phase: str = ""
 def case_context(db: Session, tenant_id: uuid.UUID, case_id: uuid.UUID) -> dict[str, Any]:
     """Everything the case page shows, read through casework (NotFound for another tenant's case)."""
     record, standing = casework.case_standing(db, tenant_id, case_id)
-    return {"record": record, "standing": standing, "figures": standing.statement, "step": next_step(standing),
+    step = next_step(standing)
+    return {"record": record, "standing": standing, "figures": standing.statement, "step": step,
+            "suggested_kind": SUGGESTED_KIND.get(step.step, "first_demand"),
             "timeline": case_timeline(db, record), "documents": case_documents(db, tenant_id, case_id),
             "dispatches": [d for d, _ in list_dispatches(db, tenant_id, case_id=case_id)],
             "today": today_in(record.jurisdiction), "action_types": STAFF_ACTIONS, "kinds": LETTER_KINDS,
