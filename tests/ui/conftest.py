@@ -38,6 +38,7 @@ def _free_port() -> int:
 class Server:
     url: str
     store: Store
+    env: dict[str, str]
 
 
 @pytest.fixture(scope="session")
@@ -65,7 +66,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
             if time.monotonic() > deadline:
                 raise RuntimeError("uvicorn did not start in 60 s")
             time.sleep(0.2)
-        yield Server(url, store)
+        yield Server(url, store, env)
     finally:
         proc.terminate()
         try:
@@ -146,5 +147,5 @@ def context(browser: Any, server: Server) -> Iterator[Any]:
 def sign_in(page: Any, key: str) -> None:
     page.goto("/ui/login")
     page.get_by_label("API key of your office").fill(key)
-    page.get_by_role("button", name="Sign in").click()
+    page.locator("form:has(#api_key)").get_by_role("button", name="Sign in").click()
     page.wait_for_url("**/ui/cases")

@@ -6,6 +6,9 @@ import base64
 import datetime as dt
 import io
 import re
+import subprocess
+import sys
+import uuid
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -154,7 +157,7 @@ def test_csrf_and_tenant_isolation(context: Any, browser: Any, server: Server, t
     # a wrong key does not sign in
     page.get_by_role("button", name="Sign out").click()
     page.get_by_label("API key of your office").fill("ck_000000000000_" + "A" * 43)
-    page.get_by_role("button", name="Sign in").click()
+    page.locator("form:has(#api_key)").get_by_role("button", name="Sign in").click()
     assert "not valid" in page.get_by_role("alert").inner_text()
 
 
@@ -166,8 +169,9 @@ def test_italian_and_spanish_interface_keyboard_and_labels(browser: Any, server:
         try:
             page = ctx.new_page()
             page.goto("/ui/login")
-            # keyboard only: Tab to the key field, type it, Enter submits
-            for _ in range(5):
+            # keyboard only: from the top of the page, Tab to the key field, type it, Enter submits
+            page.evaluate("document.activeElement.blur()")
+            for _ in range(15):
                 page.keyboard.press("Tab")
                 if page.evaluate("document.activeElement.name") == "api_key":
                     break
@@ -213,3 +217,31 @@ def test_docs_render_offline(context: Any, tmp_path: Path) -> None:
     page.locator("h2").filter(has_text="Create Case").first.wait_for()
     page.screenshot(path=str(tmp_path / "redoc.png"))
     assert outside == []
+
+
+def test_user_account_from_the_cli_signs_in_until_disabled(context: Any, server: Server, tenant: Tenant) -> None:
+    case = tenant.case("es")
+    username = f"maria.{uuid.uuid4().hex[:6]}"
+    env = {**server.env, "CORRESPONDENCE_USER_PASSWORD": "correct horse battery"}
+    cli = [sys.executable, "-m", "correspondence"]
+    made = subprocess.run([*cli, "user", "create", username, "--tenant", tenant.name], env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert made.returncode == 0, made.stderr
+    again = subprocess.run([*cli, "user", "create", username, "--tenant", tenant.name], env=env,
+                           capture_output=True, text=True, timeout=120)
+    assert again.returncode == 2 and "username" in again.stderr and "already taken" in again.stderr
+    page = context.new_page()
+    page.goto("/ui/login")
+    page.get_by_label("User name").fill(username)
+    page.get_by_label("Password").fill("wrong password!")
+    page.get_by_label("Password").press("Enter")
+    assert "not valid" in page.get_by_role("alert").inner_text()
+    page.get_by_label("User name").fill(username)
+    page.get_by_label("Password").fill("correct horse battery")
+    page.get_by_label("Password").press("Enter")
+    page.wait_for_url("**/ui/cases")
+    assert case["debtor_name"] in page.locator("table").inner_text()
+    off = subprocess.run([*cli, "user", "disable", username], env=env, capture_output=True, text=True, timeout=120)
+    assert off.returncode == 0, off.stderr
+    page.goto("/ui/cases")
+    assert page.url.endswith("/ui/login")

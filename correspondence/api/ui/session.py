@@ -1,9 +1,10 @@
 """Staff sign-in for the pages: a sealed session cookie and a CSRF token on every form.
 
-The cookie holds the tenant, the API key id it was opened with, a CSRF token and its expiry, encrypted and
+The cookie holds the tenant, the API key id (or user account) it was opened with, a CSRF token and its expiry, encrypted and
 authenticated with Fernet under a key derived (HKDF-SHA256) from ``CORRESPONDENCE_SECRET_KEY``; without it a
 random key per process is used, so sessions end when the server restarts (set the variable when running
-several workers). Every request re-checks the key: revoking it ends its sessions at once. The cookie is
+several workers). Every request re-checks the key or account: revoking or disabling it ends its
+sessions at once. The cookie is
 HttpOnly, SameSite=Strict, and Secure when the page is served over TLS (OWASP session management).
 """
 from __future__ import annotations
@@ -28,6 +29,7 @@ from sqlalchemy.orm import Session
 from correspondence.store.apikeys import authenticate
 from correspondence.store.models import ApiKey, Tenant
 from correspondence.store.secretbox import MIN_SECRET_CHARS, SECRET_KEY_ENV
+from correspondence.store.users import active_user, authenticate_user
 
 from ..deps import Principal, get_session
 from ..problems import Problem
@@ -111,13 +113,21 @@ def sign_in_with_key(db: Session, presented: str) -> UiSession | None:
     return UiSession(csrf=secrets.token_urlsafe(32), tenant_id=tenant.id, key_id=key_id)
 
 
+def sign_in_with_password(db: Session, username: str, password: str) -> UiSession | None:
+    """A fresh session for a user account (`correspondence user create`); None if the password is wrong."""
+    user = authenticate_user(db, username, password)
+    db.rollback()
+    if user is None:
+        return None
+    return UiSession(csrf=secrets.token_urlsafe(32), tenant_id=user.tenant_id, user=str(user.id))
+
+
 @dataclass(frozen=True)
 class Staff:
     """A signed-in member of staff: the tenant (as the API's principal) and the session's CSRF token."""
 
     principal: Principal
     csrf: str
-    user: str | None = None
 
 
 class SignInRequired(Exception):
@@ -125,7 +135,14 @@ class SignInRequired(Exception):
 
 
 def _still_valid(db: Session, ui: UiSession) -> Tenant | None:
-    if ui.tenant_id is None or ui.key_id is None:
+    """The session's tenant while its key is unrevoked (or its user account enabled)."""
+    if ui.tenant_id is None:
+        return None
+    if ui.user is not None:
+        user = active_user(db, uuid.UUID(ui.user), ui.tenant_id)
+        db.rollback()
+        return db.get(Tenant, user.tenant_id) if user is not None else None
+    if ui.key_id is None:
         return None
     row = db.execute(select(ApiKey, Tenant).join(Tenant, Tenant.id == ApiKey.tenant_id)
                      .where(ApiKey.id == ui.key_id, Tenant.id == ui.tenant_id)).first()
@@ -141,7 +158,7 @@ def current_staff(request: Request, db: Annotated[Session, Depends(get_session)]
     tenant = _still_valid(db, ui) if ui is not None else None
     if ui is None or tenant is None:
         raise SignInRequired()
-    return Staff(Principal(tenant.id, tenant.name), ui.csrf, ui.user)
+    return Staff(Principal(tenant.id, tenant.name), ui.csrf)
 
 
 async def check_csrf(request: Request, submitted: str | None = None) -> None:
