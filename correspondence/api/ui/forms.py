@@ -87,8 +87,7 @@ def identifier(value: str | None, field: str) -> uuid.UUID:
 
 
 def instant(value: str | None, field: str) -> dt.datetime | None:
-    """A date-time from an `<input type=datetime-local>` (local to Rome/Madrid is not known here: the
-    value must carry its UTC offset, or is read as UTC when it has none)."""
+    """An ISO date-time such as 2026-11-23T17:05:00+01:00; one typed without its UTC offset is read as UTC."""
     raw = (value or "").strip()
     if not raw:
         return None
