@@ -95,8 +95,23 @@ def test_receipt_upload_delivers_and_the_expired_deadline_shows(context: Any, te
     row = page.locator(f"tr[data-dispatch='{dispatch['id']}']")
     assert row.get_attribute("data-state") == "draft"
 
-    # drag and drop a real Aruba delivery receipt onto the upload zone
-    data = base64.b64encode((PEC / CONSEGNA).read_bytes()).decode()
+    # through the plain file input, two files at once: a receipt altered after the gestore signed it (kept
+    # as evidence, flagged, does not deliver) and one for a message no dispatch of this tenant has (refused)
+    raw = (PEC / CONSEGNA).read_bytes()
+    idx = raw.index(b"Il giorno")
+    tampered = raw[:idx] + b"Il Giorno" + raw[idx + len(b"Il giorno"):]
+    page.get_by_label(re.compile("Receipts")).set_input_files(
+        [{"name": "altered.eml", "mimeType": "message/rfc822", "buffer": tampered},
+         {"name": MANCATA, "mimeType": "message/rfc822", "buffer": (PEC / MANCATA).read_bytes()}])
+    page.get_by_role("button", name="Upload").click()
+    flagged, refused = page.locator(".result").all()
+    assert flagged.get_attribute("data-outcome") == "flagged" and "not trusted" in flagged.inner_text()
+    assert refused.get_attribute("data-outcome") == "refused"
+    assert "no dispatch has the Message-ID" in refused.inner_text()
+    assert page.locator(f"tr[data-dispatch='{dispatch['id']}']").get_attribute("data-state") == "draft"
+
+    # drag and drop the genuine Aruba delivery receipt onto the upload zone
+    data = base64.b64encode(raw).decode()
     transfer = page.evaluate_handle("""([data, name]) => {
         const bytes = Uint8Array.from(atob(data), c => c.charCodeAt(0));
         const transfer = new DataTransfer();
@@ -114,13 +129,6 @@ def test_receipt_upload_delivers_and_the_expired_deadline_shows(context: Any, te
     assert page.locator("tbody tr").first.get_attribute("data-dispatch") == dispatch["id"]
     assert "art." in row.inner_text()  # the legal rule of the legal-effect date
     assert tenant.http.get(f"/dispatches/{dispatch['id']}").json()["state"] == "delivered"
-
-    # a receipt for no dispatch of this tenant, through the plain file input: refused, and why
-    page.get_by_label(re.compile("Receipts")).set_input_files(str(PEC / MANCATA))
-    page.get_by_role("button", name="Upload").click()
-    result = page.locator(".result").first
-    assert result.get_attribute("data-outcome") == "refused"
-    assert "no dispatch has the Message-ID" in result.inner_text()
 
     page.get_by_role("link", name="Deadlines").click()
     expired = page.locator("#expired")
