@@ -22,10 +22,7 @@ from correspondence.store import Store, StoreSettings
 from correspondence.store.apikeys import create_api_key
 from tests.casedata import example
 
-CHROMIUM = Path("/usr/bin/chromium")
-playwright_api = pytest.importorskip("playwright.sync_api")
-if not CHROMIUM.exists():  # scripts/setup installs it (scripts/system-packages.txt)
-    pytest.skip("Debian's chromium is not installed", allow_module_level=True)
+CHROMIUM = Path("/usr/bin/chromium")  # Debian's, installed by scripts/setup (scripts/system-packages.txt)
 
 
 def _free_port() -> int:
@@ -81,6 +78,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed (scripts/setup installs it)")
     with playwright_api.sync_playwright() as p:
         chromium = p.chromium.launch(executable_path=str(CHROMIUM), headless=True,
                                      args=["--no-sandbox", "--disable-dev-shm-usage"])
