@@ -156,6 +156,8 @@ def test_csrf_and_tenant_isolation(context: Any, browser: Any, server: Server, t
         sign_in(other_page, other_tenant.key)
         response = other_page.goto(f"/ui/cases/{case['id']}")
         assert response is not None and response.status == 404
+        assert response.headers["content-type"].startswith("text/html")  # a page, not problem JSON
+        assert "no such case" in other_page.get_by_role("alert").inner_text()
         assert case["debtor_name"] not in other_page.content()
         assert other_page.goto("/ui/cases/00000000-0000-0000-0000-000000000000").status == 404
         other_page.goto("/ui/dispatches")

@@ -112,6 +112,14 @@ _TEXTS: tuple[tuple[str, str, str], ...] = (
     ("Expiring this week", "In scadenza questa settimana", "Vencen esta semana"),
     ("Expired, case still owing", "Scaduti, pratica ancora insoluta", "Vencidos, expediente aún impagado"),
     ("Nothing.", "Niente.", "Nada."),
+    ("Not found", "Non trovato", "No encontrado"),
+    ("Forbidden", "Vietato", "Prohibido"),
+    ("Invalid input", "Dati non validi", "Datos no válidos"),
+    ("Bad request", "Richiesta non valida", "Solicitud no válida"),
+    ("Content too large", "Contenuto troppo grande", "Contenido demasiado grande"),
+    ("Too many requests", "Troppe richieste", "Demasiadas solicitudes"),
+    ("Service unavailable", "Servizio non disponibile", "Servicio no disponible"),
+    ("Error", "Errore", "Error"),
 )
 
 _TERMS: tuple[tuple[str, str, str, str], ...] = (
