@@ -20,7 +20,7 @@ def _password(password_file: Optional[Path]) -> str:
     from_env = os.environ.get(PASSWORD_ENV)
     if from_env:
         return from_env
-    return typer.prompt("password", hide_input=True, confirmation_prompt=True)
+    return str(typer.prompt("password", hide_input=True, confirmation_prompt=True))
 
 
 def user_create(

@@ -33,7 +33,7 @@ class ProblemPages:
         if scope["type"] != "http" or not scope["path"].startswith("/ui/"):
             await self.app(scope, receive, send)
             return
-        start: dict | None = None
+        start: Message | None = None
         body: list[bytes] = []
 
         async def capture(message: Message) -> None:

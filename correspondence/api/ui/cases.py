@@ -109,7 +109,7 @@ def add_action(case_id: uuid.UUID, request: Request, db: SessionDep, staff: Staf
         if kind not in STAFF_ACTIONS:
             raise InputError("type", f"record letters by producing and dispatching them; here one of "
                                      f"{', '.join(a.value for a in STAFF_ACTIONS)}")
-        casework.record_action(db, staff.principal.tenant_id, case_id, type=kind,  # type: ignore[arg-type]
+        casework.record_action(db, staff.principal.tenant_id, case_id, type=kind,
                                occurred_on=forms.day(occurred_on, "occurred_on", default=today_in(record.jurisdiction)),
                                outcome=forms.text(outcome, "outcome"), description=forms.text(description, "description"))
     except InputError as exc:

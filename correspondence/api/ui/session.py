@@ -69,7 +69,8 @@ class UiSession:
 
 
 def _sealer(request: Request) -> Fernet:
-    return request.app.state.ui_sealer
+    sealer: Fernet = request.app.state.ui_sealer
+    return sealer
 
 
 def read_session(request: Request) -> UiSession | None:
@@ -165,7 +166,7 @@ async def check_csrf(request: Request, submitted: str | None = None) -> None:
     """403 unless the request carries the session's CSRF token (form field or header). Synchroniser
     token pattern (OWASP CSRF cheat sheet), on top of the SameSite=Strict cookie."""
     ui = read_session(request)
-    token = submitted if submitted is not None else request.headers.get(CSRF_HEADER)
+    token: object = submitted if submitted is not None else request.headers.get(CSRF_HEADER)
     if token is None and request.headers.get("content-type", "").startswith(
             ("application/x-www-form-urlencoded", "multipart/form-data")):
         token = (await request.form()).get(CSRF_FIELD)
