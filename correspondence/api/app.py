@@ -11,7 +11,7 @@ from correspondence.store import Store, StoreSettings
 
 from . import openapi, problems, ui
 from .limits import BodyLimitMiddleware, RateLimiter
-from .routes import batches, cases, dispatches, documents, health, pec, receipts
+from .routes import batches, cases, dispatches, documents, health, pec, plans, receipts
 
 MULTIPART_OVERHEAD = 64 * 1024
 
@@ -53,4 +53,5 @@ def create_app(settings: StoreSettings | None = None, *, store: Store | None = N
     ui.install(app)
     for module in (cases, documents, dispatches, receipts, batches, pec):
         app.include_router(module.router, prefix="/v1")
+    app.include_router(plans.router, prefix="/v1")
     return app

@@ -24,7 +24,7 @@ try:  # Typer >= 0.20 vendors click; older releases use the click package
 except ImportError:  # pragma: no cover
     CLICK_ERRORS = (ClickException,)
 
-COMMAND_MODULES = ("render", "batch", "figures", "signing", "dispatch", "trust", "pec", "serve", "demo", "case", "user")
+COMMAND_MODULES = ("render", "batch", "figures", "signing", "dispatch", "trust", "pec", "serve", "demo", "case", "plans", "user")
 
 app = typer.Typer(
     name="correspondence",

@@ -1,7 +1,7 @@
 """users: staff accounts that sign in to the pages (username, scrypt password hash, tenant)
 
 Revision ID: ui_1
-Revises: 0005
+Revises: plans_1
 Create Date: 2026-12-02
 """
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "ui_1"
-down_revision = "0005"
+down_revision = "plans_1"
 branch_labels = None
 depends_on = None
 
