@@ -30,7 +30,8 @@ from .session import StaffDep
 
 router = APIRouter()
 
-PHASES = ("opened", "first_demand", "contact", "second_demand", "home_visit", "legal_notice", "settled")
+PHASES = ("opened", "first_demand", "contact", "second_demand", "home_visit", "legal_notice", "plan", "plan_broken",
+          "settled")
 STAFF_ACTIONS = (ActionType.phone_call, ActionType.home_visit, ActionType.email, ActionType.tracing,
                  ActionType.data_check, ActionType.other)
 LETTER_KINDS = tuple(DocumentKind)
@@ -39,7 +40,8 @@ CHANNELS = tuple(sorted(c.value for c in CERTIFIED_CHANNELS))
 SUGGESTED_KIND = {"data_check": "first_demand", "first_demand": "first_demand", "phone_call": "second_demand",
                   "tracing": "second_demand", "second_demand": "second_demand", "home_visit": "legal_notice",
                   "legal_notice": "legal_notice", "await_delivery": "legal_notice",
-                  "court_or_report": "uncollectability_report", "close": "uncollectability_report"}
+                  "court_or_report": "uncollectability_report", "close": "uncollectability_report",
+                  "await_instalment": "payment_receipt", "missed_instalment": "missed_instalment"}
 
 
 @router.get("/ui/cases", response_class=HTMLResponse, include_in_schema=False)
