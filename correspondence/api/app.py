@@ -10,7 +10,7 @@ from correspondence.casework.background import Background, background_every
 from correspondence.jobs import JobLimits, JobPool
 from correspondence.store import Store, StoreSettings
 
-from . import openapi, problems
+from . import openapi, problems, ui
 from .limits import BodyLimitMiddleware, RateLimiter
 from .routes import batches, cases, dispatches, documents, health, pec, plans, receipts, unmatched, webhooks
 
@@ -47,7 +47,8 @@ def create_app(settings: StoreSettings | None = None, *, store: Store | None = N
         jobs.close()
         store.close()
 
-    app = FastAPI(title="correspondence", version="1.0.0", description=DESCRIPTION, lifespan=lifespan)
+    app = FastAPI(title="correspondence", version="1.0.0", description=DESCRIPTION, lifespan=lifespan,
+                  docs_url=None, redoc_url=None)  # offline ones: `ui.docs`
     app.state.store = store
     app.state.jobs = jobs
     app.state.rate_limiter = rate_limiter or RateLimiter.from_env()
@@ -56,6 +57,7 @@ def create_app(settings: StoreSettings | None = None, *, store: Store | None = N
     app.add_middleware(BodyLimitMiddleware, limit=store.settings.max_upload_bytes + MULTIPART_OVERHEAD,
                        file_limit=store.settings.max_upload_bytes)
     app.include_router(health.router)
+    ui.install(app)
     for module in (cases, documents, dispatches, unmatched, receipts, batches, pec, webhooks):
         app.include_router(module.router, prefix="/v1")
     app.include_router(plans.router, prefix="/v1")

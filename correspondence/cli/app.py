@@ -25,7 +25,7 @@ except ImportError:  # pragma: no cover
     CLICK_ERRORS = (ClickException,)
 
 COMMAND_MODULES = ("render", "batch", "figures", "signing", "dispatch", "trust", "pec", "serve", "demo", "case", "plans",
-                   "background")
+                   "background", "user")
 
 app = typer.Typer(
     name="correspondence",
