@@ -132,7 +132,9 @@ def _plan_step(standing: Standing, warnings: tuple[str, ...]) -> NextStep | None
     missed = plan.missed
     if not missed:
         nxt = plan.first_unpaid
-        assert nxt is not None
+        if nxt is None:  # every instalment paid, some after their grace period
+            return NextStep("settled", "close", None, False, f"every instalment of the {what} is paid, some "
+                                                             "late; close the case", done, warnings)
         return NextStep("plan", "await_instalment", nxt.grace_until + dt.timedelta(days=1), False,
                         f"the {what} is running: instalment {nxt.number} of {nxt.unpaid} EUR due on "
                         f"{nxt.due_date.isoformat()} (grace to {nxt.grace_until.isoformat()})", done, warnings)

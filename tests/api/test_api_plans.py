@@ -107,3 +107,17 @@ def test_the_report_lists_the_broken_plan_and_the_promise_that_followed(api: Api
     assert "piano di rientro del 1° ottobre 2026 (sottoscritto), per 1.889,27 €, pagati 0,00 €: non rispettato " \
            "(inadempimento dall'11 novembre 2026)" in text
     assert "Promessa di pagamento del 20 novembre 2026" in text and "non rispettato" in text
+
+
+def test_a_plan_paid_in_full_but_late_closes_the_case_rather_than_failing(api: Api) -> None:
+    """Found by the stateful API test: every instalment paid, the last after its grace period, so the plan
+    was broken once yet nothing is missed or unpaid; the next step is to close, not a server error."""
+    case = api.case()
+    _plan(api, case["id"], interest_rate=None, grace_days=10,
+          instalments=[{"due_date": "2026-10-31", "amount": "1880.50"}])
+    assert api.post(f"/v1/cases/{case['id']}/payments", json={"paid_on": "2026-11-20", "amount": "1880.50"}
+                    ).status_code == 201
+    r = api.get(f"/v1/cases/{case['id']}/next", params={"at": "2026-11-25"})
+    assert r.status_code == 200, r.text
+    assert r.json()["phase"] == "settled" and r.json()["step"] == "close"
+    assert "some late" in r.json()["summary"]
