@@ -6,7 +6,6 @@ batch signs many letters with one key load.
 from __future__ import annotations
 
 import dataclasses
-import os
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -17,6 +16,7 @@ from .model import Case, Jurisdiction
 from .model.jurisdiction import rules_for
 from .render import FORMATS, compose_document, render_docx, render_pdf
 from .render.pdf import RenderedPdf, SignatureBox
+from .settings import settings
 from .sign import (
     EmptyField, KeySource, Level, SigningKey, SignOptions, StampSpec, add_signature_field, open_key, sign_pdf,
 )
@@ -155,12 +155,10 @@ def with_signature_field(case: Case, rendered: RenderedPdf) -> RenderedPdf:
 def server_key() -> SigningKey:
     """The service's signing key, loaded once per process: $CORRESPONDENCE_SIGNING_P12 (password from
     $CORRESPONDENCE_SIGNING_P12_PASSWORD_FILE or $CORRESPONDENCE_P12_PASSWORD), else the demo certificate."""
-    p12 = os.environ.get(SERVER_P12_ENV)
-    password_file = os.environ.get(SERVER_P12_PASSWORD_FILE_ENV)
-    return open_key(KeySource(p12=Path(p12) if p12 else None,
-                              p12_password_file=Path(password_file) if password_file else None))
+    config = settings()
+    return open_key(KeySource(p12=config.signing_p12, p12_password_file=config.signing_p12_password_file))
 
 
 def server_signing(level: str = "B-B") -> Signing:
     """Signing as configured for the service; B-T and above need $CORRESPONDENCE_TSA_URL."""
-    return Signing(key=server_key(), level=Level.parse(level), tsa_url=os.environ.get(SERVER_TSA_ENV) or None)
+    return Signing(key=server_key(), level=Level.parse(level), tsa_url=settings().tsa_url)

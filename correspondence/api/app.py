@@ -7,6 +7,7 @@ from typing import AsyncIterator
 from fastapi import FastAPI
 
 from correspondence.jobs import JobLimits, JobPool
+from correspondence.settings import Settings, settings as process_settings
 from correspondence.store import Store, StoreSettings
 
 from . import openapi, problems
@@ -26,13 +27,14 @@ Receipts and events are append-only evidence: there is no way to edit or delete 
 
 def create_app(settings: StoreSettings | None = None, *, store: Store | None = None,
                migrate: bool | None = None, jobs: JobPool | None = None,
-               rate_limiter: RateLimiter | None = None) -> FastAPI:
+               rate_limiter: RateLimiter | None = None, config: Settings | None = None) -> FastAPI:
     """Build the app. SQLite databases are migrated on start; PostgreSQL needs `correspondence db upgrade`.
 
     Renders run on `jobs` (default: ``CORRESPONDENCE_JOB_*`` settings, workers started on first render);
-    `rate_limiter` defaults to ``CORRESPONDENCE_RATE_LIMITS``."""
-    store = store or Store.open(settings or StoreSettings.from_env(), migrate=migrate)
-    jobs = jobs or JobPool(JobLimits.from_env(preload=("correspondence.pipeline",)))
+    `rate_limiter` defaults to ``CORRESPONDENCE_RATE_LIMITS``; `config` defaults to the process's settings."""
+    config = config or process_settings()
+    store = store or Store.open(settings or StoreSettings.from_env(config), migrate=migrate)
+    jobs = jobs or JobPool(JobLimits.from_env(config, preload=("correspondence.pipeline",)))
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -41,9 +43,10 @@ def create_app(settings: StoreSettings | None = None, *, store: Store | None = N
         store.close()
 
     app = FastAPI(title="correspondence", version="1.0.0", description=DESCRIPTION, lifespan=lifespan)
+    app.state.settings = config
     app.state.store = store
     app.state.jobs = jobs
-    app.state.rate_limiter = rate_limiter or RateLimiter.from_env()
+    app.state.rate_limiter = rate_limiter or RateLimiter.from_env(config)
     problems.install(app)
     openapi.install(app)
     app.add_middleware(BodyLimitMiddleware, limit=store.settings.max_upload_bytes + MULTIPART_OVERHEAD,
