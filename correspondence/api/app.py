@@ -7,11 +7,13 @@ from typing import AsyncIterator
 from fastapi import FastAPI
 
 from correspondence.jobs import JobLimits, JobPool
+from correspondence.logs import configure as configure_logging
 from correspondence.settings import Settings, settings as process_settings
 from correspondence.store import Store, StoreSettings
 
 from . import openapi, problems
 from .limits import BodyLimitMiddleware, RateLimiter
+from .requestids import RequestIdMiddleware
 from .routes import batches, cases, dispatches, documents, health, pec, receipts
 
 MULTIPART_OVERHEAD = 64 * 1024
@@ -33,6 +35,7 @@ def create_app(settings: StoreSettings | None = None, *, store: Store | None = N
     Renders run on `jobs` (default: ``CORRESPONDENCE_JOB_*`` settings, workers started on first render);
     `rate_limiter` defaults to ``CORRESPONDENCE_RATE_LIMITS``; `config` defaults to the process's settings."""
     config = config or process_settings()
+    configure_logging(config.log_level, default="INFO")
     store = store or Store.open(settings or StoreSettings.from_env(config), migrate=migrate)
     jobs = jobs or JobPool(JobLimits.from_env(config, preload=("correspondence.pipeline",)))
 
@@ -51,6 +54,7 @@ def create_app(settings: StoreSettings | None = None, *, store: Store | None = N
     openapi.install(app)
     app.add_middleware(BodyLimitMiddleware, limit=store.settings.max_upload_bytes + MULTIPART_OVERHEAD,
                        file_limit=store.settings.max_upload_bytes)
+    app.add_middleware(RequestIdMiddleware)  # outermost: every answer and every log line carries the id
     app.include_router(health.router)
     for module in (cases, documents, dispatches, receipts, batches, pec):
         app.include_router(module.router, prefix="/v1")

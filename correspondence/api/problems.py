@@ -18,9 +18,10 @@ from correspondence.errors import (
     RenderingError, SigningError, TooLarge, Unavailable, UpstreamError, classify,
 )
 from correspondence.figures.rates import RateMissingError
+from correspondence.logs import request_id
 from correspondence.model.base import FieldError
 
-log = logging.getLogger("correspondence.api")
+log = logging.getLogger(__name__)
 
 MEDIA_TYPE = "application/problem+json"
 TYPE_BASE = "urn:correspondence:problem:"
@@ -172,5 +173,5 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
-        log.exception("unhandled error", exc_info=exc)
-        return problem_response(500, "internal error")
+        log.error("unhandled error", exc_info=exc)
+        return problem_response(500, "internal error", headers={"X-Request-ID": request_id.get()})
