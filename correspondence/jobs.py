@@ -9,6 +9,7 @@ picklable (a module-level function and plain data).
 """
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
 import pickle
@@ -26,6 +27,7 @@ from .settings import Settings, resolve
 T = TypeVar("T")
 _CONTEXT = multiprocessing.get_context("spawn")  # never fork a threaded server
 PARENT_POLL_SECONDS = 0.5
+log = logging.getLogger(__name__)
 
 
 class JobLimitExceeded(InputError):
@@ -169,6 +171,9 @@ class JobPool:
                 break
         else:
             raise ConfigurationError("job workers fail to start")
+        if status in ("timeout", "memory"):
+            log.warning("a job went over its %s limit; its worker was replaced", "time" if status == "timeout"
+                        else "memory")
         if status == "timeout":
             raise JobLimitExceeded("case", f"processing it takes longer than the {self.limits.timeout:g} s one job "
                                            "may take")

@@ -6,6 +6,7 @@ batch signs many letters with one key load.
 from __future__ import annotations
 
 import dataclasses
+import logging
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -21,6 +22,7 @@ from .sign import (
     EmptyField, KeySource, Level, SigningKey, SignOptions, StampSpec, add_signature_field, open_key, sign_pdf,
 )
 
+log = logging.getLogger(__name__)
 SERVER_P12_ENV = "CORRESPONDENCE_SIGNING_P12"
 SERVER_P12_PASSWORD_FILE_ENV = "CORRESPONDENCE_SIGNING_P12_PASSWORD_FILE"
 SERVER_TSA_ENV = "CORRESPONDENCE_TSA_URL"
@@ -118,7 +120,10 @@ def render(case: Case, fmt: str, *, base_dir: Path | None = None, pdfa: bool | N
     """Render a case to PDF (with its empty signature field) or DOCX."""
     if fmt not in FORMATS:
         raise InputError("format", f"'{fmt}' is not one of {', '.join(FORMATS)}")
-    return compose(case, base_dir=base_dir, wording_dir=wording_dir, pdfa=pdfa).render(fmt)
+    rendering = compose(case, base_dir=base_dir, wording_dir=wording_dir, pdfa=pdfa).render(fmt)
+    log.debug("rendered %s %s (%s, %s): %d bytes", case.kind.value, fmt, case.language.value, case.tone.value,
+              len(rendering.data))
+    return rendering
 
 
 def sign_rendering(case: Case, rendering: Rendering, signing: Signing) -> bytes:
@@ -126,6 +131,7 @@ def sign_rendering(case: Case, rendering: Rendering, signing: Signing) -> bytes:
     if rendering.fmt != "pdf":
         raise InputError("sign", "only PDF output is signed here; sign a DOCX as CAdES .p7m with `correspondence sign`")
     signed: bytes = sign_pdf(signing.key, rendering.data, sign_options(case, rendering.signature_box, signing))
+    log.debug("signed %s at PAdES %s: %d bytes", case.kind.value, signing.level.value, len(signed))
     return signed
 
 

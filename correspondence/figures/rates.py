@@ -12,6 +12,7 @@ from __future__ import annotations
 from bisect import bisect_right
 import csv
 import io
+import logging
 import os
 import re
 import tempfile
@@ -26,6 +27,7 @@ from typing import Iterable, Mapping
 from ..errors import ConfigurationError, InputError
 from ..settings import settings
 
+log = logging.getLogger(__name__)
 COLUMNS = ("table", "period", "start", "end", "reference_rate", "margin", "rate", "source", "status")
 STATUSES = ("verified", "derived", "unverified")
 TABLES: Mapping[str, str] = {
@@ -274,6 +276,7 @@ def update_rates(file: Path, folder: Path | None = None) -> dict[str, int]:
         rows = [r for r in merged if r.table == table]
         _atomic_write(target / f"{table}.csv", _to_csv(rows))
         written[table] = len(rows)
+        log.info("rate table %s: %d user rows in %s", table, len(rows), target / f"{table}.csv")
     return written
 
 
