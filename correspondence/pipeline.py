@@ -23,9 +23,6 @@ from .sign import (
 )
 
 log = logging.getLogger(__name__)
-SERVER_P12_ENV = "CORRESPONDENCE_SIGNING_P12"
-SERVER_P12_PASSWORD_FILE_ENV = "CORRESPONDENCE_SIGNING_P12_PASSWORD_FILE"
-SERVER_TSA_ENV = "CORRESPONDENCE_TSA_URL"
 
 
 @dataclass(frozen=True)

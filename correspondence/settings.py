@@ -91,12 +91,6 @@ class Settings(BaseSettings):
     def broker(self) -> str:
         return self.broker_url or DEFAULT_BROKER
 
-    @property
-    def backend(self) -> str:
-        if self.result_backend:
-            return self.result_backend
-        return self.broker if self.broker.startswith(("redis://", "rediss://")) else "rpc://"
-
     def secret(self, name: str) -> Optional[str]:
         """The plain value of a `SecretStr` field, or None."""
         value = getattr(self, name)

@@ -15,10 +15,7 @@ from typing import Any, Iterator, Optional
 from ..errors import ConfigurationError
 from ..settings import settings
 
-BROKER_ENV = "CORRESPONDENCE_BROKER_URL"
-BACKEND_ENV = "CORRESPONDENCE_RESULT_BACKEND"
 TASK_NAME = "correspondence.campaign.produce"
-QUEUE_ENV = "CORRESPONDENCE_QUEUE"
 RESULT_TIMEOUT_S = 600.0
 POLL_WINDOW = 64  # results are polled oldest first, a window at a time: tasks finish roughly in order
 

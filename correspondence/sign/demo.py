@@ -20,7 +20,6 @@ from ..files import write_atomic
 from ..settings import settings
 
 DEMO_LABEL = "DEMO - NOT FOR LEGAL USE"
-HOME_ENV = "CORRESPONDENCE_HOME"
 P12_NAME, PASSWORD_NAME, CA_NAME = "demo-signer.p12", "demo-signer.password", "demo-ca.pem"
 RENEW_BEFORE = timedelta(days=30)
 
