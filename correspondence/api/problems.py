@@ -1,7 +1,9 @@
 """RFC 9457 problem details for every error answer: type, title, status, detail and (for input) field.
 
-Validation errors (422) name the offending field as a dotted path (``debtor.tax_id``) and list all of
-them under ``errors``. No handler ever puts a stack trace in a body.
+Library errors get their status from one table, `STATUS`, by their type (`correspondence.errors`); routes
+raise those errors and never pick a status for them. Validation errors (422) name the offending field as a
+dotted path (``debtor.tax_id``) and list all of them under ``errors``. No handler ever puts a stack trace in
+a body.
 """
 from __future__ import annotations
 
@@ -30,7 +32,7 @@ TITLES = {
     400: "Bad request", 401: "Authentication required", 403: "Forbidden", 404: "Not found",
     405: "Method not allowed", 406: "Not acceptable", 409: "Conflict", 413: "Content too large",
     415: "Unsupported media type", 422: "Invalid input", 429: "Too many requests", 500: "Internal server error",
-    503: "Service unavailable",
+    502: "Bad gateway", 503: "Service unavailable",
 }
 
 
@@ -77,6 +79,7 @@ def problem_response(status: int, detail: str | None, *, slug: str | None = None
 
 
 def not_found(what: str) -> NotFound:
+    """The error a route raises for an id the tenant does not have (404 through `STATUS`)."""
     return NotFound(what)
 
 

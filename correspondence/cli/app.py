@@ -40,9 +40,9 @@ EXIT_CODES: dict[type[CorrespondenceError], int] = {
     SigningError: 2,
     NotFound: 2,
     ConfigurationError: 2,    # fix the installation or the settings and run again
+    UpstreamError: 2,         # a server we depend on refused (TLS, credentials) or is not there: check its URL
     RenderingError: 1,
     Unavailable: 1,
-    UpstreamError: 1,         # a server we depend on failed: running again later may work
 }
 """The one table from error type to exit code (0 success, 1 failure, 2 refused as given)."""
 
