@@ -19,7 +19,7 @@ import threading
 import time
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
-from typing import Any, Callable, Mapping, Optional, TypeVar, Union
+from typing import Any, Callable, Mapping, Optional, TypeVar, Union, cast
 
 from .errors import ConfigurationError, CorrespondenceError, InputError, Unavailable
 from .settings import Settings, resolve
@@ -161,6 +161,8 @@ class JobPool:
             except queue.Empty:
                 raise JobsBusy(max(1, round(self.limits.timeout / 2))) from None
             healthy = False
+            status: str
+            value: Any  # fn's result, or the exception it raised, as the worker sent it back
             try:
                 status, value = (self._exchange(worker, fn, args, kwargs)
                                  if worker.wait_ready(self.STARTUP_SECONDS) else ("dead", None))
@@ -181,7 +183,7 @@ class JobPool:
             raise JobLimitExceeded("case", f"processing it needs more than the {self._memory()} one job may use")
         if status == "error":
             raise value
-        return value  # type: ignore[no-any-return]
+        return cast(T, value)  # what fn returned, unpickled
 
     def _exchange(self, worker: _Worker, fn: Callable[..., Any], args: tuple[Any, ...],
                   kwargs: dict[str, Any]) -> tuple[str, Any]:
@@ -194,7 +196,8 @@ class JobPool:
         if not worker.conn.poll(self.limits.timeout):
             return "timeout", None
         try:
-            return worker.conn.recv()  # type: ignore[no-any-return]
+            answer: tuple[str, Any] = worker.conn.recv()  # the worker sends (status, value)
+            return answer
         except (EOFError, OSError):  # killed by the kernel (OOM) or crashed in native code
             return "memory", None
         except Exception as exc:  # noqa: BLE001 - a result or exception that does not unpickle here

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -22,6 +23,9 @@ from ..store.documents import MEDIA_TYPES
 from ..store.models import CaseRecord, Dispatch, Document, Receipt
 from .cases import find_case
 from .standing import DocumentRequest, dispatched_letters, fold
+
+if TYPE_CHECKING:
+    from ..report import Annex
 
 ROLES = {
     "it": {"document": "Documento inviato ({kind}) via {channel}, spedizione {dispatch}",
@@ -45,7 +49,7 @@ def _read(blobs: BlobStore, sha256: str) -> bytes:
     return blobs.read_verified(sha256)  # the bytes read are checked against the hash that names them
 
 
-def case_annexes(session: Session, blobs: BlobStore, record: CaseRecord, language: str) -> list:
+def case_annexes(session: Session, blobs: BlobStore, record: CaseRecord, language: str) -> list[Annex]:
     """The stored evidence of the case's dispatches, as report annexes (oldest dispatch first)."""
     from ..report import Annex
 

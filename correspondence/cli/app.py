@@ -21,13 +21,14 @@ from ..errors import (
     RenderingError, SigningError, TooLarge, Unavailable, UpstreamError, classify,
 )
 
-try:  # Typer >= 0.20 vendors click; older releases use the click package
-    from typer._click.exceptions import ClickException as _VendoredClickException
-except ImportError:  # pragma: no cover
-    _VendoredClickException = None
 from click.exceptions import ClickException
 
-CLICK_ERRORS = tuple(e for e in (ClickException, _VendoredClickException) if e is not None)
+try:  # Typer >= 0.20 vendors click; older releases use the click package
+    from typer._click.exceptions import ClickException as _VendoredClickException
+    CLICK_ERRORS: tuple[type[ClickException] | type[_VendoredClickException], ...] = \
+        (ClickException, _VendoredClickException)
+except ImportError:  # pragma: no cover
+    CLICK_ERRORS = (ClickException,)
 
 COMMAND_MODULES = ("render", "batch", "campaign", "figures", "signing", "trust", "pec", "serve", "demo", "case")
 

@@ -39,7 +39,7 @@ def batch(
 
     With one CSV/XLSX export and --mapping, rows are grouped into one case per debtor and credit, every row is
     checked before anything is rendered, and the output folder gets manifest.csv/json; rerunning resumes."""
-    from ..batch import BatchSigning, run_batch
+    from ..batch import BatchResult, BatchSigning, run_batch
     from ..errors import InputError
     from ..sign import Level
     from .signing import key_recipe_for_cli
@@ -70,7 +70,7 @@ def batch(
                   console=console) as progress:
         task = progress.add_task("letters", total=len(case_files))
 
-        def advance(result) -> None:
+        def advance(result: BatchResult) -> None:
             progress.advance(task)
             if not result.ok:
                 failed.append(result)

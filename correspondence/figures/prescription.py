@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass
+import datetime as dt
 from datetime import date, timedelta
 from typing import Sequence
 
@@ -46,11 +47,11 @@ SINGLE_OBLIGATION_IT = frozenset({CreditType.consumer_credit, CreditType.install
 
 @dataclass(frozen=True)
 class Prescription:
-    date: date  # last day on which the credit can still be claimed or interrupted
+    date: dt.date  # last day on which the credit can still be claimed or interrupted
     years: int
     article: str
     status: str  # "ok" | "expiring" | "prescribed"
-    since: date  # due date (or last instalment) or last interruption
+    since: dt.date  # due date (or last instalment) or last interruption
     invoice: str | None = None
     presumptive: bool = False  # IT arts. 2954-2961: presumes payment, rebuttable by oath or admission
     interrupted: bool = False
@@ -144,7 +145,7 @@ def _expiry(case: Case, since: date, years: int, article: str) -> tuple[date, in
 
 
 def _delivered(outcome: str | None) -> bool:
-    return bool(outcome) and outcome.strip().lower().startswith(DELIVERED_PREFIXES)  # type: ignore[union-attr]
+    return outcome is not None and outcome.strip().lower().startswith(DELIVERED_PREFIXES)
 
 
 def case_interruptions(case: Case, inv: Invoice) -> list[date]:

@@ -16,7 +16,7 @@ from ..packaged import shared_dir
 ALLOWED_DATA_TYPES = ("data:image/png;", "data:image/jpeg;")
 
 
-class AssetFetcher(URLFetcher):
+class AssetFetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint has no type information: URLFetcher is Any
     """Serve `file:` URLs inside the shared assets folder and PNG/JPEG `data:` URIs; refuse the rest."""
 
     def __init__(self) -> None:
@@ -24,7 +24,7 @@ class AssetFetcher(URLFetcher):
         self._root = shared_dir().resolve()
         self.refused: list[str] = []
 
-    def fetch(self, url: str, headers: dict | None = None) -> URLFetcherResponse:
+    def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
         if url.startswith("data:"):
             if url.startswith(ALLOWED_DATA_TYPES):
                 return super().fetch(url, headers)

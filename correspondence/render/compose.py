@@ -9,6 +9,7 @@ from ..errors import RenderingError
 
 from ..figures import Statement, assert_may_demand, compute_statement, interest_cutoff, prescription
 from ..model import Case, Jurisdiction
+from ..model.party import Creditor, Representative
 from ..model.jurisdiction import rules_for
 from ..wording import LanguagePack, language_pack, write_blocks
 from ..wording.context import wording_context
@@ -39,6 +40,7 @@ def compose_document(case: Case, *, base_dir: Path | None = None, wording_dir: P
     if case.debtor.contact_person:
         recipient.append(f"{pack.label('attention')} {case.debtor.contact_person}")
     recipient += case.debtor.address.lines()
+    delivery: str | None
     if case.delivery and case.delivery.value == "pec" and case.debtor.pec:
         delivery = f"{pack.label('delivery', 'pec')}: {case.debtor.pec}"
     else:
@@ -81,7 +83,7 @@ def _figures_case(case: Case, time_barred: bool) -> Case:
     return case.model_copy(update={"options": case.options.model_copy(update={"waive_charges": True})})
 
 
-def _default_letterhead(sender, pack: LanguagePack) -> list[str]:
+def _default_letterhead(sender: Creditor | Representative, pack: LanguagePack) -> list[str]:
     address = ", ".join(sender.address.lines())
     contacts = " · ".join(x for x in (sender.pec and f"{pack.label('pec')} {sender.pec}",
                                       sender.phone and f"{pack.label('phone')} {sender.phone}") if x)
@@ -122,7 +124,7 @@ def _tables(case: Case, st: Statement, pack: LanguagePack) -> dict[str, Table]:
         tuple((p.invoice, pack.short_date(p.start), pack.short_date(p.end), str(p.days), pack.percent(p.rate),
                pack.money(p.base), pack.money(p.interest)) for p in st.periods),
         (False, False, False, True, True, True, True),
-        (lab("invoice_table", "total"), "", "", "", "", "", pack.money(sum((p.interest for p in st.periods), 0))),
+        (lab("invoice_table", "total"), "", "", "", "", "", pack.money(sum((p.interest for p in st.periods), Decimal(0)))),
     )
     tables["payments"] = Table(
         tuple(lab("payments_table", k) for k in ("date", "amount", "to_interest", "to_costs", "to_principal")),
