@@ -31,7 +31,7 @@ class _Handler(logging.StreamHandler):  # type: ignore[type-arg]
     """The handler `configure` installs: writes to the current ``sys.stderr`` (told apart from handlers the
     embedding application adds)."""
 
-    @property  # type: ignore[override]
+    @property
     def stream(self):  # type: ignore[no-untyped-def]
         return sys.stderr
 
