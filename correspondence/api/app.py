@@ -14,7 +14,7 @@ from correspondence.store import Store, StoreSettings
 from . import openapi, problems
 from .limits import BodyLimitMiddleware, RateLimiter
 from .requestids import RequestIdMiddleware
-from .routes import batches, cases, dispatches, documents, health, pec, receipts
+from .routes import batches, cases, dispatches, documents, health, pec, plans, receipts
 
 MULTIPART_OVERHEAD = 64 * 1024
 
@@ -58,4 +58,5 @@ def create_app(settings: StoreSettings | None = None, *, store: Store | None = N
     app.include_router(health.router)
     for module in (cases, documents, dispatches, receipts, batches, pec):
         app.include_router(module.router, prefix="/v1")
+    app.include_router(plans.router, prefix="/v1")
     return app

@@ -30,7 +30,8 @@ try:  # Typer >= 0.20 vendors click; older releases use the click package
 except ImportError:  # pragma: no cover
     CLICK_ERRORS = (ClickException,)
 
-COMMAND_MODULES = ("render", "batch", "campaign", "figures", "signing", "trust", "pec", "serve", "demo", "case")
+COMMAND_MODULES = ("render", "batch", "campaign", "figures", "signing", "trust", "pec", "serve", "demo", "case",
+                   "plans")
 
 EXIT_CODES: dict[type[CorrespondenceError], int] = {
     CorrespondenceError: 1,   # unclassified: a failure of ours

@@ -20,7 +20,8 @@ Interruptions: a written demand proven delivered (IT art. 2943 c.4, ES art. 1973
 type letter / legal_notice with ``delivered_on`` (the legal-effect date the dispatch evidence gives; the
 casework fold fills it), or recorded by hand with an outcome that starts with "delivered" (or consegnat-, ricevut-, compiuta
 giacenza, rifiutat-, entregad-, recibid-, rehusad-, refused) -- explicit dates, and part payments imputed
-to the invoice (acknowledgment, IT art. 2944, ES art. 1973). The full term restarts from the interruption.
+to the invoice (acknowledgment, IT art. 2944, ES art. 1973), and a signed payment plan or written promise
+(``Case.plan.signed_on``), which acknowledges every invoice. The full term restarts from the interruption.
 """
 from __future__ import annotations
 
@@ -150,13 +151,17 @@ def _delivered(outcome: str | None) -> bool:
 
 def case_interruptions(case: Case, inv: Invoice) -> list[date]:
     """Interruptions recorded on the case that reach this invoice."""
-    letters = [a for a in case.actions if a.type in (ActionType.letter, ActionType.legal_notice)]
+    # a demand interrupts (art. 2943 c.4 c.c.); a plan, offer or receipt sent is not a demand
+    letters = [a for a in case.actions if a.type in (ActionType.letter, ActionType.legal_notice)
+               and not (a.document_kind is not None and a.document_kind.is_agreement)]
     # a letter interrupts from the day it took legal effect (delivered_on, from the dispatch evidence);
     # a letter recorded by hand with a "delivered..." outcome, from its date
     dates = [a.delivered_on if a.delivered_on is not None else a.date for a in letters
              if a.delivered_on is not None or _delivered(a.outcome)]
     single = len(case.claim.invoices) == 1
     dates += [p.date for p in case.claim.payments if p.invoice == inv.number or (p.invoice is None and single)]
+    if case.plan is not None and case.plan.signed_on is not None:
+        dates.append(case.plan.signed_on)  # a signed acknowledgment of the whole debt (art. 2944 c.c., art. 1973 CC)
     return dates
 
 

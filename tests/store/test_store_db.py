@@ -23,7 +23,7 @@ from correspondence.store.documents import record_document
 from correspondence.store.models import Base, Document, EventRecord, Receipt
 from tests.casedata import example
 
-TABLES = ["alembic_version", "api_keys", "case_actions", "case_versions", "cases", "dispatch_events", "dispatches", "documents",
+TABLES = ["alembic_version", "api_keys", "case_actions", "case_plans", "case_versions", "cases", "dispatch_events", "dispatches", "documents",
           "idempotency_keys", "mailboxes", "payments", "receipts", "tenants"]
 
 
