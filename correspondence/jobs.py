@@ -91,7 +91,7 @@ def _worker_main(conn: Connection, memory_bytes: Optional[int], preload: tuple[s
     while True:
         try:
             fn, args, kwargs = conn.recv()
-        except EOFError:
+        except (EOFError, OSError):  # the parent closed the pipe or died: nothing more to do
             return
         try:
             reply: tuple[str, Any] = ("ok", fn(*args, **kwargs))
