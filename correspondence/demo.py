@@ -89,7 +89,11 @@ def run_demo(out_dir: Path, *, step: Optional[Callable[[str], None]] = None,
                         signed, _ = sign_document(session, store.blobs, tenant_id, pdf.id, signing)
                         files.append(_write(store, out_dir / lang / f"{kind}.signed.pdf", signed, lang, kind,
                                             "PAdES B-B, demo certificate"))
-                        tracked = _track(session, record, signed, lang, case)
+                        if lang in DEMO_EVENTS:
+                            tracked = _track(session, record, signed, lang, case)
+                        else:
+                            step(f"{lang}: sending {kind} by PEC (simulated provider)")
+                            tracked = _send_pec(store, session, record, signed, case, out_dir, certificate_dir)
                         _, standing = cases.case_standing(session, tenant_id, record.id)
                         dispatches.append(dataclasses.replace(tracked, next_step=next_step(standing).summary))
             step("tracking the dispatch of the signed notices")
@@ -104,12 +108,9 @@ def _write(store: Any, path: Path, document: Any, lang: str, kind: str, note: st
     return DemoFile(path, lang, kind, path.suffix.lstrip("."), len(data), note)
 
 
-# Carrier events of the demo: an Italian raccomandata A/R left unclaimed after a notice of arrival, and a
-# Spanish burofax delivered at the second attempt (times in the carriers' local zones).
+# Carrier events of the demo: a Spanish burofax delivered at the second attempt (the carrier's local time).
+# The Italian notice goes by PEC through the provider simulator instead (`_send_pec`).
 DEMO_EVENTS = {
-    "it": ("raccomandata_ar", "Europe/Rome", (("submitted", "2026-11-23T17:05"), ("accepted", "2026-11-23T17:05"),
-                                              ("delivery_attempted", "2026-11-25T10:40"),
-                                              ("notice_left", "2026-11-25T10:41"))),
     "es": ("burofax", "Europe/Madrid", (("submitted", "2026-11-23T12:00"), ("accepted", "2026-11-23T12:02"),
                                         ("delivery_attempted", "2026-11-24T11:15"),
                                         ("delivered", "2026-11-25T09:30"))),
@@ -138,6 +139,33 @@ def _track(session: Any, record: Any, signed: Any, lang: str, case: Case) -> Dem
     return DemoDispatch(
         lang, channel, st.state.value,
         effect.effective_at.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M")
+        if effect and effect.effective_at else "—",
+        effect.rule if effect else "—", st.deadline_at.isoformat() if st.deadline_at else "—")
+
+
+def _send_pec(store: Any, session: Any, record: Any, signed: Any, case: Case, out_dir: Path,
+              certificate_dir: Optional[Path]) -> DemoDispatch:
+    """Send the signed notice by PEC through the simulator and collect its signed receipts: the dispatch is
+    delivered at the avvenuta consegna, and the deadline runs from it (DPR 68/2005 art. 3)."""
+    from zoneinfo import ZoneInfo
+
+    from .casework.dispatches import open_dispatch
+    from .demo_pec import send_and_collect
+    from .store.dispatches import status
+
+    recipient = case.debtor.pec or "debitore@pec.example.it"
+    dispatch, _ = open_dispatch(session, record.tenant_id, case_id=record.id, document_id=signed.id,
+                                channel="pec", recipient=recipient, recipient_name=case.debtor.name,
+                                deadline_days=case.deadline_days)
+    session.commit()  # the submission takes its own locks
+    pki = (certificate_dir or default_demo_dir()).parent / "demo-pec"
+    send_and_collect(store, record.tenant_id, dispatch.id, mailbox_dir=out_dir / "pec-mailbox", pki_dir=pki)
+    session.expire_all()
+    st = status(session, session.merge(dispatch))
+    effect = st.legal_effect
+    return DemoDispatch(
+        "it", "pec (simulated provider)", st.state.value,
+        effect.effective_at.astimezone(ZoneInfo("Europe/Rome")).strftime("%Y-%m-%d %H:%M:%S")
         if effect and effect.effective_at else "—",
         effect.rule if effect else "—", st.deadline_at.isoformat() if st.deadline_at else "—")
 

@@ -55,6 +55,8 @@ class Settings(BaseSettings):
     pec_imap_url: Optional[SecretStr] = Field(None, description="its IMAP URL with credentials")
     pec_processed_folder: Optional[str] = Field(None, description="IMAP folder for processed receipts")
     pec_ca_file: Optional[Path] = Field(None, description="extra CA certificates for the PEC servers' TLS")
+    background_every: Optional[str] = Field(None, description="seconds between the server's background rounds "
+                                                              "(PEC collection, deadlines, webhooks); 0: off")
     log_level: Optional[str] = Field(None, description="level of the `correspondence` loggers; default WARNING "
                                                        "for commands, INFO for `serve`")
 

@@ -6,6 +6,7 @@ from typing import AsyncIterator
 
 from fastapi import FastAPI
 
+from correspondence.casework.background import Background, background_every
 from correspondence.jobs import JobLimits, JobPool
 from correspondence.logs import configure as configure_logging
 from correspondence.settings import Settings, settings as process_settings
@@ -14,7 +15,7 @@ from correspondence.store import Store, StoreSettings
 from . import openapi, problems
 from .limits import BodyLimitMiddleware, RateLimiter
 from .requestids import RequestIdMiddleware
-from .routes import batches, cases, dispatches, documents, health, pec, plans, receipts
+from .routes import batches, cases, dispatches, documents, health, pec, plans, receipts, unmatched, webhooks
 
 MULTIPART_OVERHEAD = 64 * 1024
 
@@ -29,19 +30,27 @@ Receipts and events are append-only evidence: there is no way to edit or delete 
 
 def create_app(settings: StoreSettings | None = None, *, store: Store | None = None,
                migrate: bool | None = None, jobs: JobPool | None = None,
-               rate_limiter: RateLimiter | None = None, config: Settings | None = None) -> FastAPI:
+               rate_limiter: RateLimiter | None = None, background: float | None = None,
+               config: Settings | None = None) -> FastAPI:
     """Build the app. SQLite databases are migrated on start; PostgreSQL needs `correspondence db upgrade`.
 
     Renders run on `jobs` (default: ``CORRESPONDENCE_JOB_*`` settings, workers started on first render);
-    `rate_limiter` defaults to ``CORRESPONDENCE_RATE_LIMITS``; `config` defaults to the process's settings."""
+    `rate_limiter` defaults to ``CORRESPONDENCE_RATE_LIMITS``; `background` (seconds between rounds of PEC
+    collection, deadline checks and webhook deliveries, 0 = off) to ``CORRESPONDENCE_BACKGROUND_EVERY``;
+    `config` defaults to the process's settings."""
     config = config or process_settings()
     configure_logging(config.log_level, default="INFO")
     store = store or Store.open(settings or StoreSettings.from_env(config), migrate=migrate)
     jobs = jobs or JobPool(JobLimits.from_env(config, preload=("correspondence.pipeline",)))
 
+    every = background_every() if background is None else background
+
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        worker = Background(store, every).start() if every else None  # PEC collection, deadlines, webhooks
         yield
+        if worker is not None:
+            worker.stop()
         jobs.close()
         store.close()
 
@@ -56,7 +65,7 @@ def create_app(settings: StoreSettings | None = None, *, store: Store | None = N
                        file_limit=store.settings.max_upload_bytes)
     app.add_middleware(RequestIdMiddleware)  # outermost: every answer and every log line carries the id
     app.include_router(health.router)
-    for module in (cases, documents, dispatches, receipts, batches, pec):
+    for module in (cases, documents, dispatches, unmatched, receipts, batches, pec, webhooks):
         app.include_router(module.router, prefix="/v1")
     app.include_router(plans.router, prefix="/v1")
     return app

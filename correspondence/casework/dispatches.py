@@ -25,6 +25,7 @@ from ..store.models import Dispatch, EventRecord
 from ..store.types import utcnow
 from .cases import find_case
 from .documents import find_document
+from .webhooks import outcome_events
 
 DEFAULT_DEADLINE_DAYS = 15
 
@@ -97,6 +98,8 @@ def record_event(session: Session, tenant_id: uuid.UUID, dispatch_id: uuid.UUID,
     except BaseException:
         session.rollback()
         raise
+    if created:
+        outcome_events(session, dispatch)  # webhooks: dispatch.delivered / dispatch.failed
     return dispatch, record, created
 
 

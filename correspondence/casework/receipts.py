@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from ..dispatch import DispatchEvent, PecReceipt, parse_pec_receipt
 from ..dispatch.attachments import matches_document
+from ..dispatch.providers import TrustList
 from ..dispatch.correlation import check_manual_event, check_receipt_matches, receipt_refs
 from ..errors import InputError
 from ..store import BlobStore
@@ -26,6 +27,7 @@ from ..store import dispatches as dispatch_store
 from ..store import receipts as store
 from ..store.models import Dispatch, Document, Receipt
 from .dispatches import find_dispatch
+from .webhooks import receipt_events
 
 FILE_KINDS = store.FILE_KINDS
 
@@ -83,12 +85,15 @@ def attach_pec_receipt(session: Session, blobs: BlobStore, tenant_id: uuid.UUID,
 
 
 def attach_pec_receipts(session: Session, blobs: BlobStore, tenant_id: uuid.UUID, dispatch_id: uuid.UUID | None,
-                        data: bytes, *, filename: str, max_bytes: int) -> list[tuple[Receipt, bool]]:
+                        data: bytes, *, filename: str, max_bytes: int,
+                        trust: TrustList | None = None) -> list[tuple[Receipt, bool]]:
     """`attach_pec_receipt` for every dispatch the receipt concerns: [(receipt, created)]."""
     dispatch = find_dispatch(session, tenant_id, dispatch_id) if dispatch_id is not None else None
-    parsed = parse_pec_receipt(data, max_bytes=max_bytes)
+    parsed = parse_pec_receipt(data, max_bytes=max_bytes, trust=trust)
     dispatches = [dispatch] if dispatch is not None else dispatches_for_pec(session, tenant_id, parsed)
-    return [_attach_pec(session, blobs, d, data, parsed, filename=filename) for d in dispatches]
+    results = [_attach_pec(session, blobs, d, data, parsed, filename=filename) for d in dispatches]
+    receipt_events(session, tenant_id, [r for r, created in results if created])
+    return results
 
 
 def _attach_pec(session: Session, blobs: BlobStore, dispatch: Dispatch, data: bytes, parsed: PecReceipt, *,
@@ -123,8 +128,11 @@ def attach_file(session: Session, blobs: BlobStore, tenant_id: uuid.UUID, dispat
     dispatch = find_dispatch(session, tenant_id, dispatch_id)
     if event is not None:
         check_manual_event(dispatch.channel, event.type, field="event_type")
-    return _attach(session, blobs, dispatch, data, kind=kind, media_type=media_type, filename=filename,
-                   event=event)
+    receipt, created = _attach(session, blobs, dispatch, data, kind=kind, media_type=media_type,
+                               filename=filename, event=event)
+    if created:
+        receipt_events(session, tenant_id, [receipt])
+    return receipt, created
 
 
 def _attach(session: Session, blobs: BlobStore, dispatch: Dispatch, data: bytes, *, kind: str, media_type: str,

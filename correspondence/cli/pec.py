@@ -1,10 +1,13 @@
-"""CLI commands: `pec send DISPATCH_ID` and `pec collect` (one pass, or `--every SECONDS` as a worker).
+"""CLI commands: `pec send DISPATCH_ID`, `pec poll` (one collection pass; `pec collect` is the same, with
+`--every SECONDS` as a worker loop) and `pec watch` (IMAP IDLE, reconnecting with backoff, stopped cleanly
+by SIGTERM or Ctrl-C).
 
 The mailbox comes from CORRESPONDENCE_PEC_ADDRESS / _SMTP_URL / _IMAP_URL when set, otherwise from the
 one the tenant stored through the API.
 """
 from __future__ import annotations
 
+import signal
 import time
 import uuid
 from typing import TYPE_CHECKING, Optional
@@ -14,6 +17,7 @@ import typer
 from ..errors import InputError
 
 if TYPE_CHECKING:
+    from ..casework.collection import CollectReport
     from ..store import Store
 
 
@@ -75,19 +79,9 @@ def collect(
 ) -> None:
     """Attach the PEC receipts waiting in the mailbox to their dispatches and move them to the processed
     folder; receipts that match nothing stay and are listed."""
-    from ..casework.collection import CollectReport, collect as collect_one, collect_all
+    from ..casework.collection import collect as collect_one, collect_all
     from ..casework.mailboxes import pec_mailbox
     from ..dispatch.mailbox import mailbox_from_env
-
-    def show(label: str, report: CollectReport | str) -> None:
-        if isinstance(report, str):
-            typer.echo(f"{label}: failed: {report}", err=True)
-            return
-        s = report.summary
-        typer.echo(f"{label}: {s['matched']} matched, {s['flagged']} flagged, {s['unmatched']} unmatched")
-        for item in report.items:
-            if item.outcome != "matched":
-                typer.echo(f"  {item.outcome} message {item.uid} ({item.kind}): {item.reason}")
 
     store = _store()
     try:
@@ -98,15 +92,68 @@ def collect(
                 tenant_id = _tenant_id(store, tenant)
                 with store.session() as session:
                     mailbox = pec_mailbox(session, tenant_id, use_env=True)
-                show(tenant, collect_one(store, tenant_id, mailbox))
+                _show(tenant, collect_one(store, tenant_id, mailbox))
             else:
                 for tid, report in collect_all(store).items():
-                    show(str(tid), report)
+                    _show(str(tid), report)
             if every is None:
                 return
             time.sleep(every)
     finally:
         store.close()
+
+
+def _show(label: str, report: CollectReport | str) -> None:
+    if isinstance(report, str):
+        typer.echo(f"{label}: failed: {report}", err=True)
+        return
+    s = report.summary
+    typer.echo(f"{label}: {s['matched']} matched, {s['flagged']} flagged, {s['unmatched']} unmatched")
+    for item in report.items:
+        if item.outcome != "matched":
+            typer.echo(f"  {item.outcome} message {item.uid} ({item.kind}): {item.reason}")
+
+
+def poll(
+    tenant: Optional[str] = typer.Option(None, "--tenant", help="Only this tenant (needed with the "
+                                                                "CORRESPONDENCE_PEC_* variables)"),
+) -> None:
+    """One collection pass: attach the waiting PEC receipts, move them to the processed folder, list the
+    ones that match nothing (they stay in the mailbox)."""
+    collect(tenant=tenant, every=None)
+
+
+def watch(
+    tenant: str = typer.Option(..., "--tenant", help="The tenant whose mailbox to watch"),
+    idle: float = typer.Option(300.0, "--idle", min=1, max=29 * 60,
+                               help="Seconds of IMAP IDLE before a pass anyway (RFC 2177: under 29 min)"),
+    max_backoff: float = typer.Option(300.0, "--max-backoff", min=1, help="Longest wait between reconnections"),
+) -> None:
+    """Collect receipts as they arrive (IMAP IDLE): a pass, then wait for the server to announce new mail.
+    A dropped connection is retried with exponential backoff; SIGTERM or Ctrl-C stops cleanly."""
+    from ..casework.mailboxes import pec_mailbox
+    from ..casework.watching import Backoff, Watcher, watch as run_watch
+
+    store = _store()
+    watcher = Watcher()
+
+    def stop(signum: int, frame: object) -> None:
+        watcher.request_stop()
+
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        tenant_id = _tenant_id(store, tenant)
+        with store.session() as session:
+            mailbox = pec_mailbox(session, tenant_id, use_env=True)
+        typer.echo(f"watching {mailbox.imap.url} for {tenant} (Ctrl-C to stop)")
+        run_watch(store, tenant_id, mailbox, watcher, idle_seconds=idle, backoff=Backoff(maximum=max_backoff),
+                  on_report=lambda report: _show(tenant, report),
+                  on_error=lambda exc, delay: typer.echo(f"{tenant}: {exc}; retrying in {delay:.0f} s", err=True))
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        store.close()
+    typer.echo(f"stopped after {watcher.passes} pass(es)")
 
 
 def register(app: typer.Typer) -> None:
@@ -115,4 +162,6 @@ def register(app: typer.Typer) -> None:
                       no_args_is_help=True)
     pec.command("send")(send)
     pec.command("collect")(collect)
+    pec.command("poll")(poll)
+    pec.command("watch")(watch)
     app.add_typer(pec, name="pec")

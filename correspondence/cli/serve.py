@@ -25,9 +25,19 @@ def serve(
     port: int = typer.Option(8000, min=1, max=65535),
     workers: int = typer.Option(1, min=1, max=64, help="Worker processes (PostgreSQL recommended if > 1)"),
     log_level: str = typer.Option("info", help="uvicorn log level"),
+    background: float = typer.Option(60.0, "--background-every", min=0,
+                                     help="Seconds between PEC collection / deadline / webhook rounds in the "
+                                          "server (0: off, run `correspondence background` instead)"),
 ) -> None:
     """Run the HTTP API. SQLite databases are migrated on start; run `db upgrade` first for PostgreSQL."""
+    import os
+
     import uvicorn
+
+    from ..casework.background import EVERY_ENV
+
+    # one background loop per server: with several workers, run `correspondence background` on its own
+    os.environ[EVERY_ENV] = str(background if workers == 1 else 0)
 
     from ..store import Store
 

@@ -13,7 +13,7 @@ import re
 import ssl
 from dataclasses import dataclass
 from types import TracebackType
-from typing import Iterable
+from typing import Iterable, Protocol
 
 from imap_tools import MailBox, MailBoxStartTls
 from imap_tools.errors import ImapToolsError, MailboxLoginError, MailboxStarttlsError
@@ -25,11 +25,24 @@ HEADER_BATCH = 200
 _FAULTS = (OSError, imaplib.IMAP4.error, ImapToolsError)
 
 
+class ReceiptSource(Protocol):
+    """What collection needs of a mailbox: the IMAP `Inbox`, or the demo's `MaildirInbox`."""
+
+    server: MailServer
+
+    def waiting_receipts(self) -> list["WaitingReceipt"]: ...
+
+    def read(self, uid: str) -> bytes: ...
+
+    def move(self, uids: Iterable[str], folder: str) -> None: ...
+
+
 @dataclass(frozen=True)
 class WaitingReceipt:
     uid: str
     size: int
     kind: str  # the X-Ricevuta value as found (untrusted: the signed daticert decides)
+    reference: str | None = None  # X-Riferimento-Message-ID as found (untrusted too)
 
 
 class Inbox:
@@ -58,6 +71,18 @@ class Inbox:
         except _FAULTS as exc:
             self._close()
             raise MailServerError(FIELD, f"cannot open folder {server.folder} on {server.url}: {exc}") from None
+        self._refresh_capabilities()
+
+    def _refresh_capabilities(self) -> None:
+        """imaplib keeps the pre-login capabilities, which need not list MOVE (Dovecot announces it after
+        login): ask again, so that a move is the atomic IMAP MOVE (RFC 6851), never COPY + EXPUNGE, which a
+        process killed half-way would leave as a copy in both folders."""
+        try:
+            typ, data = self.box.client.capability()
+            if typ == "OK" and data and data[-1]:
+                self.box.client.capabilities = tuple(data[-1].decode("ascii", "replace").upper().split())
+        except _FAULTS:
+            pass
 
     def __enter__(self) -> "Inbox":
         return self
@@ -82,7 +107,9 @@ class Inbox:
             for msg in self.box.fetch("ALL", headers_only=True, mark_seen=False, bulk=HEADER_BATCH):
                 kind = msg.headers.get("x-ricevuta")
                 if kind and msg.uid:
-                    found.append(WaitingReceipt(msg.uid, msg.size_rfc822, kind[0].strip()))
+                    reference = msg.headers.get("x-riferimento-message-id")
+                    found.append(WaitingReceipt(msg.uid, msg.size_rfc822, kind[0].strip(),
+                                                reference[0].strip() if reference else None))
         except _FAULTS as exc:
             raise MailServerError(FIELD, f"listing {self.server.folder} on {self.server.url} failed: {exc}") from None
         return found
@@ -97,6 +124,16 @@ class Inbox:
             if isinstance(item, tuple) and re.search(rb"BODY\[\]", item[0]):
                 return bytes(item[1])
         raise MailServerError(FIELD, f"message {uid} is no longer in {self.server.folder}")
+
+    def wait_for_news(self, timeout: float) -> bool:
+        """IMAP IDLE (RFC 2177) for up to `timeout` seconds: True when the server announced a change."""
+        try:
+            responses = self.box.idle.wait(timeout=min(timeout, 29 * 60))
+        except _FAULTS as exc:
+            raise MailServerError(FIELD, f"waiting for new mail on {self.server.url} failed: {exc}") from None
+        if self.box.client.sock is None or self.box.client.sock.fileno() < 0:
+            raise MailServerError(FIELD, f"{self.server.url} closed the connection")
+        return bool(responses)
 
     def move(self, uids: Iterable[str], folder: str) -> None:
         """Move messages to `folder`, creating it if missing (IMAP MOVE, or COPY + expunge)."""

@@ -162,6 +162,58 @@ class Mailbox(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
+class UnmatchedReceipt(Base):
+    """A PEC receipt left in the mailbox by the last collection pass (it matched no dispatch, or the history
+    refused it). Not evidence: the mailbox keeps the message; each pass replaces the tenant's list."""
+
+    __tablename__ = "unmatched_receipts"
+    __table_args__ = (UniqueConstraint("tenant_id", "folder", "uid"),)
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=_uuid)
+    tenant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("tenants.id"), index=True)
+    folder: Mapped[str] = mapped_column(String(200))
+    uid: Mapped[str] = mapped_column(String(40))
+    kind: Mapped[str] = mapped_column(String(40))
+    reference: Mapped[Optional[str]] = mapped_column(String(998))  # X-Riferimento-Message-ID as found
+    size: Mapped[int] = mapped_column(BigInteger)
+    reason: Mapped[str] = mapped_column(Text)
+    first_seen_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class Webhook(Base):
+    """A tenant's subscription: events are POSTed to `url`, signed as Standard Webhooks with `secret`
+    (sealed with the server key, shown once at creation)."""
+
+    __tablename__ = "webhooks"
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=_uuid)
+    tenant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("tenants.id"), index=True)
+    url: Mapped[str] = mapped_column(String(2000))
+    events: Mapped[dict[str, Any]]  # {"types": [...]}
+    secret_encrypted: Mapped[str] = mapped_column(Text)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class WebhookDelivery(Base):
+    """One event for one webhook and every attempt to deliver it (log kept; `event_id` once per webhook)."""
+
+    __tablename__ = "webhook_deliveries"
+    __table_args__ = (UniqueConstraint("webhook_id", "event_id"), Index("ix_webhook_deliveries_due", "status",
+                                                                        "next_attempt_at"))
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=_uuid)
+    tenant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("tenants.id"), index=True)
+    webhook_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("webhooks.id"))
+    event_id: Mapped[str] = mapped_column(String(200))
+    event_type: Mapped[str] = mapped_column(String(40))
+    payload: Mapped[dict[str, Any]]
+    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending | delivered | failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    log: Mapped[dict[str, Any]]  # {"attempts": [{"at", "status_code", "error", "duration_ms"}]}
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    delivered_at: Mapped[Optional[dt.datetime]] = mapped_column()
+
+
 class Receipt(Base):
     """A file proving something about a dispatch (PEC receipt, scan of a return card...). Append-only."""
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from correspondence.cli.app import main
 from correspondence.sign import verify_pdf
+from tests.pec.test_pec_simulator import daticert_time
 from tests.textutil import docx_text, pdf_flat
 
 
@@ -34,7 +35,12 @@ def test_demo_renders_signs_stores_and_tracks(tmp_path, monkeypatch, capsys):
     finally:
         store.close()
     assert str(store.settings.database_url).startswith("sqlite")
-    # the raccomandata left unclaimed takes effect on the day the notice of arrival was left (art. 1335 c.c.)
-    assert rows["raccomandata_ar"].state == "awaiting_pickup"
-    assert rows["raccomandata_ar"].legal_effective_at.date().isoformat() == "2026-11-25"
+    # the Italian notice went by PEC through the provider simulator: delivered at the signed consegna
+    pec = rows["pec"]
+    processed = sorted((out / "pec-mailbox" / ".Processed" / "new").iterdir())
+    assert len(processed) == 2  # accettazione + avvenuta consegna, collected from the demo's mailbox
+    consegna = next(p.read_bytes() for p in processed if b"X-Ricevuta: avvenuta-consegna" in p.read_bytes())
+    assert pec.state == "delivered" and pec.legal_effective_at == daticert_time(consegna)
+    assert pec.deadline_at is not None and (pec.deadline_at - pec.legal_effective_at.date()).days >= 15
+    assert not (tmp_path / "home" / "trust").exists()  # the simulator's CA was trusted for the demo only
     assert rows["burofax"].state == "delivered" and rows["burofax"].deadline_at.isoformat() == "2026-12-10"

@@ -80,3 +80,44 @@ class ImapUser:
 @pytest.fixture
 def imap_user(dovecot: Dovecot, certificate: tuple[Path, Path]) -> ImapUser:
     return ImapUser(dovecot, certificate[0])
+
+
+class Gestore:
+    """The PEC provider simulator in front of a Dovecot mailbox: its SMTP submission server delivers the
+    signed receipts into the Maildir Dovecot serves for `imap.user`; its CA is trusted through a trust list
+    installed under a fresh CORRESPONDENCE_HOME (`accredited` False: CA known, provider not listed)."""
+
+    def __init__(self, imap: ImapUser, certificate: tuple[Path, Path], home: Path) -> None:
+        from correspondence.dispatch.gestore_pki import make_gestore, trust_list_json
+        from correspondence.dispatch.providers import install_trust_list
+        from correspondence.dispatch.simulator import MaildirDelivery, PecSimulator, server_tls
+
+        self.imap = imap
+        self.key, self.ca = make_gestore()
+        self.home = home
+        install_trust_list(trust_list_json(self.ca), home)
+        delivery = MaildirDelivery(imap.server.mail, {imap.user.lower(): imap.server.mail / imap.user / "Maildir"},
+                                   owner=(imap.server.uid, imap.server.gid))
+        self.server = PecSimulator(self.key, delivery, tls=server_tls(*certificate), users={imap.user: imap.password})
+
+    def distrust(self) -> None:
+        """Keep the CA, drop the simulator from the accredited providers."""
+        from correspondence.dispatch.gestore_pki import trust_list_json
+        from correspondence.dispatch.providers import install_trust_list
+
+        install_trust_list(trust_list_json(self.ca, accredited=False), self.home)
+
+    def configure(self, api: Api, **fields: str) -> None:
+        r = api.put("/v1/mailboxes/pec", json={
+            "address": self.imap.user, "smtp_url": self.server.url, "imap_url": self.imap.server.url(),
+            "username": self.imap.user, "password": self.imap.password, **fields})
+        assert r.status_code in (200, 201), r.text
+
+
+@pytest.fixture
+def gestore(imap_user: ImapUser, certificate: tuple[Path, Path], tmp_path: Path,
+            monkeypatch: pytest.MonkeyPatch) -> Iterator[Gestore]:
+    monkeypatch.setenv("CORRESPONDENCE_HOME", str(tmp_path / "home"))
+    sim = Gestore(imap_user, certificate, tmp_path / "home")
+    with sim.server:
+        yield sim

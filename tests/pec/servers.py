@@ -212,3 +212,69 @@ service imap-login {{
         while pid_file.exists() and time.monotonic() < deadline:
             time.sleep(0.1)
         shutil.rmtree(self.root, ignore_errors=True)
+
+
+class DroppingProxy:
+    """A loopback TCP proxy to a server that cuts its first connection once `drop_after` bytes have come
+    back from the server (mid-fetch of a large message); later connections pass through untouched."""
+
+    def __init__(self, target_port: int, drop_after: int) -> None:
+        import threading
+
+        self.target_port, self.drop_after = target_port, drop_after
+        self.port = free_port()
+        self.dropped = threading.Event()
+        self._listener = socket.create_server(("127.0.0.1", self.port))
+        self._threads: list[threading.Thread] = []
+        self._closing = False
+        self._connections = 0
+
+    def _pipe(self, src: socket.socket, dst: socket.socket, counted: bool, cut: bool) -> None:
+        seen = 0
+        try:
+            while True:
+                data = src.recv(16384)
+                if not data:
+                    break
+                dst.sendall(data)
+                seen += len(data) if counted else 0
+                if cut and counted and seen >= self.drop_after and not self.dropped.is_set():
+                    self.dropped.set()
+                    break
+        except OSError:
+            pass
+        finally:
+            for s in (src, dst):
+                try:
+                    s.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+                s.close()
+
+    def _serve(self) -> None:
+        import threading
+
+        while not self._closing:
+            try:
+                client, _ = self._listener.accept()
+            except OSError:
+                return
+            upstream = socket.create_connection(("127.0.0.1", self.target_port))
+            cut = self._connections == 0
+            self._connections += 1
+            for args in ((client, upstream, False, cut), (upstream, client, True, cut)):
+                t = threading.Thread(target=self._pipe, args=args, daemon=True)
+                t.start()
+                self._threads.append(t)
+
+    def __enter__(self) -> "DroppingProxy":
+        import threading
+
+        self._accept = threading.Thread(target=self._serve, daemon=True)
+        self._accept.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._closing = True
+        self._listener.close()
+        self._accept.join(timeout=5)
