@@ -20,7 +20,8 @@ def test_wheel_contains_assets_and_renders_outside_the_checkout(tmp_path):
                      "correspondence/templates/it/wording/legal_notice.j2",
                      "correspondence/templates/es/language.yaml",
                      "correspondence/_examples/case-it.yaml",
-                     "correspondence/api/app.py"):
+                     "correspondence/api/app.py", "correspondence/api/ui/templates/case.html",
+                     "correspondence/api/ui/static/ui.js"):
         assert required in names, required
     assert any(n.startswith("correspondence/figures/data/") and n.endswith(".csv") for n in names)
     for table in ("costs_it.csv", "costs_es.csv", "recovery.csv"):  # the report's cost/benefit inputs

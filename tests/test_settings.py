@@ -12,8 +12,9 @@ from correspondence.settings import Settings, settings
 
 PACKAGE = Path(correspondence.__file__).parent
 READERS = {"settings.py"}
-# A password or PIN is read from its variable only when a key is loaded, so it is never kept in `Settings`.
-SECRET_READERS = {"sign/secrets.py"}
+# A password or PIN is read from its variable only when it is used (a key loaded, a user created), so it is
+# never kept in `Settings`.
+SECRET_READERS = {"sign/secrets.py", "cli/user.py"}
 # `serve` passes --background-every to the server processes it starts through their environment (a write).
 WRITERS = {"cli/serve.py"}
 

@@ -12,7 +12,7 @@ from correspondence.logs import configure as configure_logging
 from correspondence.settings import Settings, settings as process_settings
 from correspondence.store import Store, StoreSettings
 
-from . import openapi, problems
+from . import openapi, problems, ui
 from .limits import BodyLimitMiddleware, RateLimiter
 from .requestids import RequestIdMiddleware
 from .routes import batches, cases, dispatches, documents, health, pec, plans, receipts, unmatched, webhooks
@@ -54,7 +54,8 @@ def create_app(settings: StoreSettings | None = None, *, store: Store | None = N
         jobs.close()
         store.close()
 
-    app = FastAPI(title="correspondence", version="1.0.0", description=DESCRIPTION, lifespan=lifespan)
+    app = FastAPI(title="correspondence", version="1.0.0", description=DESCRIPTION, lifespan=lifespan,
+                  docs_url=None, redoc_url=None)  # offline ones: `ui.docs`
     app.state.settings = config
     app.state.store = store
     app.state.jobs = jobs
@@ -65,6 +66,7 @@ def create_app(settings: StoreSettings | None = None, *, store: Store | None = N
                        file_limit=store.settings.max_upload_bytes)
     app.add_middleware(RequestIdMiddleware)  # outermost: every answer and every log line carries the id
     app.include_router(health.router)
+    ui.install(app)
     for module in (cases, documents, dispatches, unmatched, receipts, batches, pec, webhooks):
         app.include_router(module.router, prefix="/v1")
     app.include_router(plans.router, prefix="/v1")

@@ -11,6 +11,7 @@ import uuid
 from dataclasses import asdict
 from typing import Any, Mapping
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..dispatch.correlation import (
@@ -21,7 +22,7 @@ from ..dispatch.model import CERTIFIED_CHANNELS, Channel, DeliveryState, Dispatc
 from ..errors import InputError, NotFound
 from ..store import dispatches as store
 from ..store.idempotency import IdempotencyKey
-from ..store.models import Dispatch, EventRecord
+from ..store.models import CaseRecord, Dispatch, EventRecord
 from ..store.types import utcnow
 from .cases import find_case
 from .documents import find_document
@@ -109,3 +110,18 @@ def dispatch_state(session: Session, tenant_id: uuid.UUID,
     dispatch = find_dispatch(session, tenant_id, dispatch_id)
     records = store.event_records(session, dispatch)
     return dispatch, records, store.status(session, dispatch, records)
+
+
+def list_dispatches(session: Session, tenant_id: uuid.UUID, *, state: str | None = None,
+                    case_id: uuid.UUID | None = None, limit: int = 500) -> list[tuple[Dispatch, CaseRecord]]:
+    """The tenant's dispatches with their cases, deadline expired first (then soonest deadline, then the
+    newest without one): the board's order. States and dates are the cached replay of the evidence."""
+    stmt = (select(Dispatch, CaseRecord).join(CaseRecord, CaseRecord.id == Dispatch.case_id)
+            .where(Dispatch.tenant_id == tenant_id))
+    if state is not None:
+        stmt = stmt.where(Dispatch.state == state)
+    if case_id is not None:
+        stmt = stmt.where(Dispatch.case_id == case_id)
+    rows = [(d, c) for d, c in session.execute(stmt.order_by(Dispatch.created_at.desc()).limit(limit))]
+    rows.sort(key=lambda row: (row[0].deadline_at is None, row[0].deadline_at or dt.date.max))
+    return rows

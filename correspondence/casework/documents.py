@@ -88,6 +88,18 @@ def render_document(session: Session, blobs: BlobStore, tenant_id: uuid.UUID, ca
     return Produced(doc, created, unsigned, standing)
 
 
+def preview_document(session: Session, tenant_id: uuid.UUID, case_id: uuid.UUID, request: DocumentRequest, *,
+                     renderer: Renderer | None = None) -> tuple[Rendering, Standing]:
+    """Render the PDF `render_document` would store for this request, without storing anything: what the
+    staff looks at before deciding to produce it (same fold, same figures, same letter date)."""
+    from ..pipeline import render
+
+    record = find_case(session, tenant_id, case_id)
+    standing = fold(session, record, request=request)
+    session.rollback()  # a read: the render may take a while, hold no transaction meanwhile
+    return (renderer or (lambda c, f: render(c, f)))(standing.case, "pdf"), standing
+
+
 def sign_document(session: Session, blobs: BlobStore, tenant_id: uuid.UUID, document_id: uuid.UUID,
                   signing: Signing) -> tuple[Document, bool]:
     """Sign a stored rendered PDF: the signed version is the stored bytes plus a PAdES incremental update,

@@ -54,7 +54,7 @@ def compose_document(case: Case, *, base_dir: Path | None = None, wording_dir: P
     if case.signatory.role:
         signature.append(case.signatory.role)
     if case.representative and case.kind.is_letter:
-        signature.append(f"{pack.label('on_behalf')} {case.creditor.name}")
+        signature.append(pack.on_behalf(case.creditor.name))  # "per conto del Condominio ..."
     elif case.representative:
         signature.append(case.representative.name)
     elif case.signatory.name != case.creditor.name:

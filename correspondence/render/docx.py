@@ -15,7 +15,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, RGBColor
-from docx.table import _Cell, _Row
+from docx.table import Table as DocxTable, _Cell, _Row
 from docxtpl import DocxTemplate, InlineImage, RichText
 from docxtpl.subdoc import Subdoc
 from jinja2 import StrictUndefined
@@ -102,7 +102,19 @@ def _totals_table(tpl: DocxTemplate, doc: Document) -> Subdoc:
         cells = t.add_row().cells
         _cell_text(cells[0], label, bold=emph)
         _cell_text(cells[1], amount, align_right=True, bold=emph)
+    _keep_together(t)
     return sub
+
+
+def _keep_together(table: DocxTable) -> None:
+    """Word's equivalent of CSS break-inside: avoid for a short table: no row splits across pages and every
+    row keeps with the next, so the totals stay in one piece with their lead-in and the amount in words."""
+    for row in table.rows:
+        props = row._tr.get_or_add_trPr()
+        props.append(OxmlElement("w:cantSplit"))
+        for cell in row.cells:
+            for paragraph in cell.paragraphs:
+                paragraph.paragraph_format.keep_with_next = True
 
 
 def _fields_table(tpl: DocxTemplate, rows: Sequence[tuple[str, Runs]]) -> Subdoc:
@@ -154,7 +166,7 @@ def render_docx(doc: Document) -> bytes:
     for b, after in zip(doc.blocks, [*doc.blocks[1:], None]):
         entry = {"style": b.style, "title": b.title or "", "rich": _rich(b.runs),
                  "entries": [_rich(i) for i in b.items],
-                 "lead": after is not None and after.style in ("table", "totals")}  # kept with what follows
+                 "lead": after is not None and after.style in ("table", "totals", "closing")}  # kept with what follows
         if b.style == "table":
             if b.ref is None:  # the wording parser gives every table its ref; a Block built by hand may not
                 raise ConfigurationError("a table block names no table (ref)")

@@ -98,9 +98,9 @@ def render_pdf(doc: Document, *, pdfa: bool | None = None, attachments: tuple[Em
     """Render a composed document. `pdfa` defaults to the case option, and to on for legal notices;
     `attachments` are embedded byte for byte (with PDF/A-3 each becomes an associated file of the document).
 
-    A reminder whose closing and signature spill onto a second page is laid out once more in the compact
-    type size (9.5 pt instead of 10): a one-page reminder is what a practitioner signs and sends, and the
-    second layout is kept only if it does fit on one page.
+    A reminder that spills onto a second page is laid out once more in the compact layout (9.5 pt body
+    instead of 10, 7 pt notes, tighter gaps, the closing beside the signature): a one-page reminder is what a
+    practitioner signs and sends, and the second layout is kept only if it does fit on one page.
     """
     if pdfa is None:
         pdfa = doc.case.options.pdfa if doc.case.options.pdfa is not None else doc.case.kind.value == "legal_notice"

@@ -38,7 +38,7 @@ def _environment(pack: LanguagePack, override: Path | None) -> SandboxedEnvironm
         money=pack.money, date=pack.date, short_date=pack.short_date, words=pack.words, pct=pack.percent,
         number=pack.number, iban=format_iban,
     )
-    env.globals["label"] = pack.label
+    env.globals.update(label=pack.label, article=pack.article, gender=pack.gender, on_behalf_of=pack.on_behalf)
     return env
 
 

@@ -41,6 +41,28 @@ class LanguagePack:
                                      + (f" for '{variant}'" if variant else ""))
         return str(value)
 
+    def article(self, name: str, prep: str = "") -> str:
+        """The article a body's name takes, joined with `prep` ("di" + "il Condominio" -> "del "; "de" + "el
+        Ayuntamiento" -> "del "), from `labels.articles` of language.yaml; people and companies take none
+        ("di " or ""). Italian and Spanish grammar: names of public bodies and condominiums carry the article."""
+        articles = self.labels.get("articles", {})
+        for base, prefixes in articles.get("prefixes", {}).items():
+            if name.startswith(tuple(prefixes)):
+                return str(articles["forms"][base][prep])
+        return f"{prep} " if prep else ""
+
+    def gender(self, name: str) -> str | None:
+        """'m' or 'f' for a body's name that takes an article ("il Comune", "la Regione"), None otherwise."""
+        articles = self.labels.get("articles", {})
+        return next((articles["gender"][base] for base, prefixes in articles.get("prefixes", {}).items()
+                     if name.startswith(tuple(prefixes))), None)
+
+    def on_behalf(self, name: str) -> str:
+        """'in nome e per conto del Condominio Via Roma 12', 'en nombre y representación de la Comunidad ...':
+        the label ends with its preposition, which joins the article of the name."""
+        head, _, prep = self.label("on_behalf").rpartition(" ")
+        return f"{head} {self.article(name, prep)}{name}"
+
     def money(self, amount: Decimal) -> str:
         return format_currency(Decimal(amount).quantize(CENT, ROUND_HALF_UP), "EUR", locale=self.locale)
 

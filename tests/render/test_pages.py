@@ -3,6 +3,7 @@ continuation header on later pages, totals kept with their lead-in, a return-add
 from __future__ import annotations
 
 import io
+import itertools
 import re
 import zipfile
 
@@ -10,8 +11,9 @@ import pypdf
 import pytest
 
 from correspondence.casefile import build_case
+from correspondence.model import CreditType, DebtorType
 from correspondence.render import compose_document, render_docx, render_pdf
-from tests.casedata import example
+from tests.casedata import CONSUMER_TAX_IDS, example
 from tests.textutil import normalise
 
 TONES = ("courteous", "firm", "stern")
@@ -31,32 +33,37 @@ def _pages(data: dict) -> list[str]:
     return [normalise(page.extract_text()) for page in reader.pages]
 
 
-@pytest.mark.parametrize("kind", ["first_demand", "second_demand"])
-@pytest.mark.parametrize("tone", TONES)
-def test_one_invoice_italian_reminder_fits_one_page(kind, tone):
-    pages = _pages(_one_invoice("it", kind, tone))
-    assert len(pages) == 1, pages[1:]
-    assert "Avv. Maria Verdi" in pages[0] and "1/1" in pages[0]
+REMINDERS = list(itertools.product(("it", "es"), ("first_demand", "second_demand"), TONES,
+                                   [c.value for c in CreditType], [d.value for d in DebtorType]))
 
 
-@pytest.mark.parametrize("credit_type,debtor_type", [("professional_fees", "business")])
-def test_longer_italian_reminders_fit_one_page_in_the_compact_layout(credit_type, debtor_type):
-    from correspondence.render.pdf import _render
-    from tests.casedata import CONSUMER_TAX_IDS
-
-    data = _one_invoice("it", "second_demand", "courteous")
+@pytest.mark.parametrize("language,kind,tone,credit_type,debtor_type", REMINDERS,
+                         ids=["-".join(c) for c in REMINDERS])
+def test_every_one_invoice_reminder_fits_one_page(language, kind, tone, credit_type, debtor_type):
+    # the whole matrix: both languages, every tone, credit type and debtor type (notes for consumers included)
+    data = _one_invoice(language, kind, tone)
     data["credit_type"], data["debtor"]["type"] = credit_type, debtor_type
     if debtor_type == "consumer":
-        data["debtor"]["tax_id"] = CONSUMER_TAX_IDS["it"]
+        data["debtor"]["tax_id"] = CONSUMER_TAX_IDS[language]
+    rendered = render_pdf(compose_document(build_case(data)))
+    reader = pypdf.PdfReader(io.BytesIO(rendered.data))
+    assert len(reader.pages) == rendered.pages == 1, normalise(reader.pages[-1].extract_text())[:300]
+    text = normalise(reader.pages[0].extract_text())
+    assert data["signatory"]["name"] in text and "1/1" in text
+    assert rendered.signature_box is not None and rendered.signature_box.page == 0
+
+
+def test_a_reminder_that_spills_over_is_laid_out_compact_and_fits_one_page():
+    from correspondence.render.pdf import _render, html_for
+
+    data = _one_invoice("es", "second_demand", "stern")
+    data["credit_type"], data["debtor"]["type"] = "professional_fees", "public_administration"
     doc = compose_document(build_case(data))
     assert _render(doc, pdfa=False, compact=False).pages == 2  # the 10 pt layout spills the signature over
     rendered = render_pdf(doc)
     assert rendered.pages == 1 and rendered.signature_box is not None and rendered.signature_box.page == 0
-
-
-@pytest.mark.parametrize("tone", TONES)
-def test_one_invoice_spanish_first_demand_fits_one_page(tone):
-    assert len(_pages(_one_invoice("es", "first_demand", tone))) == 1
+    html = html_for(doc, compact=True)
+    assert '<html lang="es" class="compact">' in html and '<div class="sign-off"><p class="closing">' in html
 
 
 @pytest.mark.parametrize("language,sender,reference,label", [
@@ -100,7 +107,7 @@ def test_totals_stay_with_the_sentence_that_introduces_them():
     base = data["claim"]["invoices"][0]
     html = html_for(compose_document(build_case(data)))
     leads = [m.end() for m in re.finditer(r'<p class="body lead-in">.*?</p>', html, re.S)]
-    follows = r"\s*(<table class=\"data\">|<div class=\"totals-block\">|<p class=\"closing\">)"
+    follows = r"\s*(<table class=\"data\">|<div class=\"totals-block\">|(<div class=\"sign-off\">)?<p class=\"closing\">)"
     assert leads and all(re.match(follows, html[i:]) for i in leads)
     # many invoices push the totals to the foot of a page: they never start a page away from their table
     for count in (14, 22):
@@ -130,11 +137,34 @@ def test_return_address_line_is_never_clipped():
 
 
 def test_a_letter_that_overflows_never_leaves_the_closing_alone_on_the_last_page():
-    data = _one_invoice("es", "second_demand", "firm")  # the Spanish second demand runs past one page
+    data = example("es", kind="second_demand", tone="firm")  # many invoices: the letter runs past one page
+    base = data["claim"]["invoices"][0]
+    data["claim"]["invoices"] = [dict(base, number=f"F-2026/{i:03d}") for i in range(1, 13)]
+    data["claim"]["payments"] = []
     doc = compose_document(build_case(data))
     pages = _pages(data)
+    assert len(pages) >= 2
     closing = next(b for b in doc.blocks if b.style == "closing")
     before = doc.blocks[doc.blocks.index(closing) - 1]
     assert before.style == "p"
     last = pages[-1]
     assert normalise(closing.text) in last and normalise(before.text)[:40] in last
+
+
+def test_docx_keeps_the_totals_together_and_the_closing_with_the_signature():
+    import docx
+
+    doc = compose_document(build_case(_one_invoice("it", "second_demand", "firm")))
+    word = docx.Document(io.BytesIO(render_docx(doc)))
+    styles = word.styles
+    assert styles["Closing"].paragraph_format.keep_with_next and styles["Signature"].paragraph_format.keep_with_next
+    assert styles["BodyLead"].paragraph_format.keep_with_next
+    paragraphs = word.paragraphs
+    at = next(i for i, p in enumerate(paragraphs) if p.style.name == "Closing")
+    body = paragraphs[at - 1]
+    assert body.style.name == "BodyLead"  # the sentence before the closing goes with it
+    totals = next(t for t in word.tables if doc.totals[-1][0] in t.rows[-1].cells[0].text)
+    for row in totals.rows:
+        assert row._tr.trPr is not None and row._tr.trPr.find(
+            "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}cantSplit") is not None
+        assert all(p.paragraph_format.keep_with_next for c in row.cells for p in c.paragraphs)

@@ -25,7 +25,7 @@ from tests.casedata import example
 
 TABLES = ["alembic_version", "api_keys", "case_actions", "case_plans", "case_versions", "cases", "dispatch_events", "dispatches", "documents",
           "idempotency_keys", "mailboxes", "payments", "receipts", "tenants", "unmatched_receipts",
-          "webhook_deliveries", "webhooks"]
+          "users", "webhook_deliveries", "webhooks"]
 
 
 def test_migrations_match_the_models_and_go_both_ways(backend_url: str) -> None:

@@ -22,7 +22,7 @@ from docx.shared import Mm, Pt, RGBColor
 OUT = Path(__file__).with_name("letter.docx")
 
 
-def _style(doc: DocxDocument, name: str, *, size: float = 10.5, bold: bool = False, italic: bool = False,
+def _style(doc: DocxDocument, name: str, *, size: float = 10, bold: bool = False, italic: bool = False,
            space_after: float = 4, align: Optional[WD_ALIGN_PARAGRAPH] = None, sans: bool = False,
            color: Optional[str] = None, keep_next: bool = False) -> ParagraphStyle:
     style: ParagraphStyle = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
@@ -58,28 +58,29 @@ def build(out: Path = OUT) -> None:
     doc = Document()
     section = doc.sections[0]
     section.page_height, section.page_width = Mm(297), Mm(210)
-    section.top_margin, section.bottom_margin = Mm(18), Mm(22)
+    section.top_margin, section.bottom_margin = Mm(16), Mm(18)
     section.left_margin, section.right_margin = Mm(25), Mm(20)
     normal = doc.styles["Normal"]
     normal.font.name = "Liberation Serif"
-    normal.font.size = Pt(10.5)
+    normal.font.size = Pt(10)
     normal.paragraph_format.space_after = Pt(0)
     _style(doc, "Letterhead", size=15, bold=True, sans=True, color="1F3A5F", space_after=0)
     _style(doc, "LetterheadLine", size=8, sans=True, color="444444", space_after=0)
     _style(doc, "Return", size=6.5, sans=True, color="444444", space_after=2)
     _style(doc, "Recipient", size=10.5, space_after=0)
     _style(doc, "Delivery", size=8.5, italic=True, space_after=2)
-    _style(doc, "Meta", size=9.5, space_after=10, align=WD_ALIGN_PARAGRAPH.RIGHT)
-    _style(doc, "Subject", bold=True, space_after=10)
+    _style(doc, "Meta", size=9.5, space_after=6, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    _style(doc, "Subject", bold=True, space_after=6)
     _style(doc, "Salutation", space_after=6)
-    _style(doc, "Body", space_after=6, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
-    _style(doc, "BodyLead", space_after=6, align=WD_ALIGN_PARAGRAPH.JUSTIFY, keep_next=True)  # before a table
+    _style(doc, "Body", space_after=4, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    _style(doc, "BodyLead", space_after=4, align=WD_ALIGN_PARAGRAPH.JUSTIFY, keep_next=True)  # before a table
     _style(doc, "SectionHeading", size=11, bold=True, sans=True, color="1F3A5F", space_after=4, keep_next=True)
-    _style(doc, "Note", size=8, color="444444", space_after=4, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
-    _style(doc, "Closing", space_after=6)
+    _style(doc, "Note", size=7.5, color="444444", space_after=3, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    _style(doc, "Closing", space_after=4, keep_next=True)  # the closing never goes alone: kept with the signature
     _style(doc, "ListItem", space_after=2)
     _style(doc, "Words", size=8.5, italic=True, space_after=8, align=WD_ALIGN_PARAGRAPH.RIGHT)
-    _style(doc, "Signature", space_after=0, align=WD_ALIGN_PARAGRAPH.CENTER)
+    doc.styles["Words"].paragraph_format.keep_together = True
+    _style(doc, "Signature", space_after=0, align=WD_ALIGN_PARAGRAPH.CENTER, keep_next=True)  # lines kept together
     _style(doc, "AnnexTitle", size=12, bold=True, sans=True, color="1F3A5F", space_after=6)
     _style(doc, "ReportTitle", size=14, bold=True, sans=True, color="1F3A5F", space_after=10,
            align=WD_ALIGN_PARAGRAPH.CENTER)
