@@ -9,6 +9,7 @@ picklable (a module-level function and plain data).
 """
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
 import pickle
@@ -18,30 +19,36 @@ import threading
 import time
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
-from typing import Any, Callable, Mapping, Optional, TypeVar, cast
+from typing import Any, Callable, Mapping, Optional, TypeVar, Union, cast
 
-from .errors import ConfigurationError, CorrespondenceError, InputError
+from .errors import ConfigurationError, CorrespondenceError, InputError, Unavailable
+from .settings import Settings, resolve
 
 T = TypeVar("T")
 _CONTEXT = multiprocessing.get_context("spawn")  # never fork a threaded server
 PARENT_POLL_SECONDS = 0.5
+log = logging.getLogger(__name__)
 
 
 class JobLimitExceeded(InputError):
     """The job needed more time or memory than one job may use (the input is too big to process)."""
 
 
-class JobsBusy(CorrespondenceError):
+class JobsBusy(Unavailable):
     """Every worker stayed busy for longer than a caller may wait: retry after `retry_after` seconds."""
 
+    slug = "busy"
+
     def __init__(self, retry_after: int) -> None:
-        super().__init__(f"all workers are busy; retry in {retry_after} s")
-        self.retry_after = retry_after
+        super().__init__(f"all workers are busy; retry in {retry_after} s", retry_after)
+
+    def __reduce__(self):  # type: ignore[no-untyped-def]
+        return (type(self), (self.retry_after,))
 
 
 @dataclass(frozen=True)
 class JobLimits:
-    """Pool size and per-job limits; `from_env` reads ``CORRESPONDENCE_JOB_*`` variables."""
+    """Pool size and per-job limits; `from_env` takes them from the ``CORRESPONDENCE_JOB_*`` settings."""
 
     workers: int = 2
     timeout: float = 60.0  # seconds of wall-clock time per job
@@ -50,26 +57,13 @@ class JobLimits:
     preload: tuple[str, ...] = ()  # modules each worker imports before its first job
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None, **defaults: Any) -> "JobLimits":
-        env = os.environ if env is None else env
-        base = cls(**defaults)
-
-        def number(name: str, current: float | None) -> float | None:
-            raw = env.get(f"CORRESPONDENCE_JOB_{name}")
-            if not raw:
-                return current
-            try:
-                value = float(raw)
-            except ValueError:
-                raise ConfigurationError(f"CORRESPONDENCE_JOB_{name} must be a number, not {raw!r}") from None
-            if value <= 0:
-                raise ConfigurationError(f"CORRESPONDENCE_JOB_{name} must be positive")
-            return value
-
-        memory_mb = number("MEMORY_MB", base.memory_bytes / 2**20 if base.memory_bytes else None)
-        return cls(workers=int(number("WORKERS", base.workers) or 1), timeout=number("TIMEOUT", base.timeout) or 1,
-                   memory_bytes=int(memory_mb * 2**20) if memory_mb else None,
-                   queue_timeout=number("QUEUE_TIMEOUT", base.queue_timeout) or 1, preload=base.preload)
+    def from_env(cls, env: Union[Settings, Mapping[str, str], None] = None,
+                 preload: tuple[str, ...] = ()) -> "JobLimits":
+        """The limits of `env` (a `Settings`, a mapping of variables, or by default the process's settings)."""
+        config = resolve(env)
+        return cls(workers=config.job_workers, timeout=config.job_timeout,
+                   memory_bytes=int(config.job_memory_mb * 2**20), queue_timeout=config.job_queue_timeout,
+                   preload=preload)
 
 
 def exit_with_parent() -> None:
@@ -97,7 +91,7 @@ def _worker_main(conn: Connection, memory_bytes: Optional[int], preload: tuple[s
     while True:
         try:
             fn, args, kwargs = conn.recv()
-        except EOFError:
+        except (EOFError, OSError):  # the parent closed the pipe or died: nothing more to do
             return
         try:
             reply: tuple[str, Any] = ("ok", fn(*args, **kwargs))
@@ -179,6 +173,9 @@ class JobPool:
                 break
         else:
             raise ConfigurationError("job workers fail to start")
+        if status in ("timeout", "memory"):
+            log.warning("a job went over its %s limit; its worker was replaced", "time" if status == "timeout"
+                        else "memory")
         if status == "timeout":
             raise JobLimitExceeded("case", f"processing it takes longer than the {self.limits.timeout:g} s one job "
                                            "may take")

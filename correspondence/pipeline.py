@@ -6,7 +6,7 @@ batch signs many letters with one key load.
 from __future__ import annotations
 
 import dataclasses
-import os
+import logging
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -17,13 +17,12 @@ from .model import Case, Jurisdiction
 from .model.jurisdiction import rules_for
 from .render import FORMATS, compose_document, render_docx, render_pdf
 from .render.pdf import RenderedPdf, SignatureBox
+from .settings import settings
 from .sign import (
     EmptyField, KeySource, Level, SigningKey, SignOptions, StampSpec, add_signature_field, open_key, sign_pdf,
 )
 
-SERVER_P12_ENV = "CORRESPONDENCE_SIGNING_P12"
-SERVER_P12_PASSWORD_FILE_ENV = "CORRESPONDENCE_SIGNING_P12_PASSWORD_FILE"
-SERVER_TSA_ENV = "CORRESPONDENCE_TSA_URL"
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -118,7 +117,10 @@ def render(case: Case, fmt: str, *, base_dir: Path | None = None, pdfa: bool | N
     """Render a case to PDF (with its empty signature field) or DOCX."""
     if fmt not in FORMATS:
         raise InputError("format", f"'{fmt}' is not one of {', '.join(FORMATS)}")
-    return compose(case, base_dir=base_dir, wording_dir=wording_dir, pdfa=pdfa).render(fmt)
+    rendering = compose(case, base_dir=base_dir, wording_dir=wording_dir, pdfa=pdfa).render(fmt)
+    log.debug("rendered %s %s (%s, %s): %d bytes", case.kind.value, fmt, case.language.value, case.tone.value,
+              len(rendering.data))
+    return rendering
 
 
 def sign_rendering(case: Case, rendering: Rendering, signing: Signing) -> bytes:
@@ -126,6 +128,7 @@ def sign_rendering(case: Case, rendering: Rendering, signing: Signing) -> bytes:
     if rendering.fmt != "pdf":
         raise InputError("sign", "only PDF output is signed here; sign a DOCX as CAdES .p7m with `correspondence sign`")
     signed: bytes = sign_pdf(signing.key, rendering.data, sign_options(case, rendering.signature_box, signing))
+    log.debug("signed %s at PAdES %s: %d bytes", case.kind.value, signing.level.value, len(signed))
     return signed
 
 
@@ -155,12 +158,10 @@ def with_signature_field(case: Case, rendered: RenderedPdf) -> RenderedPdf:
 def server_key() -> SigningKey:
     """The service's signing key, loaded once per process: $CORRESPONDENCE_SIGNING_P12 (password from
     $CORRESPONDENCE_SIGNING_P12_PASSWORD_FILE or $CORRESPONDENCE_P12_PASSWORD), else the demo certificate."""
-    p12 = os.environ.get(SERVER_P12_ENV)
-    password_file = os.environ.get(SERVER_P12_PASSWORD_FILE_ENV)
-    return open_key(KeySource(p12=Path(p12) if p12 else None,
-                              p12_password_file=Path(password_file) if password_file else None))
+    config = settings()
+    return open_key(KeySource(p12=config.signing_p12, p12_password_file=config.signing_p12_password_file))
 
 
 def server_signing(level: str = "B-B") -> Signing:
     """Signing as configured for the service; B-T and above need $CORRESPONDENCE_TSA_URL."""
-    return Signing(key=server_key(), level=Level.parse(level), tsa_url=os.environ.get(SERVER_TSA_ENV) or None)
+    return Signing(key=server_key(), level=Level.parse(level), tsa_url=settings().tsa_url)

@@ -7,7 +7,6 @@ count passes the limit. Rates are token buckets per tenant and route group, answ
 from __future__ import annotations
 
 import math
-import os
 import threading
 import time
 import uuid
@@ -19,6 +18,7 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from correspondence.errors import ConfigurationError
+from correspondence.settings import DEFAULT_RATE_LIMITS, Settings, resolve
 
 from .deps import TenantDep
 from .problems import Problem, problem_response
@@ -83,7 +83,7 @@ class BodyLimitMiddleware:
 # --- per-tenant rate limits on the expensive routes ------------------------------------------------------
 
 RATES_ENV = "CORRESPONDENCE_RATE_LIMITS"
-DEFAULT_RATES = "render=30/60,sign=30/60,receipts=120/60"
+DEFAULT_RATES = DEFAULT_RATE_LIMITS
 """Per tenant: 30 renders, 30 signatures and 120 receipt uploads a minute (buckets refill continuously)."""
 
 
@@ -127,8 +127,9 @@ class RateLimiter:
         self._lock = threading.Lock()
 
     @classmethod
-    def from_env(cls) -> "RateLimiter":
-        return cls(parse_rates(os.environ.get(RATES_ENV) or DEFAULT_RATES))
+    def from_env(cls, env: Settings | Mapping[str, str] | None = None) -> "RateLimiter":
+        """The limits of ``CORRESPONDENCE_RATE_LIMITS`` in `env` (by default the process's settings)."""
+        return cls(parse_rates(resolve(env).rate_limits))
 
     def hit(self, bucket: str, tenant: uuid.UUID) -> None:
         """Take one token, or raise a 429 problem saying when the next one is available."""

@@ -1,7 +1,9 @@
 """RFC 9457 problem details for every error answer: type, title, status, detail and (for input) field.
 
-Validation errors (422) name the offending field as a dotted path (``debtor.tax_id``) and list all of
-them under ``errors``. No handler ever puts a stack trace in a body.
+Library errors get their status from one table, `STATUS`, by their type (`correspondence.errors`); routes
+raise those errors and never pick a status for them. Validation errors (422) name the offending field as a
+dotted path (``debtor.tax_id``) and list all of them under ``errors``. No handler ever puts a stack trace in
+a body.
 """
 from __future__ import annotations
 
@@ -13,13 +15,15 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from correspondence.errors import ConfigurationError, CorrespondenceError, InputError, InputErrors, NotFound
+from correspondence.errors import (
+    Conflict, ConfigurationError, CorrespondenceError, EvidenceRefused, InputError, InputErrors, NotFound,
+    RenderingError, SigningError, TooLarge, Unavailable, UpstreamError, classify,
+)
 from correspondence.figures.rates import RateMissingError
-from correspondence.jobs import JobsBusy
+from correspondence.logs import request_id
 from correspondence.model.base import FieldError
-from correspondence.store.blobs import TooLarge
 
-log = logging.getLogger("correspondence.api")
+log = logging.getLogger(__name__)
 
 MEDIA_TYPE = "application/problem+json"
 TYPE_BASE = "urn:correspondence:problem:"
@@ -28,7 +32,7 @@ TITLES = {
     400: "Bad request", 401: "Authentication required", 403: "Forbidden", 404: "Not found",
     405: "Method not allowed", 406: "Not acceptable", 409: "Conflict", 413: "Content too large",
     415: "Unsupported media type", 422: "Invalid input", 429: "Too many requests", 500: "Internal server error",
-    503: "Service unavailable",
+    502: "Bad gateway", 503: "Service unavailable",
 }
 
 
@@ -41,6 +45,23 @@ class Problem(Exception):
         self.status, self.detail, self.slug, self.field = status, detail, slug, field
         self.headers = dict(headers or {})
         self.extra = extra
+
+
+STATUS: dict[type[CorrespondenceError], tuple[int, str]] = {
+    CorrespondenceError: (500, "internal"),         # unclassified: a defect of ours, logged with its traceback
+    InputError: (422, "validation"),
+    TooLarge: (413, "too-large"),
+    Conflict: (409, "conflict"),
+    EvidenceRefused: (422, "evidence-refused"),
+    SigningError: (422, "signing"),
+    NotFound: (404, "not-found"),
+    ConfigurationError: (503, "configuration"),     # detail logged, not shown: the operator must act
+    RateMissingError: (422, "rate-missing"),        # the case's dates need a period the tables lack
+    RenderingError: (500, "rendering"),
+    Unavailable: (503, "unavailable"),              # with Retry-After when the error knows it
+    UpstreamError: (502, "upstream"),
+}
+"""The one table from error type to HTTP status and problem type; a subclass may name its own ``slug``."""
 
 
 def problem_response(status: int, detail: str | None, *, slug: str | None = None, field: str | None = None,
@@ -57,8 +78,32 @@ def problem_response(status: int, detail: str | None, *, slug: str | None = None
     return JSONResponse(body, status_code=status, headers=dict(headers or {}), media_type=MEDIA_TYPE)
 
 
-def not_found(what: str) -> Problem:
-    return Problem(404, f"no such {what}", slug="not-found")
+def not_found(what: str) -> NotFound:
+    """The error a route raises for an id the tenant does not have (404 through `STATUS`)."""
+    return NotFound(what)
+
+
+def error_response(exc: CorrespondenceError) -> JSONResponse:
+    """The problem answer for a library error: status and type from `STATUS`, the field at fault if any."""
+    status, slug = classify(exc, STATUS)
+    slug = getattr(type(exc), "slug", None) or slug
+    if isinstance(exc, ConfigurationError) and status >= 500:
+        log.error("configuration error: %s", exc)
+        return problem_response(status, "the service is not configured for this operation", slug=slug)
+    if isinstance(exc, Unavailable):
+        headers = {"Retry-After": str(exc.retry_after)} if exc.retry_after else {}
+        return problem_response(status, str(exc), slug=slug, headers=headers)
+    if status >= 500 and not isinstance(exc, UpstreamError):
+        log.error("%s: %s", type(exc).__name__, exc, exc_info=exc)
+        return problem_response(status, "internal error", slug=slug)
+    if isinstance(exc, RateMissingError):
+        log.warning("rate missing: %s", exc)
+    field, reason = getattr(exc, "field", None), getattr(exc, "reason", None)
+    if field is None or reason is None:
+        return problem_response(status, str(exc), slug=slug)
+    errors = ([{"field": e.field, "reason": e.reason} for e in exc.errors] if isinstance(exc, InputErrors)
+              else [{"field": field, "reason": reason}])
+    return problem_response(status, f"{field}: {reason}", slug=slug, field=field, errors=errors)
 
 
 def _field_from_loc(loc: tuple[Any, ...] | list[Any], ctx_error: Any = None) -> str:
@@ -125,45 +170,11 @@ def install(app: FastAPI) -> None:
         return problem_response(422, f"{first['field']}: {first['reason']}", slug="validation",
                                 field=first["field"], errors=errors)
 
-    @app.exception_handler(TooLarge)
-    async def _too_large(_: Request, exc: TooLarge) -> JSONResponse:
-        return problem_response(413, f"{exc.field}: {exc.reason}", slug="too-large", field=exc.field)
-
-    @app.exception_handler(InputError)
-    async def _input(_: Request, exc: InputError) -> JSONResponse:
-        errors = [{"field": e.field, "reason": e.reason} for e in
-                  (exc.errors if isinstance(exc, InputErrors) else [exc])]
-        return problem_response(422, f"{exc.field}: {exc.reason}", slug="validation", field=exc.field,
-                                errors=errors)
-
-    @app.exception_handler(RateMissingError)
-    async def _rate_missing(_: Request, exc: RateMissingError) -> JSONResponse:
-        # the case's own dates need a rate period the tables do not hold (before the first packaged period,
-        # or not yet published): the client can change the dates, the operator can load the rate
-        log.warning("rate missing: %s", exc)
-        reason = str(exc)
-        return problem_response(422, f"claim: {reason}", slug="rate-missing", field="claim",
-                                errors=[{"field": "claim", "reason": reason}])
-
-    @app.exception_handler(JobsBusy)
-    async def _busy(_: Request, exc: JobsBusy) -> JSONResponse:
-        return problem_response(503, str(exc), slug="busy", headers={"Retry-After": str(exc.retry_after)})
-
-    @app.exception_handler(NotFound)
-    async def _not_found(_: Request, exc: NotFound) -> JSONResponse:
-        return problem_response(404, str(exc), slug="not-found")
-
     @app.exception_handler(CorrespondenceError)
     async def _library(_: Request, exc: CorrespondenceError) -> JSONResponse:
-        if type(exc).__name__ == "IllegalTransition":
-            return problem_response(409, str(exc), slug="illegal-transition")
-        if isinstance(exc, ConfigurationError):
-            log.error("configuration error: %s", exc)
-            return problem_response(503, "the service is not configured for this operation", slug="configuration")
-        log.exception("unexpected library error")
-        return problem_response(500, "internal error")
+        return error_response(exc)
 
     @app.exception_handler(Exception)
     async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
-        log.exception("unhandled error", exc_info=exc)
-        return problem_response(500, "internal error")
+        log.error("unhandled error", exc_info=exc)
+        return problem_response(500, "internal error", headers={"X-Request-ID": request_id.get()})

@@ -9,32 +9,28 @@ broker. Broker: $CORRESPONDENCE_BROKER_URL (default the local Redis); results: $
 """
 from __future__ import annotations
 
-import os
 from functools import lru_cache
 from typing import Any, Iterator, Optional
 
 from ..errors import ConfigurationError
+from ..settings import settings
 
-BROKER_ENV = "CORRESPONDENCE_BROKER_URL"
-BACKEND_ENV = "CORRESPONDENCE_RESULT_BACKEND"
-DEFAULT_BROKER = "redis://127.0.0.1:6379/0"
 TASK_NAME = "correspondence.campaign.produce"
-QUEUE_ENV = "CORRESPONDENCE_QUEUE"
 RESULT_TIMEOUT_S = 600.0
 POLL_WINDOW = 64  # results are polled oldest first, a window at a time: tasks finish roughly in order
 
 
 def queue_name() -> str:
     """The queue campaigns use ($CORRESPONDENCE_QUEUE, default `correspondence`): one per environment."""
-    return os.environ.get(QUEUE_ENV) or "correspondence"
+    return settings().queue
 
 
 def broker_url() -> str:
-    return os.environ.get(BROKER_ENV) or DEFAULT_BROKER
+    return settings().broker
 
 
 def backend_url(broker: str) -> str:
-    configured = os.environ.get(BACKEND_ENV)
+    configured = settings().result_backend
     if configured:
         return configured
     return broker if broker.startswith(("redis://", "rediss://")) else "rpc://"

@@ -9,10 +9,10 @@ its own process (`correspondence background`); running it in two places at once 
 from __future__ import annotations
 
 import logging
-import os
 import threading
 from typing import Mapping
 
+from ..settings import Settings, resolve
 from ..store import Store
 from .collection import collect_all
 from .webhook_delivery import deliver_due
@@ -22,10 +22,9 @@ log = logging.getLogger(__name__)
 EVERY_ENV = "CORRESPONDENCE_BACKGROUND_EVERY"
 
 
-def background_every(env: Mapping[str, str] | None = None) -> float:
+def background_every(env: Settings | Mapping[str, str] | None = None) -> float:
     """Seconds between background rounds from CORRESPONDENCE_BACKGROUND_EVERY (0 = off)."""
-    env = os.environ if env is None else env
-    raw = (env.get(EVERY_ENV) or "0").strip()
+    raw = (resolve(env).background_every or "0").strip()
     try:
         value = float(raw)
     except ValueError:

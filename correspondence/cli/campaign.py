@@ -101,24 +101,28 @@ def run_campaign_cli(source: Path, mapping: Optional[Path], output: Path, fmt: l
         raise typer.Exit(2)
 
 
+def batch_template(folder: Path = typer.Argument(..., help="Folder for debtors.csv, debtors.xlsx, mapping.yaml")
+                   ) -> None:
+    """Write a sample export (CSV and XLSX, Italian conventions) and the documented mapping that reads it."""
+    from ..campaign import write_template
+
+    for path in write_template(folder):
+        console.print(str(path), highlight=False, soft_wrap=True)
+
+
+def worker(
+    concurrency: int = typer.Option(1, "--concurrency", "-c", min=1, max=64, help="Tasks at once"),
+    pool: str = typer.Option("solo", "--pool", help="Celery pool: solo, threads or prefork"),
+    loglevel: str = typer.Option("warning", "--loglevel"),
+) -> None:
+    """Start a Celery worker for `batch --queue` (broker: $CORRESPONDENCE_BROKER_URL; signs with
+    $CORRESPONDENCE_SIGNING_P12 or the demo certificate, loaded once)."""
+    from ..campaign.queue import start_worker
+
+    start_worker(concurrency=concurrency, pool=pool, loglevel=loglevel)
+
+
 def register(app: typer.Typer) -> None:
-    @app.command("batch-template")
-    def batch_template(folder: Path = typer.Argument(..., help="Folder for debtors.csv, debtors.xlsx, mapping.yaml")
-                       ) -> None:
-        """Write a sample export (CSV and XLSX, Italian conventions) and the documented mapping that reads it."""
-        from ..campaign import write_template
-
-        for path in write_template(folder):
-            console.print(str(path), highlight=False, soft_wrap=True)
-
-    @app.command()
-    def worker(
-        concurrency: int = typer.Option(1, "--concurrency", "-c", min=1, max=64, help="Tasks at once"),
-        pool: str = typer.Option("solo", "--pool", help="Celery pool: solo, threads or prefork"),
-        loglevel: str = typer.Option("warning", "--loglevel"),
-    ) -> None:
-        """Start a Celery worker for `batch --queue` (broker: $CORRESPONDENCE_BROKER_URL; signs with
-        $CORRESPONDENCE_SIGNING_P12 or the demo certificate, loaded once)."""
-        from ..campaign.queue import start_worker
-
-        start_worker(concurrency=concurrency, pool=pool, loglevel=loglevel)
+    """Attach this module's commands to the main app."""
+    app.command("batch-template")(batch_template)
+    app.command()(worker)

@@ -8,13 +8,13 @@ password in the URLs); ``CORRESPONDENCE_PEC_CA_FILE`` adds a CA bundle to the sy
 """
 from __future__ import annotations
 
-import os
 import ssl
 from dataclasses import dataclass, replace
-from typing import Mapping
+from typing import Mapping, Union
 from urllib.parse import unquote, urlsplit
 
-from ..errors import CorrespondenceError, InputError
+from ..errors import InputError, UpstreamError
+from ..settings import Settings, resolve
 
 ADDRESS_ENV = "CORRESPONDENCE_PEC_ADDRESS"
 SMTP_ENV = "CORRESPONDENCE_PEC_SMTP_URL"
@@ -27,14 +27,11 @@ TIMEOUT_SECONDS = 60.0
 _PORTS = {"smtps": 465, "smtp": 587, "imaps": 993, "imap": 143}
 
 
-class MailServerError(CorrespondenceError):
+class MailServerError(UpstreamError):
     """The mail server could not be reached, refused TLS or the credentials, or answered an error.
     `field` names the setting at fault (smtp_url, imap_url)."""
 
-    def __init__(self, field: str, reason: str) -> None:
-        super().__init__(f"{field}: {reason}")
-        self.field = field
-        self.reason = reason
+    slug = "mail-server"
 
 
 @dataclass(frozen=True)
@@ -116,9 +113,11 @@ def check_folder(field: str, folder: str) -> str:
     return folder
 
 
-def mailbox_from_env(env: Mapping[str, str] | None = None) -> PecMailbox | None:
+def mailbox_from_env(env: Union[Settings, Mapping[str, str], None] = None) -> PecMailbox | None:
     """The mailbox the CLI variables describe, or None if none of them is set."""
-    env = os.environ if env is None else env
+    config = resolve(env)
+    env = {ADDRESS_ENV: config.pec_address or "", SMTP_ENV: config.secret("pec_smtp_url") or "",
+           IMAP_ENV: config.secret("pec_imap_url") or "", PROCESSED_ENV: config.pec_processed_folder or ""}
     names = (ADDRESS_ENV, SMTP_ENV, IMAP_ENV)
     if not any(env.get(n) for n in names):
         return None
@@ -130,12 +129,11 @@ def mailbox_from_env(env: Mapping[str, str] | None = None) -> PecMailbox | None:
                       check_folder(PROCESSED_ENV, env.get(PROCESSED_ENV) or DEFAULT_PROCESSED_FOLDER))
 
 
-def tls_context(env: Mapping[str, str] | None = None) -> ssl.SSLContext:
+def tls_context(env: Union[Settings, Mapping[str, str], None] = None) -> ssl.SSLContext:
     """Verifying TLS context (system trust, plus `CORRESPONDENCE_PEC_CA_FILE` when set), TLS 1.2 at least."""
-    env = os.environ if env is None else env
     context = ssl.create_default_context()
     context.minimum_version = ssl.TLSVersion.TLSv1_2
-    ca_file = env.get(CA_FILE_ENV)
+    ca_file = resolve(env).pec_ca_file
     if ca_file:
         try:
             context.load_verify_locations(cafile=ca_file)

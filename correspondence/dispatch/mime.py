@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 from email.message import Message
 
-from ..errors import InputError
+from ..errors import EvidenceRefused
 
 SIGNATURE_TYPES = ("application/pkcs7-signature", "application/x-pkcs7-signature")
 #: Headers whose duplication would let two readers see two different messages (RFC 5322 §3.6 allows one).
@@ -29,7 +29,7 @@ _BARE_LF = re.compile(rb"(?<!\r)\n")
 _HEADER_LINE = re.compile(rb"^[!-9;-~]{1,76}:", re.MULTILINE)
 
 
-class AmbiguousMessage(InputError):
+class AmbiguousMessage(EvidenceRefused):
     """The MIME structure can be read in more than one way: refused, never stored as evidence."""
 
     def __init__(self, reason: str) -> None:

@@ -12,7 +12,7 @@ from enum import Enum
 from types import MappingProxyType
 from typing import Mapping
 
-from ..errors import CorrespondenceError, InputError
+from ..errors import Conflict, InputError
 from ..model.enums import DeliveryChannel
 
 
@@ -247,13 +247,20 @@ class DispatchEvent:
         )
 
 
-class IllegalTransition(CorrespondenceError):
+class IllegalTransition(Conflict):
     """An event that cannot happen in the state the replay has reached (the API answers 409)."""
+
+    slug = "illegal-transition"
 
     def __init__(self, from_state: DeliveryState, event_type: EventType, reason: str,
                  occurred_at: datetime | None = None) -> None:
-        super().__init__(f"{event_type.value} not allowed in state {from_state.value}: {reason}")
+        message = f"{event_type.value} not allowed in state {from_state.value}: {reason}"
+        super().__init__("type", message)
+        self.args = (message,)  # str(): the message alone; `reason` is the message too, `why` the rule's part
         self.from_state = from_state
         self.event_type = event_type
-        self.reason = reason
+        self.why = reason
         self.occurred_at = occurred_at
+
+    def __reduce__(self):  # type: ignore[no-untyped-def]
+        return (type(self), (self.from_state, self.event_type, self.why, self.occurred_at))

@@ -26,6 +26,7 @@ from pyhanko_certvalidator import CertificateValidator, ValidationContext
 from pyhanko_certvalidator.policy_decl import DisallowWeakAlgorithmsPolicy
 
 from ..errors import InputError
+from ..settings import settings
 
 PACKAGED = Path(__file__).with_name("data") / "pec_providers.json"
 INSTALLED_NAME = Path("trust") / "pec_providers.json"
@@ -116,7 +117,7 @@ def parse_trust_list(raw: bytes, origin: str = "file") -> TrustList:
 
 
 def installed_path(home: Path | None = None) -> Path:
-    base = home if home is not None else Path(os.environ.get("CORRESPONDENCE_HOME") or "var")
+    base = home if home is not None else settings().home
     return base / INSTALLED_NAME
 
 

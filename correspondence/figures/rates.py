@@ -4,7 +4,7 @@ Every rate carries its legal source (Gazzetta Ufficiale / BOE reference) and a s
 ``derived`` from the statutory formula, ``unverified``), so a letter can cite it and a reviewer can see
 which figures still need checking. A period missing from a table is an error, never a guessed rate.
 
-User rows live in ``$CORRESPONDENCE_DATA_DIR/rates/<table>.csv`` (default ``./var/data``); a user row
+User rows live in ``$CORRESPONDENCE_DATA_DIR/rates/<table>.csv`` (default ``$CORRESPONDENCE_HOME/data``); a user row
 replaces every packaged row it overlaps, so a newly published half-year needs no release.
 """
 from __future__ import annotations
@@ -12,6 +12,7 @@ from __future__ import annotations
 from bisect import bisect_right
 import csv
 import io
+import logging
 import os
 import re
 import tempfile
@@ -25,7 +26,9 @@ from typing import Iterable, Mapping
 
 from ..errors import ConfigurationError, InputError
 from ..model.base import decimal_places
+from ..settings import settings
 
+log = logging.getLogger(__name__)
 COLUMNS = ("table", "period", "start", "end", "reference_rate", "margin", "rate", "source", "status")
 STATUSES = ("verified", "derived", "unverified")
 TABLES: Mapping[str, str] = {
@@ -48,6 +51,10 @@ class RateMissingError(ConfigurationError):
         self.table = table
         self.period = period
         self.day = day
+        self.field, self.reason = "claim", str(self)  # the case's dates need it: the client can change them
+
+    def __reduce__(self):  # type: ignore[no-untyped-def]
+        return (type(self), (self.table, self.period, self.day))
 
 
 @dataclass(frozen=True)
@@ -91,8 +98,8 @@ def period_label(table: str, day: date) -> str:
 
 
 def data_dir() -> Path:
-    """User data directory: ``$CORRESPONDENCE_DATA_DIR`` or ``./var/data``."""
-    return Path(os.environ.get("CORRESPONDENCE_DATA_DIR") or Path.cwd() / "var" / "data")
+    """User data directory: ``$CORRESPONDENCE_DATA_DIR``, else ``$CORRESPONDENCE_HOME/data`` (``./var/data``)."""
+    return settings().rates_dir
 
 
 # ----------------------------------------------------------------------------------------------- parsing
@@ -271,6 +278,7 @@ def update_rates(file: Path, folder: Path | None = None) -> dict[str, int]:
         rows = [r for r in merged if r.table == table]
         _atomic_write(target / f"{table}.csv", _to_csv(rows))
         written[table] = len(rows)
+        log.info("rate table %s: %d user rows in %s", table, len(rows), target / f"{table}.csv")
     return written
 
 

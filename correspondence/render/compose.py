@@ -6,7 +6,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Mapping
 
-from ..errors import ConfigurationError
+from ..errors import RenderingError
 
 from ..figures import (
     Statement, assert_may_demand, check_plan, compute_statement, interest_cutoff, plan_figures, prescription,
@@ -177,7 +177,7 @@ def _totals(case: Case, st: Statement, pack: LanguagePack) -> list[tuple[str, st
     if st.payments_total:
         rows.append((t["payments"], -st.payments_total))
     if sum(amount for _, amount in rows) != st.total_due - st.surplus:
-        raise ConfigurationError(f"figures do not add up: {rows} != {st.total_due}")
+        raise RenderingError(f"figures do not add up: {rows} != {st.total_due}")
     out = [(label, ("− " + pack.money(-amount)) if amount < 0 else pack.money(amount), False) for label, amount in rows]
     out.append((t["total_due"], pack.money(st.total_due), True))
     return out

@@ -15,7 +15,7 @@ from pyhanko.sign.validation import async_validate_cms_signature
 from pyhanko.sign.validation.generic_cms import collect_timing_info
 from pyhanko.sign.validation.status import StandardCMSSignatureStatus
 
-from ..errors import InputError
+from ..errors import InputError, SigningError
 from . import trust
 from .keys import SigningKey
 from .sync import run_sync
@@ -37,11 +37,11 @@ async def async_sign_p7m(key: SigningKey, data: bytes, options: Optional[SignOpt
             data, "sha256", detached=False, use_cades=True, timestamper=tsa,
             signed_attr_settings=PdfCMSSignedAttributes(signing_time=datetime.now(timezone.utc)))
     except TimestampRequestError as exc:
-        raise InputError("tsa_url", f"timestamp authority {options.tsa_url} failed: {exc.__cause__ or exc}") \
+        raise SigningError("tsa_url", f"timestamp authority {options.tsa_url} failed: {exc.__cause__ or exc}") \
             from None
     except Exception as exc:
         if exc.__class__.__module__.startswith("pkcs11"):
-            raise InputError("pkcs11", f"token refused to sign: {exc.__class__.__name__} {exc}") from None
+            raise SigningError("pkcs11", f"token refused to sign: {exc.__class__.__name__} {exc}") from None
         raise
     finally:
         await http.close()

@@ -4,7 +4,6 @@ Signatures made with it are cryptographically sound but legally worthless; every
 """
 from __future__ import annotations
 
-import os
 import secrets
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -18,17 +17,16 @@ from cryptography.x509.oid import NameOID
 
 from ..errors import ConfigurationError
 from ..files import write_atomic
+from ..settings import settings
 
 DEMO_LABEL = "DEMO - NOT FOR LEGAL USE"
-HOME_ENV = "CORRESPONDENCE_HOME"
 P12_NAME, PASSWORD_NAME, CA_NAME = "demo-signer.p12", "demo-signer.password", "demo-ca.pem"
 RENEW_BEFORE = timedelta(days=30)
 
 
 def default_demo_dir() -> Path:
     """$CORRESPONDENCE_HOME/demo-cert, else ./var/demo-cert."""
-    home = os.environ.get(HOME_ENV)
-    return Path(home) / "demo-cert" if home else Path("var") / "demo-cert"
+    return settings().demo_cert_dir
 
 
 def _name(cn: str) -> x509.Name:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Optional, Union
 from asn1crypto import x509
 from pyhanko.sign import signers
 
-from ..errors import ConfigurationError, InputError
+from ..errors import ConfigurationError, InputError, SigningError
 from . import speedups, trust
 
 if TYPE_CHECKING:
@@ -51,11 +51,11 @@ class SigningKey:
         try:
             signer = signers.SimpleSigner.load_pkcs12_data(data, other_certs=[], passphrase=pw or None)
         except ValueError:
-            raise InputError("p12_password", "wrong password, or the file is not a PKCS#12 archive") from None
+            raise SigningError("p12_password", "wrong password, or the file is not a PKCS#12 archive") from None
         except (TypeError, AttributeError):  # parsed, but no private key (or no certificate) inside
-            raise InputError("p12", "the PKCS#12 archive holds no certificate with a private key") from None
+            raise SigningError("p12", "the PKCS#12 archive holds no certificate with a private key") from None
         if signer is None or signer.signing_cert is None:
-            raise InputError("p12", "the PKCS#12 archive holds no certificate with a private key")
+            raise SigningError("p12", "the PKCS#12 archive holds no certificate with a private key")
         return cls(speedups.wrap_simple_signer(signer), source=source)
 
     @classmethod
@@ -84,14 +84,14 @@ class SigningKey:
             criteria = TokenCriteria(label=token_label) if token_label else None
             session = p11.open_pkcs11_session(str(module), slot_no=slot, token_criteria=criteria, user_pin=pin)
         except p11_exc.PinIncorrect:
-            raise InputError("pin", "wrong PIN for the token") from None
+            raise SigningError("pin", "wrong PIN for the token") from None
         except p11_exc.PinLocked:
-            raise InputError("pin", "the token PIN is locked") from None
+            raise SigningError("pin", "the token PIN is locked") from None
         except Exception as exc:  # pyHanko raises PKCS11Error for a missing token, pkcs11 its own errors
             msg = str(exc) or exc.__class__.__name__
             if "token" in msg.lower() or isinstance(exc, p11_exc.NoSuchToken):
-                raise InputError("token_label", f"no token labelled {token_label!r} ({msg})") from None
-            raise InputError("pkcs11", f"cannot open the token: {msg}") from None
+                raise SigningError("token_label", f"no token labelled {token_label!r} ({msg})") from None
+            raise SigningError("pkcs11", f"cannot open the token: {msg}") from None
         try:
             signer = cls._pkcs11_signer(session, key_label, cert_label)
         except InputError:
@@ -109,7 +109,7 @@ class SigningKey:
             probe = p11.PKCS11Signer(session, cert_label=cert_label, key_label=key_label, other_certs_to_pull=None)
             cert = probe.signing_cert
             if cert is None:
-                raise InputError("key_label", f"no certificate labelled {cert_label!r} on the token")
+                raise SigningError("key_label", f"no certificate labelled {cert_label!r} on the token")
             chain = _issuer_chain(cert, list(probe.cert_registry))
             is_ec = cert.public_key.algorithm == "ec"
             signer = p11.PKCS11Signer(session, cert_label=cert_label, key_label=key_label, signing_cert=cert,
@@ -119,7 +119,7 @@ class SigningKey:
         except InputError:
             raise
         except Exception as exc:
-            raise InputError("key_label", f"no key/certificate labelled {key_label!r} on the token ({exc})") \
+            raise SigningError("key_label", f"no key/certificate labelled {key_label!r} on the token ({exc})") \
                 from None
 
     # -- information -----------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator import errors as cv_errors
 
 from ..errors import InputError
+from ..errors import SigningError as KeyRefused
 from . import pdfa, stamp, trust
 from .keys import SigningKey
 from .sync import run_sync
@@ -168,10 +169,10 @@ def _explain(exc: BaseException, options: SignOptions) -> InputError:
     for err in chain:
         if isinstance(err, TimestampRequestError):
             root = chain[-1]
-            return InputError("tsa_url", f"timestamp authority {options.tsa_url} failed: {root or err}")
+            return KeyRefused("tsa_url", f"timestamp authority {options.tsa_url} failed: {root or err}")
         if isinstance(err, (cv_errors.PathValidationError, cv_errors.PathBuildingError)):
-            return InputError("signer", trust.describe_path_error(err))
-    return InputError("sign", str(exc) or exc.__class__.__name__)
+            return KeyRefused("signer", trust.describe_path_error(err))
+    return KeyRefused("sign", str(exc) or exc.__class__.__name__)
 
 
 async def async_sign_pdf(key: SigningKey, data: bytes, options: Optional[SignOptions] = None) -> bytes:
@@ -205,7 +206,7 @@ async def async_sign_pdf(key: SigningKey, data: bytes, options: Optional[SignOpt
         raise _explain(exc, options) from None
     except Exception as exc:
         if exc.__class__.__module__.startswith("pkcs11"):
-            raise InputError("pkcs11", f"token refused to sign: {exc.__class__.__name__} {exc}") from None
+            raise KeyRefused("pkcs11", f"token refused to sign: {exc.__class__.__name__} {exc}") from None
         raise
     finally:
         if vc is not None:

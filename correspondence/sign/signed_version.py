@@ -16,13 +16,13 @@ from pyhanko.sign.diff_analysis import ModificationLevel
 from pyhanko.sign.validation import async_validate_pdf_signature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 
-from ..errors import InputError
+from ..errors import EvidenceRefused
 from .sync import run_sync
 
 FIELD = "signed_from"
 
 
-class NotSignedVersion(InputError):
+class NotSignedVersion(EvidenceRefused):
     """The uploaded file is not a valid signed version of the document named by `signed_from`."""
 
     def __init__(self, reason: str) -> None:

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Iterable, Iterator
 
-from ..errors import ConfigurationError, InputError
+from ..errors import ConfigurationError
+from ..errors import TooLarge as _TooLarge
 
 CHUNK = 1024 * 1024
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
@@ -27,7 +28,7 @@ class StoredBlob:
     size: int
 
 
-class TooLarge(InputError):
+class TooLarge(_TooLarge):
     """More bytes than the configured limit; raised while reading, before the whole input is consumed."""
 
     def __init__(self, field: str, limit: int) -> None:

@@ -6,6 +6,7 @@ inside this package; `upgrade()` runs them programmatically (no alembic.ini need
 """
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ from ..errors import ConfigurationError
 from .settings import StoreSettings
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+log = logging.getLogger(__name__)
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
@@ -64,6 +66,7 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     from alembic import command
 
     command.upgrade(_alembic_config(engine), revision)
+    log.info("database schema at %s", revision)
 
 
 def downgrade(engine: Engine, revision: str) -> None:

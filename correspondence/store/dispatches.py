@@ -21,15 +21,17 @@ from sqlalchemy.orm import Session
 from ..dispatch.correlation import make_policy, normalise_message_id
 from ..dispatch.machine import RecipientStatus, check_event, replay
 from ..dispatch.model import Channel, DispatchEvent, EventType
-from ..errors import InputError
+from ..errors import Conflict, InputError
 from ..model.calendar import Place
 from .idempotency import IdempotencyKey, remember, replayed
 from .models import CaseRecord, Dispatch, EventRecord
 from .types import utcnow
 
 
-class DuplicateMessageId(InputError):
+class DuplicateMessageId(Conflict):
     """Another dispatch of the tenant already carries this PEC Message-ID."""
+
+    slug = "duplicate-message-id"
 
 
 def get_dispatch(session: Session, tenant_id: uuid.UUID, dispatch_id: uuid.UUID) -> Optional[Dispatch]:

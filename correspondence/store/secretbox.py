@@ -7,22 +7,25 @@ tampered ciphertext is refused rather than decrypted to garbage.
 from __future__ import annotations
 
 import base64
-import os
-from typing import Mapping
+from typing import Mapping, Union
 
 from cryptography.fernet import Fernet, InvalidToken
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from ..errors import ConfigurationError
+from ..settings import Settings, resolve
 
 SECRET_KEY_ENV = "CORRESPONDENCE_SECRET_KEY"
 MIN_SECRET_CHARS = 16
 _INFO = b"correspondence/mailbox-password/v1"
 
 
-def _fernet(env: Mapping[str, str] | None = None) -> Fernet:
-    secret = (os.environ if env is None else env).get(SECRET_KEY_ENV, "")
+Env = Union[Settings, Mapping[str, str], None]
+
+
+def _fernet(env: Env = None) -> Fernet:
+    secret = resolve(env).secret("secret_key") or ""
     if len(secret) < MIN_SECRET_CHARS:
         raise ConfigurationError(f"{SECRET_KEY_ENV} must be set to a random string of at least "
                                  f"{MIN_SECRET_CHARS} characters to store mailbox passwords")
@@ -30,12 +33,12 @@ def _fernet(env: Mapping[str, str] | None = None) -> Fernet:
     return Fernet(base64.urlsafe_b64encode(key))
 
 
-def seal(plaintext: str, env: Mapping[str, str] | None = None) -> str:
+def seal(plaintext: str, env: Env = None) -> str:
     """Encrypt `plaintext` for storage."""
     return _fernet(env).encrypt(plaintext.encode()).decode("ascii")
 
 
-def unseal(token: str, env: Mapping[str, str] | None = None) -> str:
+def unseal(token: str, env: Env = None) -> str:
     """Decrypt a value made by `seal`; a changed server key or a tampered value is a configuration error."""
     try:
         return _fernet(env).decrypt(token.encode("ascii")).decode()

@@ -1,17 +1,15 @@
-"""Where the store keeps its data: database URL, blob folder and upload limit, read from the environment.
+"""Where the store keeps its data: database URL, blob folder and upload limit, from the `Settings`.
 
 Zero configuration gives an SQLite file and a blob folder under ``$CORRESPONDENCE_HOME`` (default ``./var``);
 production points ``CORRESPONDENCE_DATABASE_URL`` at PostgreSQL and ``CORRESPONDENCE_BLOB_DIR`` at a shared volume.
 """
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Mapping, Union
 
-from ..errors import ConfigurationError
-
-DEFAULT_MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+from ..settings import DEFAULT_MAX_UPLOAD_BYTES, Settings, resolve
 
 
 @dataclass(frozen=True)
@@ -21,19 +19,11 @@ class StoreSettings:
     max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES
 
     @classmethod
-    def from_env(cls, env: dict[str, str] | None = None) -> "StoreSettings":
-        env = dict(os.environ if env is None else env)
-        home = Path(env.get("CORRESPONDENCE_HOME") or "var")
-        url = env.get("CORRESPONDENCE_DATABASE_URL") or f"sqlite:///{(home / 'correspondence.sqlite3').as_posix()}"
-        blob_dir = Path(env.get("CORRESPONDENCE_BLOB_DIR") or home / "blobs")
-        raw_limit = env.get("CORRESPONDENCE_MAX_UPLOAD_BYTES") or str(DEFAULT_MAX_UPLOAD_BYTES)
-        try:
-            limit = int(raw_limit)
-        except ValueError:
-            raise ConfigurationError(f"CORRESPONDENCE_MAX_UPLOAD_BYTES must be an integer, not {raw_limit!r}") from None
-        if limit <= 0:
-            raise ConfigurationError("CORRESPONDENCE_MAX_UPLOAD_BYTES must be positive")
-        return cls(database_url=normalise_url(url), blob_dir=blob_dir, max_upload_bytes=limit)
+    def from_env(cls, env: Union[Settings, Mapping[str, str], None] = None) -> "StoreSettings":
+        """The store of `env` (a `Settings`, a mapping of variables, or by default the process's settings)."""
+        config = resolve(env)
+        return cls(database_url=normalise_url(config.database), blob_dir=config.blobs,
+                   max_upload_bytes=config.max_upload_bytes)
 
     def with_(self, **changes: object) -> "StoreSettings":
         return replace(self, **changes)  # type: ignore[arg-type]

@@ -15,12 +15,13 @@ from tests.textutil import pdf_flat
 
 
 @pytest.fixture(autouse=True)
-def _one_worker(app, monkeypatch):
-    monkeypatch.setenv("CORRESPONDENCE_BATCH_WORKERS", "1")
-    monkeypatch.delenv("CORRESPONDENCE_BROKER_URL", raising=False)
-    app.state.batches = None  # rebuilt from this environment on first use
+def _one_worker(app):
+    given = app.state.settings
+    app.state.settings = given.model_copy(update={"batch_workers": 1, "broker_url": None})
+    app.state.batches = None  # rebuilt from these settings on first use
     yield
     app.state.batches = None
+    app.state.settings = given
 
 
 def _post(api: Api, sheet: tuple[str, bytes], mapping: bytes, **fields: str):

@@ -7,7 +7,6 @@ letter is registered under the tenant, ready for `POST /v1/dispatches`.
 """
 from __future__ import annotations
 
-import os
 import uuid
 from typing import Any
 
@@ -16,7 +15,7 @@ from fastapi.responses import FileResponse, JSONResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-from correspondence.errors import InputError, InputErrors
+from correspondence.errors import Conflict, InputError, InputErrors
 from correspondence.store import TooLarge
 
 from ..deps import StoreDep, TenantDep
@@ -40,9 +39,9 @@ def _jobs(request: Request, store: Any) -> Any:
     if jobs is None:
         from correspondence.campaign.jobs import BatchJobs
 
-        workers = os.environ.get("CORRESPONDENCE_BATCH_WORKERS")
-        jobs = BatchJobs(store.settings.blob_dir.parent / "batches", store, workers=int(workers) if workers else None,
-                         queue=bool(os.environ.get("CORRESPONDENCE_BROKER_URL")))
+        config = request.app.state.settings
+        jobs = BatchJobs(store.settings.blob_dir.parent / "batches", store, workers=config.batch_workers,
+                         queue=config.broker_url is not None)
         request.app.state.batches = jobs
     return jobs
 
@@ -119,5 +118,5 @@ def get_archive(batch_id: uuid.UUID, request: Request, store: StoreDep, who: Ten
         raise not_found("batch")
     path = jobs.archive(who.tenant_id, batch_id)
     if path is None:
-        raise Problem(409, f"the batch is {status['status']}; the archive is ready when it is done", slug="not-ready")
+        raise Conflict("batch", f"the batch is {status['status']}; the archive is ready when it is done")
     return FileResponse(path, media_type="application/zip", filename=f"batch-{batch_id}.zip")

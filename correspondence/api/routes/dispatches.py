@@ -18,7 +18,7 @@ from correspondence.store.models import Dispatch, EventRecord, Receipt
 from correspondence.store.idempotency import IdempotencyKey
 
 from ..deps import IdempotencyDep, SessionDep, TenantDep
-from ..problems import Problem, not_found
+from ..problems import not_found
 from ..schemas import DispatchIn, DispatchOut, DispatchSummary, EventIn, EventOut, OverdueOut, ReceiptOut
 from ..views import dispatch_out, event_out, receipt_out
 from .common import dispatch_or_404, responses
@@ -33,15 +33,12 @@ def create_dispatch(body: DispatchIn, session: SessionDep, who: TenantDep, respo
                     key: IdempotencyDep) -> DispatchOut:
     """Record that a document is (being) sent. For PEC, `message_id` links the receipts to the dispatch;
     `submitted_at` registers a message already sent elsewhere."""
-    try:
-        dispatch, created = open_dispatch(
-            session, who.tenant_id, case_id=body.case_id, document_id=body.document_id, channel=body.channel.value,
-            recipient=body.recipient, recipient_name=body.recipient_name,
-            jurisdiction=body.jurisdiction.value if body.jurisdiction else None, deadline_days=body.deadline_days,
-            policy=body.policy.model_dump(), message_id=body.message_id, submitted_at=body.submitted_at,
-            idem=IdempotencyKey.of(key, body.model_dump(mode="json")))
-    except store.DuplicateMessageId as exc:
-        raise Problem(409, exc.reason, slug="duplicate-message-id", field="message_id") from None
+    dispatch, created = open_dispatch(  # a Message-ID already taken is a Conflict (409)
+        session, who.tenant_id, case_id=body.case_id, document_id=body.document_id, channel=body.channel.value,
+        recipient=body.recipient, recipient_name=body.recipient_name,
+        jurisdiction=body.jurisdiction.value if body.jurisdiction else None, deadline_days=body.deadline_days,
+        policy=body.policy.model_dump(), message_id=body.message_id, submitted_at=body.submitted_at,
+        idem=IdempotencyKey.of(key, body.model_dump(mode="json")))
     response.status_code = 201 if created else 200
     response.headers["Location"] = f"/v1/dispatches/{dispatch.id}"
     return dispatch_out(session, dispatch)

@@ -11,12 +11,11 @@ from starlette.concurrency import run_in_threadpool
 from correspondence.casework.collection import collect
 from correspondence.casework.mailboxes import pec_mailbox
 from correspondence.casework.submission import send_dispatch
-from correspondence.dispatch.mailbox import MailServerError
 from correspondence.store.mailboxes import MailboxSettings, get_mailbox, put_mailbox
 from correspondence.store.models import Mailbox
 
 from ..deps import SessionDep, StoreDep, TenantDep
-from ..problems import Problem, not_found
+from ..problems import not_found
 from ..schemas import DispatchOut
 from ..views import dispatch_out
 from .common import dispatch_or_404, responses
@@ -74,10 +73,6 @@ def _mailbox_out(row: Mailbox) -> MailboxOut:
                       processed_folder=row.processed_folder)
 
 
-def _upstream(exc: MailServerError) -> Problem:
-    return Problem(502, exc.reason, slug="mail-server", field=exc.field)
-
-
 @router.put("/mailboxes/pec", response_model=MailboxOut, status_code=200,
             responses={201: {"model": MailboxOut, "description": "Configured for the first time"}, **responses(503)})
 def put_pec_mailbox(body: MailboxIn, session: SessionDep, who: TenantDep, response: Response) -> MailboxOut:
@@ -107,10 +102,7 @@ async def collect_pec(store_: StoreDep, who: TenantDep) -> CollectOut:
         return CollectOut(**report.summary, messages=[CollectedOut(
             uid=i.uid, kind=i.kind, outcome=i.outcome, dispatch_ids=list(i.dispatch_ids),
             receipt_ids=list(i.receipt_ids), reason=i.reason) for i in report.items])
-    try:
-        return await run_in_threadpool(work)
-    except MailServerError as exc:
-        raise _upstream(exc) from None
+    return await run_in_threadpool(work)  # a mail server's failure is an UpstreamError (502)
 
 
 @router.post("/dispatches/{dispatch_id}/send", response_model=DispatchOut, status_code=202,
@@ -129,9 +121,6 @@ async def send(dispatch_id: uuid.UUID, store_: StoreDep, who: TenantDep, respons
                                p7m_document_id=body.p7m_document_id if body else None)
         with store_.session() as session:
             return dispatch_out(session, dispatch_or_404(session, who, dispatch_id)), result.already_sent
-    try:
-        out, already = await run_in_threadpool(work)
-    except MailServerError as exc:
-        raise _upstream(exc) from None
+    out, already = await run_in_threadpool(work)  # a mail server's failure is an UpstreamError (502)
     response.status_code = 200 if already else 202
     return out

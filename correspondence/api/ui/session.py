@@ -12,7 +12,6 @@ from __future__ import annotations
 import base64
 import hmac
 import json
-import os
 import secrets
 import time
 import uuid
@@ -28,7 +27,8 @@ from sqlalchemy.orm import Session
 
 from correspondence.store.apikeys import authenticate
 from correspondence.store.models import ApiKey, Tenant
-from correspondence.store.secretbox import MIN_SECRET_CHARS, SECRET_KEY_ENV
+from correspondence.settings import settings
+from correspondence.store.secretbox import MIN_SECRET_CHARS
 from correspondence.store.users import active_user, authenticate_user
 
 from ..deps import Principal, get_session
@@ -43,7 +43,7 @@ _INFO = b"correspondence/ui-session/v1"
 
 def server_secret() -> str | None:
     """The configured server secret (``CORRESPONDENCE_SECRET_KEY``), if long enough."""
-    value = os.environ.get(SECRET_KEY_ENV, "")
+    value = settings().secret("secret_key") or ""
     return value if len(value) >= MIN_SECRET_CHARS else None
 
 

@@ -1,8 +1,0 @@
-"""CLI commands: dispatch (placeholder until its issue lands)."""
-from __future__ import annotations
-
-import typer
-
-
-def register(app: typer.Typer) -> None:
-    """Add this module's commands to the main app."""
