@@ -76,8 +76,11 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         shutil.rmtree(tmp / "blobs", ignore_errors=True)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
+    """Module scope: Playwright's sync API keeps an event loop running in this thread while it is open, and
+    the synchronous signing API (rightly) refuses to run inside one, so the browser must be closed before
+    an xdist worker moves on to other test files."""
     playwright_api = pytest.importorskip("playwright.sync_api")
     if not CHROMIUM.exists():
         pytest.skip("Debian's chromium is not installed (scripts/setup installs it)")
