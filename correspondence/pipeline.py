@@ -16,6 +16,7 @@ from .errors import InputError
 from .model import Case, Jurisdiction
 from .model.jurisdiction import rules_for
 from .render import FORMATS, compose_document, render_docx, render_pdf
+from .render.brandkit import BrandKit
 from .render.pdf import RenderedPdf, SignatureBox
 from .sign import (
     EmptyField, KeySource, Level, SigningKey, SignOptions, StampSpec, add_signature_field, open_key, sign_pdf,
@@ -82,9 +83,9 @@ class Composed:
     """
 
     def __init__(self, case: Case, *, base_dir: Path | None = None, wording_dir: Path | None = None,
-                 pdfa: bool | None = None) -> None:
-        self.case = case
-        self.document = compose_document(case, base_dir=base_dir, wording_dir=wording_dir)
+                 pdfa: bool | None = None, kit: BrandKit | None = None) -> None:
+        self.document = compose_document(case, base_dir=base_dir, wording_dir=wording_dir, kit=kit)
+        self.case = self.document.case  # with the resolved brand (the stamp takes its colours)
         self._pdfa = pdfa
         self._pdf: Rendering | None = None
 
@@ -108,17 +109,18 @@ class Composed:
 
 
 def compose(case: Case, *, base_dir: Path | None = None, wording_dir: Path | None = None,
-            pdfa: bool | None = None) -> Composed:
-    """Compose a case once; render it as PDF and DOCX and sign the PDF from the same composition."""
-    return Composed(case, base_dir=base_dir, wording_dir=wording_dir, pdfa=pdfa)
+            pdfa: bool | None = None, kit: BrandKit | None = None) -> Composed:
+    """Compose a case once; render it as PDF and DOCX and sign the PDF from the same composition.
+    `kit` is the resolved brand (`correspondence.brands.resolve_brand`, or the tenant's stored brand)."""
+    return Composed(case, base_dir=base_dir, wording_dir=wording_dir, pdfa=pdfa, kit=kit)
 
 
 def render(case: Case, fmt: str, *, base_dir: Path | None = None, pdfa: bool | None = None,
-           wording_dir: Path | None = None) -> Rendering:
+           wording_dir: Path | None = None, kit: BrandKit | None = None) -> Rendering:
     """Render a case to PDF (with its empty signature field) or DOCX."""
     if fmt not in FORMATS:
         raise InputError("format", f"'{fmt}' is not one of {', '.join(FORMATS)}")
-    return compose(case, base_dir=base_dir, wording_dir=wording_dir, pdfa=pdfa).render(fmt)
+    return compose(case, base_dir=base_dir, wording_dir=wording_dir, pdfa=pdfa, kit=kit).render(fmt)
 
 
 def sign_rendering(case: Case, rendering: Rendering, signing: Signing) -> bytes:
@@ -130,12 +132,13 @@ def sign_rendering(case: Case, rendering: Rendering, signing: Signing) -> bytes:
 
 
 def produce(case: Case, fmt: str, *, base_dir: Path | None = None, pdfa: bool | None = None,
-            wording_dir: Path | None = None, signing: Signing | None = None) -> bytes:
+            wording_dir: Path | None = None, signing: Signing | None = None, kit: BrandKit | None = None) -> bytes:
     """Render a case to PDF or DOCX; PDFs are signed (PAdES) when `signing` is given."""
     if signing is not None and fmt != "pdf":
         raise InputError("sign", "only PDF output is signed here; sign a DOCX as CAdES .p7m with `correspondence sign`")
-    rendering = render(case, fmt, base_dir=base_dir, pdfa=pdfa, wording_dir=wording_dir)
-    return rendering.data if signing is None else sign_rendering(case, rendering, signing)
+    composed = compose(case, base_dir=base_dir, wording_dir=wording_dir, pdfa=pdfa, kit=kit)
+    rendering = composed.render(fmt)
+    return rendering.data if signing is None else sign_rendering(composed.case, rendering, signing)
 
 
 SIGNATURE_FIELD = "Signature1"

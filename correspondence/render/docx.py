@@ -20,7 +20,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from ..packaged import shared_dir
 from ..wording.paragraph import Runs
-from .document import Document, Table
+from .document import Document, Logo, Table
 
 FONT_NAMES = {"serif": "Liberation Serif", "sans": "Liberation Sans"}
 BRANDED_STYLES = ("Letterhead", "SectionHeading", "AnnexTitle", "ReportTitle")
@@ -139,6 +139,18 @@ def _page_label_parts(label: str) -> dict[str, str]:
     return {"page_before": before, "page_between": between, "page_after": after}
 
 
+def _raster(logo: Logo) -> bytes:
+    """Word pictures are raster images: an SVG logo is drawn once to PNG (cached by its bytes)."""
+    return logo.data if logo.media_type != "image/svg+xml" else _svg_png(logo.data)
+
+
+@lru_cache(maxsize=32)
+def _svg_png(svg: bytes) -> bytes:
+    from .preview import svg_png
+
+    return svg_png(svg)
+
+
 def render_docx(doc: Document) -> bytes:
     tpl = DocxTemplate(io.BytesIO(_layout_bytes()))
     brand = doc.case.brand
@@ -160,7 +172,10 @@ def render_docx(doc: Document) -> bytes:
         blocks.append(entry)
     context = {
         "letterhead_name": doc.letterhead_name, "letterhead_lines": doc.letterhead_lines,
-        "logo": InlineImage(tpl, io.BytesIO(doc.logo.data), height=Mm(14)) if doc.logo else None,
+        "logo": InlineImage(tpl, io.BytesIO(_raster(doc.logo)), height=Mm(14)) if doc.logo else None,
+        "signature_image": (InlineImage(tpl, io.BytesIO(doc.signature_image.data), height=Mm(12))
+                            if doc.signature_image else None),
+        "company_lines": doc.company_lines,
         "is_letter": doc.is_letter, "title": doc.title, "address_table": _address_table(tpl, doc),
         "reference": doc.reference or "", "place_date": doc.place_date, "blocks": blocks,
         "total_in_words": doc.total_in_words, "signature_lines": doc.signature_lines, "footer": doc.footer,

@@ -245,3 +245,32 @@ class IdempotencyRecord(Base):
     resource_id: Mapped[uuid.UUID] = mapped_column(Uuid)
     request_sha256: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class BrandVersion(Base):
+    """One version of a tenant's brand (`brand.yaml` fields as JSON). Append-only: a change is a new
+    version, so a document keeps pointing at the brand that produced it."""
+
+    __tablename__ = "brands"
+    __table_args__ = (UniqueConstraint("tenant_id", "name", "version"),)
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=_uuid)
+    tenant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("tenants.id"), index=True)
+    name: Mapped[str] = mapped_column(String(64))
+    version: Mapped[int] = mapped_column(Integer)
+    data: Mapped[dict[str, Any]]
+    sha256: Mapped[str] = mapped_column(String(64))  # brand fields and asset digests together
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    assets: Mapped[list["BrandAsset"]] = relationship(order_by="BrandAsset.filename", lazy="selectin")
+
+
+class BrandAsset(Base):
+    """A file of a brand version (logo, font, signature, letterhead), stored as a blob."""
+
+    __tablename__ = "brand_assets"
+    __table_args__ = (UniqueConstraint("brand_id", "filename"),)
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=_uuid)
+    brand_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("brands.id"), index=True)
+    filename: Mapped[str] = mapped_column(String(200))
+    media_type: Mapped[str] = mapped_column(String(100))
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(BigInteger)

@@ -42,7 +42,7 @@ def render_document(case_id: uuid.UUID, body: RenderIn, session: SessionDep, sto
                               delivery=body.delivery)
     signing = server_signing(body.level) if body.sign else None
     produced = render(session, store.blobs, who.tenant_id, case_id, request, body.format, signing=signing,
-                      renderer=lambda case, fmt: jobs.run(render_case, case, fmt),  # bounded pool, per-job limits
+                      renderer=lambda case, fmt, **kw: jobs.run(render_case, case, fmt, **kw),  # bounded pool, per-job limits
                       strict=body.strict)
     response.status_code = 201 if produced.created else 200
     response.headers["Location"] = f"/v1/documents/{produced.document.id}"
