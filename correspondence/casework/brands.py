@@ -32,11 +32,11 @@ def save_brand(session: Session, blobs: BlobStore, tenant_id: uuid.UUID, name: s
     if len(files) > MAX_ASSETS:
         raise InputError("files", f"at most {MAX_ASSETS} files")
     brand = parse_brand(dict(data), source="brand")
+    kit = check_assets(brand, {k: v for k, (_, v) in files.items()})  # each named file present and valid
     named = set(brand.asset_names().values())
     for filename in files:
         if filename not in named:
             raise InputError(f"files.{filename}", "not named by any field of the brand (logo, fonts, signatory, ...)")
-    kit = check_assets(brand, {k: v for k, (_, v) in files.items()})
     return brand_store.add_brand_version(session, blobs, tenant_id, name, brand.model_dump(mode="json", exclude_none=True),
                                          files, kit.digest, new=new)
 

@@ -48,6 +48,8 @@ def register(app: typer.Typer) -> None:
         fmt: Optional[str] = typer.Option(None, "--format", help="pdf or docx (default: from the output name)"),
         pdfa: Optional[bool] = typer.Option(None, "--pdfa/--no-pdfa", help="PDF/A-3b (default on for legal notices)"),
         wording_dir: Optional[Path] = typer.Option(None, "--wording-dir", help="Folder of wording templates overriding the packaged ones"),
+        brand: Optional[str] = typer.Option(None, "--brand", help="A brand of the library (brands/NAME/brand.yaml); default: the case's brand.ref"),
+        brands_dir: Optional[Path] = typer.Option(None, "--brands-dir", help="The brand library (default: brands/ beside the case file, else ./brands)"),
         allow_prescribed: bool = typer.Option(False, "--allow-prescribed", help="Write a demand for a prescribed credit"),
         sign: bool = typer.Option(False, "--sign", help="Sign the PDF (PAdES); without a key, the demo certificate"),
         p12: Optional[Path] = typer.Option(None, "--p12", help="PKCS#12 (.p12/.pfx) signing key"),
@@ -92,7 +94,12 @@ def register(app: typer.Typer) -> None:
         for warning in [prescription(case).warning, *rates]:
             if warning:
                 Console(stderr=True).print(f"[bold yellow]warning:[/] {warning}", highlight=False)
-        data = produce(case, fmt_, base_dir=case_file.parent, pdfa=pdfa, wording_dir=wording_dir, signing=signing)
+        from ..brands import default_brands_dir, resolve_brand
+
+        kit = resolve_brand(case, brands_dir=brands_dir or default_brands_dir(case_file), name=brand,
+                            base_dir=case_file.parent)
+        data = produce(case, fmt_, base_dir=case_file.parent, pdfa=pdfa, wording_dir=wording_dir, signing=signing,
+                       kit=kit)
         write_atomic(output, data)
         note = f", signed {signing.level.value}" if signing else ""
         console.print(f"wrote {output} ({len(data):,} bytes, {case.kind.value}, {case.language.value}, "
