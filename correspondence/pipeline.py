@@ -97,7 +97,13 @@ class Composed:
         return self._pdf
 
     def docx(self) -> Rendering:
-        return Rendering(render_docx(self.document), "docx")
+        """The DOCX; its thumbnail is page 1 of the PDF when that was rendered already."""
+        thumbnail = None
+        if self._pdf is not None:
+            from .render.preview import pdf_page_png
+
+            thumbnail = pdf_page_png(self._pdf.data, 1, dpi=24)
+        return Rendering(render_docx(self.document, thumbnail=thumbnail), "docx")
 
     def render(self, fmt: str) -> Rendering:
         if fmt not in FORMATS:
