@@ -23,7 +23,8 @@ from click.exceptions import ClickException
 
 CLICK_ERRORS = tuple(e for e in (ClickException, _VendoredClickException) if e is not None)
 
-COMMAND_MODULES = ("render", "batch", "figures", "signing", "dispatch", "trust", "pec", "serve", "demo", "case")
+COMMAND_MODULES = ("render", "batch", "figures", "signing", "dispatch", "trust", "pec", "serve", "demo", "case",
+                   "wording")
 
 app = typer.Typer(
     name="correspondence",
