@@ -17,6 +17,7 @@ from .model import Case, Jurisdiction
 from .model.jurisdiction import rules_for
 from .render import FORMATS, compose_document, render_docx, render_pdf
 from .render.brandkit import BrandKit
+from .wording.overrides import WordingOverride
 from .render.pdf import RenderedPdf, SignatureBox
 from .sign import (
     EmptyField, KeySource, Level, SigningKey, SignOptions, StampSpec, add_signature_field, open_key, sign_pdf,
@@ -82,7 +83,7 @@ class Composed:
     >>> signed = letter.sign(signing)          # signs exactly pdf.data: the result begins with it
     """
 
-    def __init__(self, case: Case, *, base_dir: Path | None = None, wording_dir: Path | None = None,
+    def __init__(self, case: Case, *, base_dir: Path | None = None, wording_dir: Path | WordingOverride | None = None,
                  pdfa: bool | None = None, kit: BrandKit | None = None) -> None:
         self.document = compose_document(case, base_dir=base_dir, wording_dir=wording_dir, kit=kit)
         self.case = self.document.case  # with the resolved brand (the stamp takes its colours)
@@ -114,7 +115,7 @@ class Composed:
         return sign_rendering(self.case, self.pdf(), signing)
 
 
-def compose(case: Case, *, base_dir: Path | None = None, wording_dir: Path | None = None,
+def compose(case: Case, *, base_dir: Path | None = None, wording_dir: Path | WordingOverride | None = None,
             pdfa: bool | None = None, kit: BrandKit | None = None) -> Composed:
     """Compose a case once; render it as PDF and DOCX and sign the PDF from the same composition.
     `kit` is the resolved brand (`correspondence.brands.resolve_brand`, or the tenant's stored brand)."""
@@ -122,7 +123,7 @@ def compose(case: Case, *, base_dir: Path | None = None, wording_dir: Path | Non
 
 
 def render(case: Case, fmt: str, *, base_dir: Path | None = None, pdfa: bool | None = None,
-           wording_dir: Path | None = None, kit: BrandKit | None = None) -> Rendering:
+           wording_dir: Path | WordingOverride | None = None, kit: BrandKit | None = None) -> Rendering:
     """Render a case to PDF (with its empty signature field) or DOCX."""
     if fmt not in FORMATS:
         raise InputError("format", f"'{fmt}' is not one of {', '.join(FORMATS)}")
@@ -138,7 +139,7 @@ def sign_rendering(case: Case, rendering: Rendering, signing: Signing) -> bytes:
 
 
 def produce(case: Case, fmt: str, *, base_dir: Path | None = None, pdfa: bool | None = None,
-            wording_dir: Path | None = None, signing: Signing | None = None, kit: BrandKit | None = None) -> bytes:
+            wording_dir: Path | WordingOverride | None = None, signing: Signing | None = None, kit: BrandKit | None = None) -> bytes:
     """Render a case to PDF or DOCX; PDFs are signed (PAdES) when `signing` is given."""
     if signing is not None and fmt != "pdf":
         raise InputError("sign", "only PDF output is signed here; sign a DOCX as CAdES .p7m with `correspondence sign`")

@@ -14,12 +14,13 @@ from ..model.party import Signatory
 from ..model.jurisdiction import rules_for
 from ..wording import LanguagePack, language_pack, write_blocks
 from ..wording.context import wording_context
+from ..wording.overrides import WordingOverride
 from ..wording.paragraph import Block
 from .brandkit import BrandKit, inline_kit
 from .document import Document, Table
 
 
-def compose_document(case: Case, *, base_dir: Path | None = None, wording_dir: Path | None = None,
+def compose_document(case: Case, *, base_dir: Path | None = None, wording_dir: Path | WordingOverride | None = None,
                      extra_context: Mapping[str, Any] | None = None, kit: BrandKit | None = None) -> Document:
     """Everything both layouts need. `kit` is the resolved brand (a library brand with its checked assets);
     without it the case's inline brand is used, `base_dir` resolving a relative logo; `wording_dir` overrides

@@ -274,3 +274,18 @@ class BrandAsset(Base):
     media_type: Mapped[str] = mapped_column(String(100))
     sha256: Mapped[str] = mapped_column(String(64))
     size: Mapped[int] = mapped_column(BigInteger)
+
+
+class WordingFile(Base):
+    """One version of a tenant's wording override file (`<kind>.j2`, `blocks.j2`, `_<helper>.j2`) for a
+    language. Append-only; a version without source withdraws the file (the packaged text applies again)."""
+
+    __tablename__ = "wording_files"
+    __table_args__ = (UniqueConstraint("tenant_id", "language", "name", "version"),)
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=_uuid)
+    tenant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("tenants.id"), index=True)
+    language: Mapped[str] = mapped_column(String(8))
+    name: Mapped[str] = mapped_column(String(80))
+    version: Mapped[int] = mapped_column(Integer)
+    source: Mapped[Optional[str]] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
