@@ -106,6 +106,12 @@ class Composed:
             thumbnail = pdf_page_png(self._pdf.data, 1, dpi=24)
         return Rendering(render_docx(self.document, thumbnail=thumbnail), "docx")
 
+    def html(self) -> Rendering:
+        """The self-contained HTML the PDF is made from (CSS inline, fonts and images as data: URIs)."""
+        from .render.html import render_html
+
+        return Rendering(render_html(self.document), "html")
+
     def render(self, fmt: str) -> Rendering:
         if fmt not in FORMATS:
             raise InputError("format", f"'{fmt}' is not one of {', '.join(FORMATS)}")

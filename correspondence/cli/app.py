@@ -24,7 +24,7 @@ from click.exceptions import ClickException
 CLICK_ERRORS = tuple(e for e in (ClickException, _VendoredClickException) if e is not None)
 
 COMMAND_MODULES = ("render", "batch", "figures", "signing", "dispatch", "trust", "pec", "serve", "demo", "case",
-                   "wording")
+                   "wording", "preview")
 
 app = typer.Typer(
     name="correspondence",

@@ -21,14 +21,17 @@ from ..wording import available_kinds
 console = Console()
 
 
+CLI_FORMATS = (*FORMATS, "html")
+
+
 def _format_for(output: Path, fmt: Optional[str]) -> str:
     if fmt:
-        if fmt not in FORMATS:
-            raise InputError("--format", f"'{fmt}' is not one of {', '.join(FORMATS)}")
+        if fmt not in CLI_FORMATS:
+            raise InputError("--format", f"'{fmt}' is not one of {', '.join(CLI_FORMATS)}")
         return fmt
     suffix = output.suffix.lower().lstrip(".")
-    if suffix not in FORMATS:
-        raise InputError("--format", f"cannot tell the format from '{output.name}'; use --format pdf|docx")
+    if suffix not in CLI_FORMATS:
+        raise InputError("--format", f"cannot tell the format from '{output.name}'; use --format pdf|docx|html")
     return suffix
 
 
@@ -45,7 +48,7 @@ def register(app: typer.Typer) -> None:
         jurisdiction: Optional[Jurisdiction] = typer.Option(None),
         date: Optional[dt.datetime] = typer.Option(None, formats=["%Y-%m-%d"], help="Letter date"),
         deadline_days: Optional[int] = typer.Option(None, "--deadline-days"),
-        fmt: Optional[str] = typer.Option(None, "--format", help="pdf or docx (default: from the output name)"),
+        fmt: Optional[str] = typer.Option(None, "--format", help="pdf, docx or html (default: from the output name)"),
         pdfa: Optional[bool] = typer.Option(None, "--pdfa/--no-pdfa", help="PDF/A-3b (default on for legal notices)"),
         wording_dir: Optional[Path] = typer.Option(None, "--wording-dir", help="Folder of wording templates overriding the packaged ones"),
         brand: Optional[str] = typer.Option(None, "--brand", help="A brand of the library (brands/NAME/brand.yaml); default: the case's brand.ref"),
@@ -98,8 +101,15 @@ def register(app: typer.Typer) -> None:
 
         kit = resolve_brand(case, brands_dir=brands_dir or default_brands_dir(case_file), name=brand,
                             base_dir=case_file.parent)
-        data = produce(case, fmt_, base_dir=case_file.parent, pdfa=pdfa, wording_dir=wording_dir, signing=signing,
-                       kit=kit)
+        if fmt_ == "html":
+            if signing is not None:
+                raise InputError("--sign", "only PDF output is signed")
+            from ..pipeline import compose
+
+            data = compose(case, base_dir=case_file.parent, wording_dir=wording_dir, kit=kit).html().data
+        else:
+            data = produce(case, fmt_, base_dir=case_file.parent, pdfa=pdfa, wording_dir=wording_dir,
+                           signing=signing, kit=kit)
         write_atomic(output, data)
         note = f", signed {signing.level.value}" if signing else ""
         console.print(f"wrote {output} ({len(data):,} bytes, {case.kind.value}, {case.language.value}, "

@@ -130,3 +130,18 @@ def case_documents(case_id: uuid.UUID, session: SessionDep, who: TenantDep) -> l
     return [DocumentOut.model_validate(d) for d in documents_of_case(session, who.tenant_id, case_id)]
 
 
+
+
+@router.get("/documents/{document_id}/preview", response_class=Response, responses={
+    200: {"content": {"image/png": {}}, "description": "The page as a PNG image"}, **responses(404, 422)})
+def document_preview(document_id: uuid.UUID, session: SessionDep, store: StoreDep, who: TenantDep,
+                     page: int = 1, dpi: int = 100) -> Response:
+    """Page `page` of a stored PDF document as a PNG (for a person to look at before sending)."""
+    from correspondence.render.preview import pdf_page_png
+
+    doc = document_or_404(session, who, document_id)
+    if doc.media_type != MEDIA_TYPES["pdf"]:
+        raise InputError("document", "previews are made of PDF documents; render the case as PDF")
+    png = pdf_page_png(store.blobs.read_verified(doc.sha256), page, dpi=dpi)
+    return Response(png, media_type="image/png", headers={"Cache-Control": "private, max-age=3600",
+                                                          "X-Content-Type-Options": "nosniff"})
