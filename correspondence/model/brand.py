@@ -107,9 +107,9 @@ class Brand(Model):
     signatory: Optional[BrandSignatory] = None
     margins: Optional[Margins] = None
     letterhead_docx: Optional[str] = Field(default=None, pattern=FILE_PATTERN,
-                                           description="A Word letterhead (.docx) whose header, footer and styles are kept")
+                                           description="Reserved: a Word letterhead (.docx); not supported yet")
     letterhead_pdf: Optional[str] = Field(default=None, pattern=FILE_PATTERN,
-                                          description="A PDF letterhead: its first page behind page 1, its second behind the rest")
+                                          description="Reserved: a PDF letterhead background; not supported yet")
 
     @model_validator(mode="before")
     @classmethod

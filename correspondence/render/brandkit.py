@@ -68,15 +68,11 @@ def check_assets(brand: Brand, files: Mapping[str, bytes], *, field_prefix: str 
     fonts = tuple(check_font(files[name], family=brand.fonts.family, style=style,
                              field=f"{field_prefix}.fonts.{style}")
                   for style, name in (brand.fonts.files().items() if brand.fonts else ()))
+    for name in ("letterhead_docx", "letterhead_pdf"):  # reserved names (issue 15 item 2), not applied yet
+        if getattr(brand, name):
+            raise InputError(f"{field_prefix}.{name}", "Word and PDF letterheads are not supported yet; use "
+                                                        "logo, letterhead_lines, company and footer")
     docx = pdf = None
-    if brand.letterhead_docx:
-        from .letterhead import check_letterhead_docx
-
-        docx = check_letterhead_docx(files[brand.letterhead_docx], field=f"{field_prefix}.letterhead_docx")
-    if brand.letterhead_pdf:
-        from .letterhead import check_letterhead_pdf
-
-        pdf = check_letterhead_pdf(files[brand.letterhead_pdf], field=f"{field_prefix}.letterhead_pdf")
     return BrandKit(brand, logo, signature, fonts, docx, pdf, brand.ref, brand.version,
                     brand_digest(brand, {n: files[n] for n in names.values()}), tuple(notes))
 
