@@ -86,3 +86,11 @@ def test_a_case_naming_a_brand_renders_with_it_and_records_the_version(api):
 def test_files_in_a_case_are_refused(api):
     r = api.post("/v1/cases", json=json.loads(json.dumps(example("it", brand={"logo": "/etc/passwd"}), default=str)))
     assert r.status_code == 422 and "brand.logo" in r.text
+
+
+def test_brand_fields_may_come_as_a_file_part(api):
+    fields, files = _small_green()
+    parts = [("brand", ("brand.yaml", yaml.safe_dump(fields, allow_unicode=True).encode(), "application/yaml"))]
+    parts += [("files", (name, content, "application/octet-stream")) for name, content in files.items()]
+    r = api.post("/v1/brands", data={"name": "asfile"}, files=parts)
+    assert r.status_code == 201, r.text

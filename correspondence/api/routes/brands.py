@@ -62,7 +62,7 @@ async def _read_brand(request: Request, limit: int) -> tuple[dict[str, str], dic
         raise Problem(415, "send the brand as multipart/form-data (a 'brand' part and 'files' parts)",
                       slug="unsupported-media-type", field="body")
     try:
-        form = await request.form(max_files=MAX_ASSETS, max_fields=4, max_part_size=MAX_FIELDS_BYTES)
+        form = await request.form(max_files=MAX_ASSETS + 1, max_fields=4, max_part_size=MAX_FIELDS_BYTES)
     except Exception as exc:  # malformed multipart, too many parts
         if getattr(exc, "status_code", None) == 413:
             raise
@@ -70,6 +70,15 @@ async def _read_brand(request: Request, limit: int) -> tuple[dict[str, str], dic
                       field="body") from None
     try:
         fields = {k: v for k, v in form.items() if isinstance(v, str)}
+        part = form.get("brand")
+        if isinstance(part, UploadFile):  # `-F brand=@brand.yaml` sends the fields as a file
+            raw = await part.read(MAX_FIELDS_BYTES + 1)
+            if len(raw) > MAX_FIELDS_BYTES:
+                raise InputError("brand", f"larger than {MAX_FIELDS_BYTES // 1024} KiB")
+            try:
+                fields["brand"] = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                raise InputError("brand", "not UTF-8 text") from None
         text = fields.get("brand")
         if not text:
             raise InputError("brand", "a 'brand' part with the brand's fields (YAML or JSON) is required")
@@ -82,7 +91,7 @@ async def _read_brand(request: Request, limit: int) -> tuple[dict[str, str], dic
         files: dict[str, tuple[str, bytes]] = {}
         for part in form.getlist("files"):
             if not isinstance(part, UploadFile):
-                continue
+                raise InputError("files", "each 'files' part must be a file (with a file name)")
             name = (part.filename or "").strip()
             if not name or "/" in name or "\\" in name or name.startswith("."):
                 raise InputError("files", f"'{name}': a plain file name is required")
