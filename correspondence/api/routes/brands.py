@@ -21,8 +21,8 @@ from correspondence.render.brandkit import MAX_ASSET_BYTES, MAX_ASSETS
 from correspondence.store.models import BrandVersion
 
 from ..deps import SessionDep, StoreDep, TenantDep
-from ..problems import Problem
 from ..schemas import Out
+from ..uploads import multipart_form
 from .common import responses
 
 router = APIRouter(tags=["brands"])
@@ -58,16 +58,8 @@ _BODY = {"requestBody": {"required": True, "content": {"multipart/form-data": {"
 
 
 async def _read_brand(request: Request, limit: int) -> tuple[dict[str, str], dict[str, Any], dict[str, tuple[str, bytes]]]:
-    if request.headers.get("content-type", "").split(";")[0].strip().lower() != "multipart/form-data":
-        raise Problem(415, "send the brand as multipart/form-data (a 'brand' part and 'files' parts)",
-                      slug="unsupported-media-type", field="body")
-    try:
-        form = await request.form(max_files=MAX_ASSETS + 1, max_fields=4, max_part_size=MAX_FIELDS_BYTES)
-    except Exception as exc:  # malformed multipart, too many parts
-        if getattr(exc, "status_code", None) == 413:
-            raise
-        raise Problem(400, f"malformed multipart body: {getattr(exc, 'detail', exc)}", slug="malformed-body",
-                      field="body") from None
+    form = await multipart_form(request, max_files=MAX_ASSETS + 1, max_fields=4, max_part_size=MAX_FIELDS_BYTES,
+                                hint="send the brand as multipart/form-data (a 'brand' part and 'files' parts)")
     try:
         fields = {k: v for k, v in form.items() if isinstance(v, str)}
         part = form.get("brand")
