@@ -117,4 +117,7 @@ def read_brand_files(brand: Brand, folder: Path, *, field_prefix: str = "brand",
 def inline_kit(brand: Brand, base_dir: Path | None) -> BrandKit:
     """The brand a case writes inline: a logo path relative to the case file (absolute paths allowed, as
     before), no other assets."""
+    if brand.ref:
+        raise InputError("brand.ref", f"names the library brand '{brand.ref}': render with --brand/--brands-dir "
+                                      "(`correspondence render`), or through the API where the tenant's brands live")
     return check_assets(brand, read_brand_files(brand, base_dir or Path.cwd(), confine=False))
