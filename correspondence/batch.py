@@ -12,7 +12,7 @@ import os
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Optional, Sequence
+from typing import TYPE_CHECKING, Callable, Optional, Sequence
 
 from .casefile import load_case
 from .errors import CorrespondenceError, InputError
@@ -20,6 +20,9 @@ from .files import write_atomic
 from .jobs import exit_with_parent
 from .render import FORMATS
 from .sign.source import KeyRecipe
+
+if TYPE_CHECKING:  # imported when a worker starts: the parent process never loads the renderer for it
+    from .pipeline import Signing
 
 
 @dataclass(frozen=True)
@@ -30,7 +33,8 @@ class BatchSigning:
     level: str = "B-B"
     tsa_url: Optional[str] = None
 
-    def open(self):
+    def open(self) -> Signing:
+        """Load the key (in the worker that will use it)."""
         from .pipeline import Signing
         from .sign import Level
 
@@ -45,7 +49,8 @@ class ServerSigning:
     level: str = "B-B"
     shared = True
 
-    def open(self):
+    def open(self) -> Signing:
+        """The service's key, loaded once per process."""
         from .pipeline import server_signing
 
         return server_signing(self.level)
@@ -62,7 +67,7 @@ class BatchResult:
         return self.error is None
 
 
-_signing = None  # per worker process: the Signing built once by `_start_worker`
+_signing: Optional[Signing] = None  # per worker process: the Signing built once by `_start_worker`
 
 
 def _start_worker(signing: Optional[BatchSigning]) -> None:

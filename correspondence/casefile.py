@@ -61,7 +61,7 @@ def read_case_file(path: Path) -> dict[str, Any]:
 
 def apply_overrides(data: dict[str, Any], overrides: Mapping[str, Any]) -> dict[str, Any]:
     """Set dotted keys (``options.pdfa``) on a copy of the data; None values are ignored."""
-    merged = _deep_copy(data)
+    merged: dict[str, Any] = _deep_copy(data)
     for dotted, value in overrides.items():
         if value is None:
             continue

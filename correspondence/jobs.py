@@ -18,7 +18,7 @@ import threading
 import time
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
-from typing import Any, Callable, Mapping, Optional, TypeVar
+from typing import Any, Callable, Mapping, Optional, TypeVar, cast
 
 from .errors import ConfigurationError, CorrespondenceError, InputError
 
@@ -167,6 +167,8 @@ class JobPool:
             except queue.Empty:
                 raise JobsBusy(max(1, round(self.limits.timeout / 2))) from None
             healthy = False
+            status: str
+            value: Any  # fn's result, or the exception it raised, as the worker sent it back
             try:
                 status, value = (self._exchange(worker, fn, args, kwargs)
                                  if worker.wait_ready(self.STARTUP_SECONDS) else ("dead", None))
@@ -184,7 +186,7 @@ class JobPool:
             raise JobLimitExceeded("case", f"processing it needs more than the {self._memory()} one job may use")
         if status == "error":
             raise value
-        return value  # type: ignore[no-any-return]
+        return cast(T, value)  # what fn returned, unpickled
 
     def _exchange(self, worker: _Worker, fn: Callable[..., Any], args: tuple[Any, ...],
                   kwargs: dict[str, Any]) -> tuple[str, Any]:
@@ -197,7 +199,8 @@ class JobPool:
         if not worker.conn.poll(self.limits.timeout):
             return "timeout", None
         try:
-            return worker.conn.recv()  # type: ignore[no-any-return]
+            answer: tuple[str, Any] = worker.conn.recv()  # the worker sends (status, value)
+            return answer
         except (EOFError, OSError):  # killed by the kernel (OOM) or crashed in native code
             return "memory", None
         except Exception as exc:  # noqa: BLE001 - a result or exception that does not unpickle here

@@ -11,7 +11,7 @@ from correspondence.store import Store, StoreSettings
 
 from . import openapi, problems
 from .limits import BodyLimitMiddleware, RateLimiter
-from .routes import batches, brands, cases, wording, dispatches, documents, health, pec, receipts
+from .routes import batches, brands, cases, dispatches, documents, health, pec, plans, receipts, wording
 
 MULTIPART_OVERHEAD = 64 * 1024
 
@@ -51,6 +51,7 @@ def create_app(settings: StoreSettings | None = None, *, store: Store | None = N
     app.include_router(health.router)
     for module in (cases, documents, dispatches, receipts, batches, pec):
         app.include_router(module.router, prefix="/v1")
+    app.include_router(plans.router, prefix="/v1")
     app.include_router(brands.router, prefix="/v1")
     app.include_router(wording.router, prefix="/v1")
     return app

@@ -27,12 +27,14 @@ class Principal:
 
 async def get_store(request: Request) -> Store:
     """Async on purpose: no I/O, so no trip through the thread pool."""
-    return request.app.state.store
+    store: Store = request.app.state.store  # set by create_app
+    return store
 
 
 async def get_jobs(request: Request) -> JobPool:
     """The pool that renders off the request thread, under a time and memory limit per job."""
-    return request.app.state.jobs
+    jobs: JobPool = request.app.state.jobs  # set by create_app
+    return jobs
 
 
 def get_session(store: Annotated[Store, Depends(get_store)]) -> Iterator[Session]:

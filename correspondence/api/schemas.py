@@ -287,10 +287,9 @@ class DispatchOut(BaseModel):
     events: list[EventOut]
     receipt_ids: list[uuid.UUID]
     submitted_at: Optional[dt.datetime] = Field(
-        default=None, description="When the PEC gestore's SMTP server took the message (sending is legally "
-                                  "proven by the accettazione, not by this)")
+        default=None, description="When it was handed to the carrier; for PEC, when the gestore's SMTP server "
+                                  "took the message (sending is legally proven by the accettazione, not by this)")
     created_at: dt.datetime
-    submitted_at: Optional[dt.datetime] = Field(default=None, description="When it was handed to the carrier")
     registered_after: bool = Field(default=False, description="Registered after being sent elsewhere")
 
 

@@ -7,7 +7,7 @@ The body limit middleware caps the request while it streams; python-multipart sp
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Mapping
 
 from fastapi import Request
 from starlette.datastructures import UploadFile
@@ -48,7 +48,7 @@ async def multipart_form(request: Request, *, max_files: int, max_fields: int, h
                       field="body") from None
 
 
-async def read_upload(request: Request, *, limit: int, accept: dict[str, Callable[[bytes], bool]],
+async def read_upload(request: Request, *, limit: int, accept: Mapping[str, Callable[[bytes], bool]],
                       text_fields: tuple[str, ...] = ()) -> Upload:
     """Parse a multipart body with one ``file`` part (+ optional text fields).
 
@@ -92,7 +92,7 @@ def _clean(name: str, value: str) -> str:
     return value
 
 
-def _check_type(declared: str, data: bytes, accept: dict[str, Callable[[bytes], bool]]) -> str:
+def _check_type(declared: str, data: bytes, accept: Mapping[str, Callable[[bytes], bool]]) -> str:
     if declared in accept:
         if not accept[declared](data):
             raise Problem(415, f"the file content does not look like {declared}", slug="unsupported-media-type",

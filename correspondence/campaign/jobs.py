@@ -101,7 +101,8 @@ class BatchJobs:
         path = self.folder(tenant_id, job_id) / STATUS
         if not path.is_file():
             return None
-        return json.loads(path.read_text(encoding="utf-8"))
+        found: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))  # written by _write: an object
+        return found
 
     def archive(self, tenant_id: uuid.UUID, job_id: uuid.UUID) -> Optional[Path]:
         path = self.folder(tenant_id, job_id) / ARCHIVE

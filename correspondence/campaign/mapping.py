@@ -24,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from ..casefile import parse_case_text, validation_errors
 from ..errors import InputError
 from ..model import Case, Invoice, Payment
+from ..model.base import decimal_places
 from .sources import Cell
 
 MAX_MAPPING_BYTES = 256 * 1024
@@ -143,7 +144,7 @@ def parse_amount(value: Cell, decimal_sep: str) -> Decimal:
         result = Decimal(text.replace(thousands, "").replace(",", "."))
     except InvalidOperation:  # pragma: no cover - the pattern already checked the text
         raise ValueError(f"'{value}' is not an amount") from None
-    if result.as_tuple().exponent < -2:  # type: ignore[operator]
+    if decimal_places(result) > 2:  # finite: the pattern admits no NaN or Infinity
         raise ValueError(f"'{value}' has more than two decimal places")
     return result
 

@@ -147,6 +147,14 @@ def _row(line: int, cells: TMapping[str, Cell], problem: Optional[str]) -> Sourc
     return SourceRow(line, clean, problem)
 
 
+def _xlsx_value(value: object) -> Cell:
+    """A workbook value as a cell: text, number, date or empty as they are; anything else openpyxl can give
+    (a time of day, a duration, an error value) as the text it shows, so the mapping reports it like text."""
+    if value is None or isinstance(value, (str, int, float, dt.date)):
+        return value
+    return str(value)
+
+
 def _read_xlsx(path: Path, sheet: Optional[str]) -> Sheet:
     import zipfile
 
@@ -175,7 +183,7 @@ def _read_xlsx(path: Path, sheet: Optional[str]) -> Sheet:
                 continue
             if len(rows) >= MAX_ROWS:
                 raise InputError("source", f"{path.name} has more than {MAX_ROWS} rows")
-            cells = {h: values[i] if i < len(values) else None for i, h in enumerate(headers) if h}
+            cells = {h: _xlsx_value(values[i]) if i < len(values) else None for i, h in enumerate(headers) if h}
             rows.append(_row(line, cells, None))
         return Sheet(ws.title, headers, tuple(rows))
     finally:

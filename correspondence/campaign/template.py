@@ -88,7 +88,7 @@ def write_template(folder: Path) -> list[Path]:
     targets = [folder / "debtors.csv", folder / "debtors.xlsx", folder / "mapping.yaml"]
     write_atomic(targets[0], b"\xef\xbb\xbf" + csv_text.encode("utf-8"))
     book = Workbook()
-    sheet = book.active
+    sheet = book.worksheets[0]  # a new workbook has one sheet
     sheet.title = "Crediti"
     sheet.append(list(HEADERS))
     for row in ROWS:

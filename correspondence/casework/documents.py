@@ -73,7 +73,7 @@ def render_document(session: Session, blobs: BlobStore, tenant_id: uuid.UUID, ca
         raise InputError("strict", warnings[0])
     kit = case_kit(session, blobs, tenant_id, case)  # a named brand: the tenant's stored version
     wording = tenant_override(session, tenant_id, case.language.value)  # the tenant's own wording, if any
-    extra = {k: v for k, v in (("kit", kit), ("wording_dir", wording)) if v is not None}
+    extra: dict[str, Any] = {k: v for k, v in (("kit", kit), ("wording_dir", wording)) if v is not None}
     rendering = (renderer or render)(case, fmt, **extra)
     if kit is not None:
         case = case.model_copy(update={"brand": kit.brand})  # the stamp takes the brand's colours

@@ -11,17 +11,22 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..errors import InputError
-from ..model import DocumentKind
+from ..model import DocumentKind, Plan
 from ..store.blobs import BlobStore
 from ..store.documents import MEDIA_TYPES
 from ..store.models import CaseRecord, Dispatch, Document, Receipt
+from ..store.plans import case_plans
 from .cases import find_case
 from .standing import DocumentRequest, dispatched_letters, fold
+
+if TYPE_CHECKING:
+    from ..report import Annex
 
 ROLES = {
     "it": {"document": "Documento inviato ({kind}) via {channel}, spedizione {dispatch}",
@@ -45,7 +50,7 @@ def _read(blobs: BlobStore, sha256: str) -> bytes:
     return blobs.read_verified(sha256)  # the bytes read are checked against the hash that names them
 
 
-def case_annexes(session: Session, blobs: BlobStore, record: CaseRecord, language: str) -> list:
+def case_annexes(session: Session, blobs: BlobStore, record: CaseRecord, language: str) -> list[Annex]:
     """The stored evidence of the case's dispatches, as report annexes (oldest dispatch first)."""
     from ..report import Annex
 
@@ -85,7 +90,9 @@ def produce_report(session: Session, blobs: BlobStore, tenant_id: uuid.UUID, cas
     standing = fold(session, record, request=DocumentRequest(kind=DocumentKind.uncollectability_report, date=date))
     case = standing.case
     annexes = case_annexes(session, blobs, record, case.language.value)
-    data = render_report(case, annexes, fmt, year_end=year_end)
+    earlier = [p for p in (Plan.model_validate(r.data) for r in case_plans(session, record)
+                           if r.agreed_on <= case.date) if p != case.plan]
+    data = render_report(case, annexes, fmt, year_end=year_end, earlier_plans=earlier)
     stem = (record.reference or str(record.id)).replace("/", "-")
     return ProducedReport(data, MEDIA_TYPES[fmt], f"{stem}-uncollectability_report-{case.date.isoformat()}.{fmt}",
                           len(annexes))

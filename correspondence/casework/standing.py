@@ -5,6 +5,8 @@ and the service always agree. What the fold adds to the case as filed:
 - payments recorded since the case was opened, up to the date asked (a later payment is recorded but does
   not appear in a letter dated before it);
 - actions recorded since (calls, visits, tracing), up to that date;
+- the latest payment plan or promise recorded and agreed by that date (it replaces the case file's `plan`);
+  once signed it interrupts prescription (art. 2944 c.c., art. 1973 CC);
 - every letter the service dispatched: an `Action` of type letter / legal_notice dated when it was handed
   to the channel, with its channel and, once the dispatch replay gives one, the date it took legal effect
   (the dispatch states the rule it applied: IT art. 1335 c.c., ES art. 1262 CC...). Only such a delivered
@@ -27,8 +29,9 @@ from ..casefile import build_case
 from ..dispatch.legal import LEGAL_ZONES
 from ..dispatch.model import EventType
 from ..figures import Prescription, Statement, compute_statement, prescription
-from ..model import Action, ActionType, Case, DeliveryChannel, DocumentKind, Payment, Tone
+from ..model import Action, ActionType, Case, DeliveryChannel, DocumentKind, Payment, Plan, Tone
 from ..store.models import ActionRecord, CaseRecord, Dispatch, Document, EventRecord, PaymentRecord
+from ..store.plans import case_plans
 
 SENT_EVENTS = frozenset({EventType.submitted, EventType.accepted})
 
@@ -91,13 +94,15 @@ def today_in(jurisdiction: str) -> dt.date:
 
 
 def fold(session: Session, record: CaseRecord, *, at: dt.date | None = None,
-         request: DocumentRequest | None = None, data: dict[str, Any] | None = None) -> Standing:
+         request: DocumentRequest | None = None, data: dict[str, Any] | None = None,
+         plan_id: uuid.UUID | None = None) -> Standing:
     """The case as it stands at `at` (default: the request's letter date, else today).
 
     Without a request the case keeps its filed kind and letter date, and figures are computed at `at`; with
     one, the request's kind, tone, deadline and delivery apply and `at` becomes the letter date. Raises
     `InputError` when the result is not a valid case (e.g. an invoice not yet due at the letter date).
-    `data` replaces the stored current version (used to check an amendment before it is written).
+    `data` replaces the stored current version (used to check an amendment before it is written);
+    `plan_id` folds that recorded plan instead of the latest.
     """
     at = at or (request.date if request and request.date else None) or today_in(record.jurisdiction)
     payments = [p for p in _payments(session, record) if p.paid_on <= at]
@@ -109,11 +114,13 @@ def fold(session: Session, record: CaseRecord, *, at: dt.date | None = None,
                                outcome=a.outcome, channel=a.channel, reference=a.reference, search=a.search,
                                result=a.result, assets_value=a.assets_value) for a in actions]
     recorded_actions += [_letter_action(s, at) for s in letters]
+    plan = recorded_plan(session, record, at, plan_id)
     if request is None and data is None:
         filed = filed_case(record.id, record.version, record.data)
         case = filed.model_copy(update={
             "claim": filed.claim.model_copy(update={"payments": [*filed.claim.payments, *recorded_payments]}),
-            "actions": sorted([*filed.actions, *recorded_actions], key=lambda a: a.date)})
+            "actions": sorted([*filed.actions, *recorded_actions], key=lambda a: a.date),
+            **({"plan": plan} if plan is not None else {})})
     else:  # a new letter or an amendment: the whole case is validated again with what changes
         base = dict(data if data is not None else record.data)
         dumped = [x.model_dump(mode="json", exclude_none=True) for x in recorded_payments]
@@ -121,6 +128,8 @@ def fold(session: Session, record: CaseRecord, *, at: dt.date | None = None,
         base["actions"] = sorted([*base.get("actions", []),
                                   *(a.model_dump(mode="json", exclude_none=True) for a in recorded_actions)],
                                  key=lambda a: a["date"])
+        if plan is not None:
+            base["plan"] = plan.model_dump(mode="json", exclude_none=True)
         if request is not None:
             if request.kind is not None and request.kind.value != base.get("kind") and request.deadline_days is None:
                 base.pop("deadline_days", None)  # the new kind's default term applies
@@ -129,6 +138,18 @@ def fold(session: Session, record: CaseRecord, *, at: dt.date | None = None,
         case = build_case(base)
     return Standing(case=case, at=at, version=record.version, letters=letters, payments_recorded=len(payments),
                     actions_recorded=len(actions))
+
+
+def recorded_plan(session: Session, record: CaseRecord, at: dt.date, plan_id: uuid.UUID | None = None) -> Plan | None:
+    """The latest plan or promise agreed by `at` (or the one asked), as it stood then: a signature dated
+    after `at` does not count yet."""
+    rows = [r for r in case_plans(session, record) if r.agreed_on <= at and (plan_id is None or r.id == plan_id)]
+    if not rows:
+        return None
+    plan = Plan.model_validate(rows[-1].data)
+    if plan.signed_on is not None and plan.signed_on > at:
+        plan = plan.model_copy(update={"signed_on": None})
+    return plan
 
 
 @lru_cache(maxsize=256)

@@ -7,6 +7,9 @@ passed unpaid, either court or the uncollectability report. A step is done when 
 an action of that type, or a letter of that kind sent (dispatched through the service or logged by hand).
 Each letter's term runs from its legal effect when known (IT art. 1335 c.c., ES art. 1262 CC), else from
 its date; the next step after a letter falls due when that term has run out.
+A payment plan or promise on the case (see `plans`) takes over while it runs: the next step waits for the
+next instalment; a missed one (after the grace period) asks for the missed-instalment notice, and once that
+notice's term has run out, the legal notice again; a plan fully paid closes the case.
 """
 from __future__ import annotations
 
@@ -14,7 +17,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Optional
 
-from ..figures import deadline_date, payment_place
+from ..figures import deadline_date, payment_place, plan_figures
 from ..model import Action, ActionType, DocumentKind
 from ..model.enums import DEFAULT_DEADLINE_DAYS
 from .standing import Standing
@@ -49,6 +52,9 @@ def next_step(standing: Standing) -> NextStep:
     """The next step of the recovery process for the case as it stands at `standing.at`."""
     case, at = standing.case, standing.at
     warnings = tuple(w for w in (standing.prescription.warning,) if w)
+    planned = _plan_step(standing, warnings)
+    if planned is not None:
+        return planned
     if standing.statement.total_due <= 0:
         return NextStep("settled", "close", None, False, "nothing is owed any more: close the case",
                         _done(standing), warnings)
@@ -112,6 +118,42 @@ def _after_notice(standing: Standing, letters: list[Action], done: tuple[StepDon
                     "prepare the uncollectability report or hand over to court", done, warnings)
 
 
+def _plan_step(standing: Standing, warnings: tuple[str, ...]) -> NextStep | None:
+    """The step while an agreed plan or promise runs; None when there is none or it was broken and the legal
+    notice has been sent since (the demand sequence takes over again)."""
+    case, at = standing.case, standing.at
+    if case.plan is None or case.plan.since is None or case.plan.since > at:
+        return None
+    plan, done = plan_figures(case, at), _done(standing)
+    what = "promise" if case.plan.type.value == "promise" else "plan"
+    if plan.balance <= 0 and plan.broken_on is None:
+        return NextStep("settled", "close", None, False, f"the {what} was kept: every instalment is paid; close "
+                                                         "the case", done, warnings)
+    missed = plan.missed
+    if not missed:
+        nxt = plan.first_unpaid
+        assert nxt is not None
+        return NextStep("plan", "await_instalment", nxt.grace_until + dt.timedelta(days=1), False,
+                        f"the {what} is running: instalment {nxt.number} of {nxt.unpaid} EUR due on "
+                        f"{nxt.due_date.isoformat()} (grace to {nxt.grace_until.isoformat()})", done, warnings)
+    first = missed[0]
+    broken = plan.broken_on or at
+    letters = [a for a in case.actions if a.type in (ActionType.letter, ActionType.legal_notice) and a.date >= broken]
+    notices = [a for a in letters if a.document_kind is DocumentKind.missed_instalment]
+    due = (f"the whole balance of {plan.balance_due} EUR is due (art. 1186 c.c.; vencimiento anticipado)"
+           if plan.accelerated else f"{plan.balance_due} EUR is overdue")
+    if not notices:
+        return _step(at, "plan_broken", "missed_instalment", broken,
+                     f"instalment {first.number} due on {first.due_date.isoformat()} was missed (grace to "
+                     f"{first.grace_until.isoformat()}): {due}; send the missed-instalment notice", done, warnings)
+    if any(a.document_kind is DocumentKind.legal_notice or a.type is ActionType.legal_notice for a in letters):
+        return None
+    term = _term_end(standing, notices[-1], None)
+    return _step(at, "plan_broken", "legal_notice", term + dt.timedelta(days=1),
+                 f"the {what} is broken and the missed-instalment notice of {notices[-1].date.isoformat()} was "
+                 f"not met by {term.isoformat()}: {due}; send the legal notice", done, warnings)
+
+
 def _done(standing: Standing) -> tuple[StepDone, ...]:
     out: list[StepDone] = []
     hand_letters = 0
@@ -135,7 +177,9 @@ def _done(standing: Standing) -> tuple[StepDone, ...]:
 
 
 def _letters(actions: list[Action]) -> list[Action]:
-    return [a for a in actions if a.type in (ActionType.letter, ActionType.legal_notice)]
+    """The demands sent (agreement documents such as a plan or a receipt are not steps of the sequence)."""
+    return [a for a in actions if a.type in (ActionType.letter, ActionType.legal_notice)
+            and not (a.document_kind is not None and a.document_kind.is_agreement)]
 
 
 def _needs_tracing(actions: list[Action]) -> bool:

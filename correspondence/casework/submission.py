@@ -16,6 +16,7 @@ import uuid
 from dataclasses import dataclass
 
 from pydantic import ValidationError
+from sqlalchemy.orm import Session
 
 from ..dispatch.mailbox import PecMailbox, tls_context
 from ..dispatch.model import Channel, DeliveryState, DispatchEvent, EventType
@@ -49,7 +50,7 @@ def _attachment(store: Store, document: Document) -> Attachment:
     return Attachment(document.filename, document.media_type, data)
 
 
-def _p7m(store: Store, session, dispatch: Dispatch, p7m_id: uuid.UUID) -> Attachment:  # noqa: ANN001
+def _p7m(store: Store, session: Session, dispatch: Dispatch, p7m_id: uuid.UUID) -> Attachment:
     doc = get_document(session, dispatch.tenant_id, p7m_id)
     if doc is None:
         raise InputError("p7m_document_id", "no such document")

@@ -15,15 +15,16 @@ from rich.markup import escape
 
 from ..errors import CorrespondenceError, InputError, InputErrors
 
-try:  # Typer >= 0.20 vendors click; older releases use the click package
-    from typer._click.exceptions import ClickException as _VendoredClickException
-except ImportError:  # pragma: no cover
-    _VendoredClickException = None
 from click.exceptions import ClickException
 
-CLICK_ERRORS = tuple(e for e in (ClickException, _VendoredClickException) if e is not None)
+try:  # Typer >= 0.20 vendors click; older releases use the click package
+    from typer._click.exceptions import ClickException as _VendoredClickException
+    CLICK_ERRORS: tuple[type[ClickException] | type[_VendoredClickException], ...] = \
+        (ClickException, _VendoredClickException)
+except ImportError:  # pragma: no cover
+    CLICK_ERRORS = (ClickException,)
 
-COMMAND_MODULES = ("render", "batch", "figures", "signing", "dispatch", "trust", "pec", "serve", "demo", "case",
+COMMAND_MODULES = ("render", "batch", "figures", "signing", "dispatch", "trust", "pec", "serve", "demo", "case", "plans",
                    "wording", "preview")
 
 app = typer.Typer(

@@ -47,7 +47,7 @@ def register(app: typer.Typer) -> None:
 
         With one CSV/XLSX export and --mapping, rows are grouped into one case per debtor and credit, every row is
         checked before anything is rendered, and the output folder gets manifest.csv/json; rerunning resumes."""
-        from ..batch import BatchSigning, run_batch
+        from ..batch import BatchResult, BatchSigning, run_batch
         from ..errors import InputError
         from ..sign import KeySource, Level
         from .signing import key_recipe_for_cli
@@ -80,7 +80,7 @@ def register(app: typer.Typer) -> None:
                       console=console) as progress:
             task = progress.add_task("letters", total=len(case_files))
 
-            def advance(result) -> None:
+            def advance(result: BatchResult) -> None:
                 progress.advance(task)
                 if not result.ok:
                     failed.append(result)

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from ..errors import InputError
 from ..model import ActionType, DeliveryChannel, DocumentKind, Tone
+from ..model.base import decimal_places
 
 console = Console(highlight=False)
 case_app = typer.Typer(help="Casework on the embedded store: open, pay, log, render, next step, work list.",
@@ -143,7 +144,7 @@ def pay(case: str = typer.Argument(..., help="Case id or reference"),
         value = Decimal(amount)
     except InvalidOperation:
         raise InputError("--amount", f"'{amount}' is not a decimal amount (use a dot: 300.00)") from None
-    if not value.is_finite() or value.as_tuple().exponent < -2:  # type: ignore[operator]
+    if not value.is_finite() or decimal_places(value) > 2:
         raise InputError("--amount", "must be a finite amount with at most two decimals")
     paid_on = _date(date, "--date")
     assert paid_on is not None

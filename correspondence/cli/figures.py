@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 import typer
-from rich.console import Console
+from rich.console import Console, JustifyMethod
 from rich.table import Table
 
 from ..casefile import load_case
@@ -43,7 +43,7 @@ def _plain(value: Any) -> Any:
 
 
 def statement_json(statement: Statement, presc: Prescription) -> dict[str, Any]:
-    data = _plain(statement)
+    data: dict[str, Any] = _plain(statement)  # a dataclass: a dict
     data["prescription"] = _plain(presc)
     data["prescription"]["may_threaten_action"] = presc.may_threaten_action
     return data
@@ -51,9 +51,11 @@ def statement_json(statement: Statement, presc: Prescription) -> dict[str, Any]:
 
 def _print_statement(s: Statement, presc: Prescription) -> None:
     table = Table(title=f"Interest at {s.at.isoformat()} — {s.regime} ({s.law})")
-    for name, justify in (("Invoice", "left"), ("Period", "left"), ("Days", "right"), ("Rate %", "right"),
-                          ("Base", "right"), ("Interest", "right")):
-        table.add_column(name, justify=justify, no_wrap=True)  # type: ignore[arg-type]
+    columns: tuple[tuple[str, JustifyMethod], ...] = (
+        ("Invoice", "left"), ("Period", "left"), ("Days", "right"), ("Rate %", "right"), ("Base", "right"),
+        ("Interest", "right"))
+    for name, justify in columns:
+        table.add_column(name, justify=justify, no_wrap=True)
     for inv in s.invoices:
         for p in inv.periods:
             table.add_row(p.invoice, f"{p.start.isoformat()} – {p.end.isoformat()}", str(p.days), str(p.rate),

@@ -7,20 +7,23 @@ from __future__ import annotations
 
 import time
 import uuid
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 import typer
 
 from ..errors import InputError
 
+if TYPE_CHECKING:
+    from ..store import Store
 
-def _store():  # noqa: ANN202 - Store, imported lazily to keep `--help` fast
+
+def _store() -> Store:  # imported lazily to keep `--help` fast
     from ..store import Store, StoreSettings
 
     return Store.open(StoreSettings.from_env())
 
 
-def _tenant_id(store, name: str) -> uuid.UUID:  # noqa: ANN001
+def _tenant_id(store: Store, name: str) -> uuid.UUID:
     from sqlalchemy import select
 
     from ..store.models import Tenant

@@ -4,14 +4,17 @@ This module never imports FastAPI: uvicorn loads the app factory `correspondence
 """
 from __future__ import annotations
 
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 import typer
 
 from ..errors import ConfigurationError
 
+if TYPE_CHECKING:
+    from ..store.settings import StoreSettings
 
-def _settings():  # noqa: ANN202 - StoreSettings, imported lazily to keep `--help` fast
+
+def _settings() -> StoreSettings:  # imported lazily to keep `--help` fast
     from ..store.settings import StoreSettings
 
     return StoreSettings.from_env()

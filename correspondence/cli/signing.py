@@ -52,7 +52,8 @@ def _parse_box(text: str) -> tuple[float, float, float, float]:
         parts = ()
     if len(parts) != 4:
         raise InputError("--stamp-box", "expected four numbers x1,y1,x2,y2 in points")
-    return parts  # type: ignore[return-value]
+    x1, y1, x2, y2 = parts
+    return x1, y1, x2, y2
 
 
 def _parse_field(text: str) -> EmptyField:

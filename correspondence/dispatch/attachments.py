@@ -16,6 +16,8 @@ import re
 from dataclasses import dataclass
 from email.message import Message
 
+from .mime import decoded, subparts
+
 _HEX = re.compile(r"[0-9a-fA-F]{40}|[0-9a-fA-F]{64}")
 MAX_DEPTH = 40
 
@@ -50,7 +52,7 @@ def _leaves(message: Message, depth: int = 0) -> list[Message]:
         return []
     if message.is_multipart():
         out: list[Message] = []
-        for part in message.get_payload():
+        for part in subparts(message):
             out.extend(_leaves(part, depth + 1))
         return out
     return [message]
@@ -65,7 +67,7 @@ def original_attachments(original: Message, variant: str | None) -> tuple[Origin
         media_type = part.get_content_type()
         if not filename and disposition != "attachment" and media_type.startswith(("text/", "multipart/")):
             continue  # the body text of the original, not an attachment
-        payload = part.get_payload(decode=True) or b""
+        payload = decoded(part)
         digest = _digest_text(payload) if variant == "breve" or len(payload) <= 100 else None
         if digest is not None and variant != "completa":
             found.append(OriginalAttachment(filename, media_type, digest=digest))

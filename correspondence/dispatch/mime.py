@@ -49,6 +49,19 @@ class SignedParts:
     signature_der: bytes
 
 
+def subparts(message: Message) -> list[Message]:
+    """The parts of a multipart (or message/rfc822) part, none for a leaf; the email package types a
+    payload loosely (list, str or bytes), this says which one a caller gets."""
+    payload = message.get_payload()
+    return [p for p in payload if isinstance(p, Message)] if isinstance(payload, list) else []
+
+
+def decoded(part: Message) -> bytes:
+    """A leaf part's content with its transfer encoding undone (b"" for none, or for a multipart)."""
+    data = part.get_payload(decode=True)
+    return data if isinstance(data, bytes) else b""
+
+
 def check_headers(message: Message, where: str) -> None:
     """Refuse duplicated critical headers (a reader taking the first and another the last would differ)."""
     seen: dict[str, int] = {}
@@ -121,7 +134,7 @@ def split_signed(raw: bytes, message: Message) -> SignedParts | None:
     start = _body_start(raw)
     body = raw[start:]
     delims = _delimiters(body, bound)
-    parsed_parts = message.get_payload() if message.is_multipart() else []
+    parsed_parts = subparts(message)
     signature_parts = [p for p in parsed_parts if p.get_content_type() in SIGNATURE_TYPES]
     if not signature_parts:
         return None  # signature stripped (e.g. anonymised samples): unsigned, never trusted
@@ -141,4 +154,4 @@ def split_signed(raw: bytes, message: Message) -> SignedParts | None:
         raise AmbiguousMessage("the second part of multipart/signed is not the pkcs7 signature")
     content_message = email.message_from_bytes(content)
     check_headers(content_message, "the signed part")
-    return SignedParts(content, content_message, sig_message.get_payload(decode=True) or b"")
+    return SignedParts(content, content_message, decoded(sig_message))

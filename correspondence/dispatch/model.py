@@ -235,7 +235,7 @@ class DispatchEvent:
                 raise InputError("details", "keys and values must be strings")
         object.__setattr__(self, "details", MappingProxyType(details))
 
-    def sort_key(self) -> tuple:
+    def sort_key(self) -> tuple[datetime, int, str, str, bool, tuple[tuple[str, str], ...]]:
         """Total order used by replay: time, then rank, then content (so input order never matters)."""
         return (
             self.occurred_at,

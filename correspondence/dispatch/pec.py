@@ -25,7 +25,7 @@ from typing import Iterator
 from ..errors import InputError
 from .attachments import MAX_DEPTH, OriginalAttachment, original_attachments
 from .daticert import Daticert, PecRecipient, parse_daticert
-from .mime import AmbiguousMessage, check_headers, split_signed
+from .mime import AmbiguousMessage, check_headers, decoded, split_signed, subparts
 from .model import DispatchEvent, EventType
 from .providers import TrustList
 from .smime import SignatureCheck, verify_smime
@@ -143,7 +143,7 @@ def _parts(message: Message, depth: int = 0) -> Iterator[Message]:
     if message.get_content_type() == "message/rfc822":
         return
     if message.is_multipart():
-        for part in message.get_payload():
+        for part in subparts(message):
             yield from _parts(part, depth + 1)
 
 
@@ -179,14 +179,14 @@ def _daticert(message: Message) -> tuple[Daticert | None, Message | None]:
         if part.get_content_type() == "message/rfc822":
             if original is not None:
                 raise AmbiguousMessage("more than one original message (postacert.eml)")
-            inner = part.get_payload()
-            original = inner[0] if isinstance(inner, list) and inner else part
+            inner = subparts(part)
+            original = inner[0] if inner else part
             continue
         name = (part.get_filename() or part.get_param("name") or "")
         if isinstance(name, str) and name.strip().lower() == "daticert.xml":
             if daticert is not None:
                 raise AmbiguousMessage("more than one daticert.xml")
-            payload = part.get_payload(decode=True)
+            payload = decoded(part)
             if not payload:
                 raise InputError("file", "daticert.xml attachment is empty")
             daticert = parse_daticert(payload)

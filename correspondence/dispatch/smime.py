@@ -59,7 +59,8 @@ def _signing_time(signer_info: cms.SignerInfo) -> datetime | None:
         return None
     for attr in attrs:
         if attr["type"].native == "signing_time":
-            return attr["values"][0].native
+            when: datetime = attr["values"][0].native  # asn1crypto decodes a Time to an aware datetime
+            return when
     return None
 
 

@@ -27,7 +27,7 @@ class TimelineEntry:
     summary: str
     ref: Optional[str] = None
 
-    def sort_key(self) -> tuple:
+    def sort_key(self) -> tuple[dt.datetime, int, str]:
         return (self.at, _ORDER.index(self.kind.split(":")[0]), self.summary)
 
 

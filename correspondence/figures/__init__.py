@@ -15,6 +15,7 @@ from .deadlines import (
 )
 from .insolvency import interest_cutoff
 from .interest import CENT, InterestPeriod, RateSchedule, accrue, cents
+from .plan import InstalmentFigures, OfferFigures, PlanFigures, check_plan, offer_figures, plan_figures
 from .prescription import Prescription, assert_may_demand, invoice_prescription, may_threaten_action, prescription
 from .rates import (
     TABLES, RateMissingError, RateRow, RateTable, data_dir, load_rates, parse_rate_rows, period_label, update_rates,
@@ -23,6 +24,7 @@ from .regime import FLAT_COMPENSATION, select_regime
 from .statement import Allocation, InvoiceFigures, Statement, compute_statement, rate_warnings
 
 __all__ = [
+    "InstalmentFigures", "OfferFigures", "PlanFigures", "check_plan", "offer_figures", "plan_figures",
     "Allocation", "CENT", "Deadline", "FLAT_COMPENSATION", "InterestPeriod", "InvoiceFigures", "Prescription",
     "RateMissingError", "RateRow", "RateSchedule", "RateTable", "Statement", "TABLES", "accrue", "assert_may_demand",
     "cents", "compute_statement", "interest_cutoff", "data_dir", "deadline_date", "deadline_from_effect", "invoice_prescription",

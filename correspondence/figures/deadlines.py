@@ -15,6 +15,7 @@ A letter states its deadline in days from receipt; once the legal-effect date of
 from __future__ import annotations
 
 from dataclasses import dataclass
+import datetime as dt
 from datetime import date, datetime, timedelta
 
 from ..errors import InputError
@@ -58,8 +59,8 @@ def deadline_from_effect(legal_effect: date | datetime, days: int, jurisdiction:
 @dataclass(frozen=True)
 class Deadline:
     days: int
-    date: date
-    start: date  # letter date, or the legal-effect date once known
+    date: dt.date
+    start: dt.date  # letter date, or the legal-effect date once known
     from_effect: bool
     rule: str
 

@@ -20,12 +20,14 @@ Interruptions: a written demand proven delivered (IT art. 2943 c.4, ES art. 1973
 type letter / legal_notice with ``delivered_on`` (the legal-effect date the dispatch evidence gives; the
 casework fold fills it), or recorded by hand with an outcome that starts with "delivered" (or consegnat-, ricevut-, compiuta
 giacenza, rifiutat-, entregad-, recibid-, rehusad-, refused) -- explicit dates, and part payments imputed
-to the invoice (acknowledgment, IT art. 2944, ES art. 1973). The full term restarts from the interruption.
+to the invoice (acknowledgment, IT art. 2944, ES art. 1973), and a signed payment plan or written promise
+(``Case.plan.signed_on``), which acknowledges every invoice. The full term restarts from the interruption.
 """
 from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass
+import datetime as dt
 from datetime import date, timedelta
 from typing import Sequence
 
@@ -46,11 +48,11 @@ SINGLE_OBLIGATION_IT = frozenset({CreditType.consumer_credit, CreditType.install
 
 @dataclass(frozen=True)
 class Prescription:
-    date: date  # last day on which the credit can still be claimed or interrupted
+    date: dt.date  # last day on which the credit can still be claimed or interrupted
     years: int
     article: str
     status: str  # "ok" | "expiring" | "prescribed"
-    since: date  # due date (or last instalment) or last interruption
+    since: dt.date  # due date (or last instalment) or last interruption
     invoice: str | None = None
     presumptive: bool = False  # IT arts. 2954-2961: presumes payment, rebuttable by oath or admission
     interrupted: bool = False
@@ -144,18 +146,22 @@ def _expiry(case: Case, since: date, years: int, article: str) -> tuple[date, in
 
 
 def _delivered(outcome: str | None) -> bool:
-    return bool(outcome) and outcome.strip().lower().startswith(DELIVERED_PREFIXES)  # type: ignore[union-attr]
+    return outcome is not None and outcome.strip().lower().startswith(DELIVERED_PREFIXES)
 
 
 def case_interruptions(case: Case, inv: Invoice) -> list[date]:
     """Interruptions recorded on the case that reach this invoice."""
-    letters = [a for a in case.actions if a.type in (ActionType.letter, ActionType.legal_notice)]
+    # a demand interrupts (art. 2943 c.4 c.c.); a plan, offer or receipt sent is not a demand
+    letters = [a for a in case.actions if a.type in (ActionType.letter, ActionType.legal_notice)
+               and not (a.document_kind is not None and a.document_kind.is_agreement)]
     # a letter interrupts from the day it took legal effect (delivered_on, from the dispatch evidence);
     # a letter recorded by hand with a "delivered..." outcome, from its date
     dates = [a.delivered_on if a.delivered_on is not None else a.date for a in letters
              if a.delivered_on is not None or _delivered(a.outcome)]
     single = len(case.claim.invoices) == 1
     dates += [p.date for p in case.claim.payments if p.invoice == inv.number or (p.invoice is None and single)]
+    if case.plan is not None and case.plan.signed_on is not None:
+        dates.append(case.plan.signed_on)  # a signed acknowledgment of the whole debt (art. 2944 c.c., art. 1973 CC)
     return dates
 
 

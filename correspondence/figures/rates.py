@@ -15,7 +15,7 @@ import io
 import os
 import re
 import tempfile
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Iterable, Mapping
 
 from ..errors import ConfigurationError, InputError
+from ..model.base import decimal_places
 
 COLUMNS = ("table", "period", "start", "end", "reference_rate", "margin", "rate", "source", "status")
 STATUSES = ("verified", "derived", "unverified")
@@ -69,13 +70,14 @@ class RateRow:
 class RateTable:
     name: str
     rows: tuple[RateRow, ...]  # sorted by start, non-overlapping
+    _starts: tuple[date, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_starts", tuple(r.start for r in self.rows))
 
     def row_for(self, day: date) -> RateRow:
         """The row in force on `day`; raises `RateMissingError` naming the period otherwise."""
-        i = bisect_right(self._starts, day) - 1  # type: ignore[attr-defined]
+        i = bisect_right(self._starts, day) - 1
         if i >= 0 and day <= self.rows[i].end:
             return self.rows[i]
         raise RateMissingError(self.name, period_label(self.name, day), day)
@@ -105,7 +107,7 @@ def _decimal(text: str, field: str, *, required: bool) -> Decimal | None:
         value = Decimal(text)
     except InvalidOperation:
         raise InputError(field, f"'{text}' is not a decimal number (use a dot: 10.15)") from None
-    if not value.is_finite() or value.as_tuple().exponent < -4:  # type: ignore[operator]
+    if not value.is_finite() or decimal_places(value) > 4:
         raise InputError(field, f"'{text}' must be finite with at most 4 decimals")
     return value
 

@@ -63,6 +63,14 @@ class Model(CleanText):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=False, use_enum_values=False)
 
 
+def decimal_places(value: Decimal) -> int:
+    """Digits written after the point of a finite Decimal (``1.250`` -> 3, ``12`` -> 0, ``1E+2`` -> 0)."""
+    exponent = value.as_tuple().exponent
+    if not isinstance(exponent, int):  # "n", "N" or "F": NaN or Infinity
+        raise ValueError("not a finite number")
+    return max(0, -exponent)
+
+
 def _to_decimal(value: Any) -> Decimal:
     if isinstance(value, bool) or isinstance(value, float):
         raise ValueError("amounts must be decimal strings such as \"1250.00\", not floating-point numbers")
@@ -80,7 +88,7 @@ def _to_decimal(value: Any) -> Decimal:
         raise ValueError("expected a decimal amount")
     if not result.is_finite():
         raise ValueError("amount must be a finite number")
-    if result.as_tuple().exponent < -2:  # type: ignore[operator]
+    if decimal_places(result) > 2:
         raise ValueError("amount has more than two decimal places")
     if result != 0 and result.adjusted() >= MONEY_INTEGER_DIGITS:
         raise ValueError(f"amount has more than {MONEY_INTEGER_DIGITS} digits before the decimal point")

@@ -15,6 +15,7 @@ from .enums import (
 )
 from .limits import MAX_ACTIONS
 from .party import Creditor, Debtor, Representative, Signatory
+from .plan import Offer, Plan
 from .tax import ActionResult, CostInputs, Impairment, SearchKind
 
 
@@ -106,6 +107,8 @@ class Case(Model):
     actions: list[Action] = Field(default_factory=list, max_length=MAX_ACTIONS)
     report: ReportInfo = Field(default_factory=ReportInfo)
     insolvency: Optional[Insolvency] = None
+    plan: Optional[Plan] = Field(default=None, description="Acknowledgment of debt with instalments, or a promise")
+    offer: Optional[Offer] = Field(default=None, description="Settlement offer: amount or discount, valid_until")
     options: Options = Field(default_factory=Options)
 
     @model_validator(mode="after")
@@ -123,6 +126,7 @@ class Case(Model):
             raise FieldError("deadline_days", "a diffida ad adempiere (options.termination) needs at least "
                                               "15 days (art. 1454 c.c.)")
         self._termination()
+        self._agreement()
         if self.kind.is_letter:
             late = [i.number for i in self.claim.invoices if i.due_date > self.date]
             if late:
@@ -163,6 +167,22 @@ class Case(Model):
                 and claim.invoices[0].amount * 8 <= claim.price):
             raise FieldError("options.termination", "one unpaid instalment of at most one eighth of the price "
                                                     "does not allow termination (art. 1525 c.c.)")
+
+    def _agreement(self) -> None:
+        """The agreement documents need their agreement: a plan (art. 1988 c.c.) or an offer valid on the date."""
+        if self.kind in (DocumentKind.payment_plan, DocumentKind.missed_instalment) and self.plan is None:
+            raise FieldError("plan", f"a {self.kind.value} needs the plan (instalments with due_date and amount)")
+        if self.kind is DocumentKind.missed_instalment and self.plan and self.plan.since is None:
+            raise FieldError("plan.agreed_on", "a missed_instalment notice needs the date the plan was agreed "
+                                               "(agreed_on or signed_on)")
+        if self.kind is DocumentKind.settlement_offer and self.offer is None:
+            raise FieldError("offer", "a settlement_offer needs the offer (amount or discount, and valid_until)")
+        if self.kind is DocumentKind.settlement_offer and self.offer and self.offer.valid_until < self.date:
+            raise FieldError("offer.valid_until", f"{self.offer.valid_until.isoformat()} is before the letter date "
+                                                  f"{self.date.isoformat()}")
+        if self.plan is not None and self.plan.signed_on is not None and self.plan.signed_on > self.date:
+            raise FieldError("plan.signed_on", f"{self.plan.signed_on.isoformat()} is after the letter date "
+                                               f"{self.date.isoformat()}")
 
     @property
     def sender_name(self) -> str:

@@ -19,10 +19,24 @@ class DocumentKind(str, Enum):
     second_demand = "second_demand"
     legal_notice = "legal_notice"
     uncollectability_report = "uncollectability_report"
+    payment_plan = "payment_plan"
+    settlement_offer = "settlement_offer"
+    payment_receipt = "payment_receipt"
+    missed_instalment = "missed_instalment"
 
     @property
     def is_letter(self) -> bool:
         return self is not DocumentKind.uncollectability_report
+
+    @property
+    def is_agreement(self) -> bool:
+        """Documents of an agreement with the debtor (plan, offer, receipt, missed instalment), not demands."""
+        return self in AGREEMENT_KINDS
+
+    @property
+    def is_demand(self) -> bool:
+        """The dunning letters of the recovery sequence (first, second demand, legal notice)."""
+        return self.is_letter and not self.is_agreement
 
 
 class Tone(str, Enum):
@@ -113,9 +127,16 @@ DEFAULT_JURISDICTION = {Language.it: Jurisdiction.IT, Language.es: Jurisdiction.
 
 CONSUMER_MIN_DEADLINE_DAYS = 15
 
+AGREEMENT_KINDS = frozenset({DocumentKind.payment_plan, DocumentKind.settlement_offer, DocumentKind.payment_receipt,
+                             DocumentKind.missed_instalment})
+
 DEFAULT_DEADLINE_DAYS = {
     DocumentKind.first_demand: 15,
     DocumentKind.second_demand: 10,
     DocumentKind.legal_notice: 15,
     DocumentKind.uncollectability_report: 0,
+    DocumentKind.payment_plan: 0,  # the plan's due dates are the terms
+    DocumentKind.settlement_offer: 0,  # valid_until is the term
+    DocumentKind.payment_receipt: 0,
+    DocumentKind.missed_instalment: 15,  # to pay what the missed instalment made due
 }

@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Literal, Optional
 
 from pydantic import ConfigDict, EmailStr, Field, field_validator, model_validator
+from pydantic.config import JsonDict
 
 from .base import FieldError, Model
 from .enums import DebtorType
@@ -12,7 +13,7 @@ from .identifiers import format_iban, validate_iban, validate_postal_code, valid
 
 
 POSTAL_CODE_RULES = {"IT": r"^[0-9]{5}$", "ES": r"^(0[1-9]|[1-4][0-9]|5[0-2])[0-9]{3}$"}
-_POSTAL_SCHEMA = {"allOf": [  # the country-specific formats, stated in the JSON schema / OpenAPI document
+_POSTAL_SCHEMA: JsonDict = {"allOf": [  # the country-specific formats, stated in the JSON schema / OpenAPI document
     {"if": {"properties": {"country": {"const": country}}},
      "then": {"properties": {"postal_code": {"pattern": pattern}}}}
     for country, pattern in POSTAL_CODE_RULES.items()]}

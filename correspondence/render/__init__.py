@@ -5,7 +5,17 @@ Names are imported on first use (PEP 562), so the CLI starts without loading Wea
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ..lazy import lazy_exports
+
+if TYPE_CHECKING:  # the same names, typed for callers and checkers; imported lazily at run time
+    from .compose import compose_document as compose_document
+    from .document import Document as Document
+    from .docx import render_docx as render_docx
+    from .pdf import (
+        EmbeddedFile as EmbeddedFile, RenderedPdf as RenderedPdf, SignatureBox as SignatureBox,
+        render_pdf as render_pdf)
 
 FORMATS = ("pdf", "docx")
 

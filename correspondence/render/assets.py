@@ -18,7 +18,7 @@ ALLOWED_DATA_TYPES = ("data:image/png;", "data:image/jpeg;", "data:image/svg+xml
                       "data:font/otf;", "data:font/woff2;")
 
 
-class AssetFetcher(URLFetcher):
+class AssetFetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint has no type information: URLFetcher is Any
     """Serve `file:` URLs inside the shared assets folder and image/font `data:` URIs; refuse the rest."""
 
     def __init__(self) -> None:
@@ -26,7 +26,7 @@ class AssetFetcher(URLFetcher):
         self._root = shared_dir().resolve()
         self.refused: list[str] = []
 
-    def fetch(self, url: str, headers: dict | None = None) -> URLFetcherResponse:
+    def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
         if url.startswith("data:"):
             if url.startswith(ALLOWED_DATA_TYPES):
                 return super().fetch(url, headers)

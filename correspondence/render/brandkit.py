@@ -65,8 +65,8 @@ def check_assets(brand: Brand, files: Mapping[str, bytes], *, field_prefix: str 
     if brand.signatory and brand.signatory.signature_image:
         signature = check_logo(files[brand.signatory.signature_image], field=f"{field_prefix}.signatory.signature_image",
                                notes=notes, raster_only=True)
-    fonts = tuple(check_font(files[name], family=brand.fonts.family, style=style,
-                             field=f"{field_prefix}.fonts.{style}")
+    family = brand.fonts.family if brand.fonts else ""
+    fonts = tuple(check_font(files[name], family=family, style=style, field=f"{field_prefix}.fonts.{style}")
                   for style, name in (brand.fonts.files().items() if brand.fonts else ()))
     for name in ("letterhead_docx", "letterhead_pdf"):  # reserved names (issue 15 item 2), not applied yet
         if getattr(brand, name):

@@ -1,16 +1,20 @@
 """Compose a case into a `Document`: figures, then wording, then the tables and blocks layouts print."""
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Mapping
 
 from ..errors import ConfigurationError
 
-from ..figures import Statement, assert_may_demand, compute_statement, interest_cutoff, prescription
-from ..model import Case, Jurisdiction
+from ..figures import (
+    Statement, assert_may_demand, check_plan, compute_statement, interest_cutoff, plan_figures, prescription,
+)
+from ..figures.plan import plan_start
+from ..model import Case, DocumentKind, Jurisdiction
 from ..model.brand import Company
-from ..model.party import Signatory
+from ..model.party import Creditor, Representative, Signatory
 from ..model.jurisdiction import rules_for
 from ..wording import LanguagePack, language_pack, write_blocks
 from ..wording.context import wording_context
@@ -36,8 +40,9 @@ def compose_document(case: Case, *, base_dir: Path | None = None, wording_dir: P
     pack = language_pack(case.language.value)
     presc = prescription(case)
     # the report states its figures at the opening of an insolvency proceeding (art. 154 CCII, art. 152 TRLC)
-    statement = compute_statement(_figures_case(case, presc.extinctive),
-                                  at=None if case.kind.is_letter else interest_cutoff(case))
+    statement = compute_statement(_figures_case(case, presc.extinctive), at=_figures_at(case))
+    if case.plan is not None:
+        check_plan(case, compute_statement(case, plan_start(case)).total_due, presc.date)
     blocks = write_blocks(case.language.value, case.kind.value,
                           wording_context(case, statement, presc, pack, extra_context), wording_dir)
     if not any(b.style == "signature" for b in blocks):
@@ -49,6 +54,7 @@ def compose_document(case: Case, *, base_dir: Path | None = None, wording_dir: P
     if case.debtor.contact_person:
         recipient.append(f"{pack.label('attention')} {case.debtor.contact_person}")
     recipient += case.debtor.address.lines()
+    delivery: str | None
     if case.delivery and case.delivery.value == "pec" and case.debtor.pec:
         delivery = f"{pack.label('delivery', 'pec')}: {case.debtor.pec}"
     else:
@@ -97,6 +103,16 @@ def company_lines(company: Company, pack: LanguagePack) -> list[str]:
     return [line for line in (" · ".join(x for x in first if x), " · ".join(x for x in second if x)) if line]
 
 
+def _figures_at(case: Case) -> "dt.date | None":
+    """The date the figures are stated at: the letter's; the opening of an insolvency proceeding for the
+    report (art. 154 CCII, art. 152 TRLC); the signing of a plan for its acknowledgment (art. 1988 c.c.)."""
+    if not case.kind.is_letter:
+        return interest_cutoff(case)
+    if case.kind is DocumentKind.payment_plan and case.plan is not None and case.plan.signed_on is not None:
+        return case.plan.signed_on
+    return None
+
+
 def _figures_case(case: Case, time_barred: bool) -> Case:
     """A letter on a time-barred credit (sent only with options.allow_prescribed) claims no interest and no
     compensation: it is a neutral invitation to pay what was owed (art. 1930 CC, art. 2940 c.c.)."""
@@ -105,7 +121,7 @@ def _figures_case(case: Case, time_barred: bool) -> Case:
     return case.model_copy(update={"options": case.options.model_copy(update={"waive_charges": True})})
 
 
-def _default_letterhead(sender, pack: LanguagePack) -> list[str]:
+def _default_letterhead(sender: Creditor | Representative, pack: LanguagePack) -> list[str]:
     address = ", ".join(sender.address.lines())
     contacts = " · ".join(x for x in (sender.pec and f"{pack.label('pec')} {sender.pec}",
                                       sender.phone and f"{pack.label('phone')} {sender.phone}") if x)
@@ -146,7 +162,7 @@ def _tables(case: Case, st: Statement, pack: LanguagePack) -> dict[str, Table]:
         tuple((p.invoice, pack.short_date(p.start), pack.short_date(p.end), str(p.days), pack.percent(p.rate),
                pack.money(p.base), pack.money(p.interest)) for p in st.periods),
         (False, False, False, True, True, True, True),
-        (lab("invoice_table", "total"), "", "", "", "", "", pack.money(sum((p.interest for p in st.periods), 0))),
+        (lab("invoice_table", "total"), "", "", "", "", "", pack.money(sum((p.interest for p in st.periods), Decimal(0)))),
     )
     tables["payments"] = Table(
         tuple(lab("payments_table", k) for k in ("date", "amount", "to_interest", "to_costs", "to_principal")),
@@ -154,6 +170,8 @@ def _tables(case: Case, st: Statement, pack: LanguagePack) -> dict[str, Table]:
                pack.money(a.to_principal)) for a in st.allocations),
         (False, True, True, True, True),
     )
+    if case.plan is not None:
+        tables["instalments"] = _instalments(case, pack)
     types = pack.labels["action_types"]
     tables["actions"] = Table(
         tuple(lab("actions_table", k) for k in ("date", "action", "outcome")),
@@ -186,3 +204,31 @@ def _totals(case: Case, st: Statement, pack: LanguagePack) -> list[tuple[str, st
     out = [(label, ("− " + pack.money(-amount)) if amount < 0 else pack.money(amount), False) for label, amount in rows]
     out.append((t["total_due"], pack.money(st.total_due), True))
     return out
+
+
+def _instalments(case: Case, pack: LanguagePack) -> Table:
+    """The plan's instalments; agreed interest columns only when interest is agreed, payments and status
+    only once the plan is signed (a proposal has neither)."""
+    lab = pack.labels["instalments_table"]
+    plan = plan_figures(case)
+    with_interest = bool(case.plan and case.plan.interest_rate)
+    with_status = bool(case.plan and case.plan.signed_on)
+    keys = ["number", "due_date", *(("capital", "interest") if with_interest else ()), "amount",
+            *(("paid", "status") if with_status else ())]
+    rows = []
+    for i in plan.instalments:
+        row = [str(i.number), pack.short_date(i.due_date)]
+        if with_interest:
+            row += [pack.money(i.capital), pack.money(i.interest)]
+        row.append(pack.money(i.amount))
+        if with_status:
+            row += [pack.money(i.paid), str(pack.labels["instalment_status"][i.status])]
+        rows.append(tuple(row))
+    footer = [str(lab["total"]), ""]
+    if with_interest:
+        footer += [pack.money(plan.acknowledged), pack.money(plan.interest_total)]
+    footer.append(pack.money(plan.total))
+    if with_status:
+        footer += [pack.money(plan.paid), ""]
+    numeric = [False, False, *([True, True] if with_interest else []), True, *([True, False] if with_status else [])]
+    return Table(tuple(str(lab[k]) for k in keys), tuple(rows), tuple(numeric), tuple(footer))

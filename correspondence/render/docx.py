@@ -8,16 +8,20 @@ from __future__ import annotations
 
 import io
 from functools import lru_cache
+from typing import Any, Sequence
 
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, RGBColor
+from docx.table import _Cell, _Row
 from docxtpl import DocxTemplate, InlineImage, RichText
+from docxtpl.subdoc import Subdoc
 from jinja2 import StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
+from ..errors import ConfigurationError
 from ..packaged import shared_dir
 from ..wording.paragraph import Runs
 from .document import Document, Logo, Table
@@ -40,7 +44,7 @@ def _rich(runs: Runs) -> RichText:
     return rt
 
 
-def _shade(cell, color: str) -> None:
+def _shade(cell: _Cell, color: str) -> None:
     props = cell._tc.get_or_add_tcPr()
     shading = OxmlElement("w:shd")
     shading.set(qn("w:val"), "clear")
@@ -49,14 +53,14 @@ def _shade(cell, color: str) -> None:
     props.append(shading)
 
 
-def _repeat_header(row) -> None:
+def _repeat_header(row: _Row) -> None:
     props = row._tr.get_or_add_trPr()
     flag = OxmlElement("w:tblHeader")
     flag.set(qn("w:val"), "true")
     props.append(flag)
 
 
-def _cell_text(cell, text: str, *, style: str = "TableText", align_right: bool = False, bold: bool = False) -> None:
+def _cell_text(cell: _Cell, text: str, *, style: str = "TableText", align_right: bool = False, bold: bool = False) -> None:
     paragraph = cell.paragraphs[0]
     paragraph.style = style
     run = paragraph.add_run(text)
@@ -65,7 +69,7 @@ def _cell_text(cell, text: str, *, style: str = "TableText", align_right: bool =
         paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
 
 
-def _spaced(sub):
+def _spaced(sub: Subdoc) -> Subdoc:
     """End a table sub-document with a small empty paragraph, so text never sticks to the table."""
     sub.add_paragraph(style="TableSpacer")
     return sub
@@ -74,7 +78,7 @@ def _spaced(sub):
 RULE = "BBBBBB"  # the thin rule between rows, as in letter.css
 
 
-def _data_table(tpl: DocxTemplate, table: Table, primary: str, available_mm: float, sans: bool):
+def _data_table(tpl: DocxTemplate, table: Table, primary: str, available_mm: float, sans: bool) -> Subdoc:
     sub = tpl.new_subdoc()
     t = sub.add_table(rows=1, cols=len(table.headers))
     no_grid(t)
@@ -98,7 +102,7 @@ def _data_table(tpl: DocxTemplate, table: Table, primary: str, available_mm: flo
     return _spaced(sub)
 
 
-def _totals_table(tpl: DocxTemplate, doc: Document):
+def _totals_table(tpl: DocxTemplate, doc: Document) -> Subdoc:
     """Right-aligned, at least 110 mm wide; the total due under a rule in the brand colour (letter.css)."""
     sub = tpl.new_subdoc()
     t = sub.add_table(rows=0, cols=2)
@@ -121,7 +125,7 @@ def _totals_table(tpl: DocxTemplate, doc: Document):
     return sub
 
 
-def _fields_table(tpl: DocxTemplate, rows, available_mm: float):
+def _fields_table(tpl: DocxTemplate, rows: Sequence[tuple[str, Runs]], available_mm: float) -> Subdoc:
     sub = tpl.new_subdoc()
     t = sub.add_table(rows=0, cols=2)
     no_grid(t)
@@ -139,7 +143,7 @@ def _fields_table(tpl: DocxTemplate, rows, available_mm: float):
     return _spaced(sub)
 
 
-def _address_table(tpl: DocxTemplate, doc: Document):
+def _address_table(tpl: DocxTemplate, doc: Document) -> Subdoc:
     """The window-envelope block: return address line, delivery note and recipient, left or right."""
     sub = tpl.new_subdoc()
     t = sub.add_table(rows=1, cols=2)
@@ -188,12 +192,14 @@ def render_docx(doc: Document, *, thumbnail: bytes | None = None) -> bytes:
     available = (section.page_width - section.left_margin - section.right_margin) / Mm(1)
     for name in BRANDED_STYLES:
         styles[name].font.color.rgb = RGBColor.from_string(brand.primary_color.lstrip("#"))
-    blocks = []
+    blocks: list[dict[str, Any]] = []
     for b, after in zip(doc.blocks, [*doc.blocks[1:], None]):
         entry = {"style": b.style, "title": b.title or "", "rich": _rich(b.runs),
                  "entries": [_rich(i) for i in b.items],
                  "lead": after is not None and after.style in ("table", "totals")}  # kept with what follows
         if b.style == "table":
+            if b.ref is None:  # the wording parser gives every table its ref; a Block built by hand may not
+                raise ConfigurationError("a table block names no table (ref)")
             entry["subdoc"] = _data_table(tpl, doc.tables[b.ref], brand.primary_color, available, brand.font == "sans")
         elif b.style == "fields":
             entry["subdoc"] = _fields_table(tpl, b.rows, available)

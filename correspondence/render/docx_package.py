@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import uuid
-from typing import Iterable
+from typing import Any, Iterable
 
 from lxml import etree
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -35,7 +35,7 @@ APP_XML = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Properties
            '<DocSecurity>0</DocSecurity><Company>{company}</Company></Properties>')
 
 
-def finish_package(document, doc: Document, *, thumbnail: bytes | None = None) -> None:
+def finish_package(document: Any, doc: Document, *, thumbnail: bytes | None = None) -> None:
     """Set the properties, replace the thumbnail and embed the fonts of a rendered python-docx document."""
     _properties(document, doc)
     _thumbnail(document, thumbnail)
@@ -53,7 +53,7 @@ CORE_XML = (
     '<dcterms:modified xsi:type="dcterms:W3CDTF">{created}</dcterms:modified></cp:coreProperties>')
 
 
-def _properties(document, doc: Document) -> None:
+def _properties(document: Any, doc: Document) -> None:
     """Core and extended properties written whole (the template's python-docx values never survive)."""
     from xml.sax.saxutils import escape
 
@@ -70,7 +70,7 @@ def _properties(document, doc: Document) -> None:
             rel.target_part._blob = APP_XML.format(company=escape(author)).encode()
 
 
-def _thumbnail(document, png: bytes | None) -> None:
+def _thumbnail(document: Any, png: bytes | None) -> None:
     package = document.part.package
     for rid, rel in list(package.rels.items()):
         if rel.reltype == THUMBNAIL_RT:
@@ -80,7 +80,7 @@ def _thumbnail(document, png: bytes | None) -> None:
         package.relate_to(part, THUMBNAIL_RT)
 
 
-def _letter_text(document) -> str:
+def _letter_text(document: Any) -> str:
     parts = [document.element.xml]
     for section in document.sections:
         for hf in (section.header, section.footer, section.first_page_header, section.first_page_footer):
@@ -103,7 +103,7 @@ def _subset(data: bytes, text: str) -> bytes:
     subsetter.subset(font)
     out = io.BytesIO()
     subset.save_font(font, out, options)
-    return out.getvalue()
+    return bytes(out.getvalue())
 
 
 def obfuscate(data: bytes, key: str) -> bytes:
@@ -124,20 +124,21 @@ def _faces(doc: Document) -> Iterable[tuple[str, str, str, str, bytes]]:
             yield face.family, face.style, normal, PACKAGED[normal][2], face.sfnt
 
 
-def _font_table(document) -> Part | None:
+def _font_table(document: Any) -> Part | None:
     for rel in document.part.rels.values():
         if rel.reltype == RT.FONT_TABLE:
-            return rel.target_part
+            part: Part = rel.target_part
+            return part
     return None
 
 
-def _embed_fonts(document, doc: Document) -> None:
+def _embed_fonts(document: Any, doc: Document) -> None:
     table_part = _font_table(document)
     if table_part is None:
         return
     root = parse_xml(table_part.blob)
     text = _letter_text(document)
-    fonts: dict[str, object] = {}
+    fonts: dict[str, Any] = {}
     for i, (family, style, fallback, generic, data) in enumerate(_faces(doc), start=1):
         element = fonts.get(family)
         if element is None:

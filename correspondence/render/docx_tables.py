@@ -7,7 +7,7 @@ on one line); only text columns (descriptions) give up room when a table is wide
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Sequence
+from typing import Any, Sequence
 
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -22,7 +22,7 @@ WRAPPING_TEXT = 14  # a non-numeric column whose longest cell is longer than thi
 
 
 @lru_cache(maxsize=8)
-def _font(file: str, size: float):
+def _font(file: str, size: float) -> Any:
     from PIL import ImageFont
 
     return ImageFont.truetype(str(shared_dir() / "fonts" / file), size=size * 10)  # 10x for precision
@@ -31,7 +31,7 @@ def _font(file: str, size: float):
 def text_mm(text: str, *, size: float = 9, bold: bool = False, sans: bool = False) -> float:
     """The printed width of `text` in millimetres, in the packaged face the DOCX layout uses."""
     face = f"Liberation{'Sans' if sans else 'Serif'}-{'Bold' if bold else 'Regular'}.ttf"
-    return _font(face, size).getlength(text) / 10 * PT_TO_MM
+    return float(_font(face, size).getlength(text)) / 10 * PT_TO_MM
 
 
 def column_widths(headers: Sequence[str], rows: Sequence[Sequence[str]], footer: Sequence[str],
@@ -63,7 +63,7 @@ def column_widths(headers: Sequence[str], rows: Sequence[Sequence[str]], footer:
     return [w * scale for w in widths]
 
 
-def _border(parent, edge: str, *, size: int, color: str, val: str = "single") -> None:
+def _border(parent: Any, edge: str, *, size: int, color: str, val: str = "single") -> None:
     element = OxmlElement(f"w:{edge}")
     element.set(qn("w:val"), val)
     element.set(qn("w:sz"), str(size))  # eighths of a point
@@ -72,7 +72,7 @@ def _border(parent, edge: str, *, size: int, color: str, val: str = "single") ->
     parent.append(element)
 
 
-def cell_rule(cell, edge: str, *, size: int, color: str) -> None:
+def cell_rule(cell: Any, edge: str, *, size: int, color: str) -> None:
     """A rule on one edge of a cell (`top` or `bottom`)."""
     props = cell._tc.get_or_add_tcPr()
     borders = props.find(qn("w:tcBorders"))
@@ -83,7 +83,7 @@ def cell_rule(cell, edge: str, *, size: int, color: str) -> None:
     _border(borders, edge, size=size, color=color)
 
 
-def no_grid(table) -> None:
+def no_grid(table: Any) -> None:
     """No table style borders: the rules are drawn per cell, as in the PDF."""
     props = table._tbl.tblPr
     borders = OxmlElement("w:tblBorders")
@@ -93,7 +93,7 @@ def no_grid(table) -> None:
                                 "w:tblDescription")
 
 
-def fix_widths(table, widths_mm: Sequence[float]) -> None:
+def fix_widths(table: Any, widths_mm: Sequence[float]) -> None:
     """A fixed layout with these column widths (Word and LibreOffice both honour the grid and tcW)."""
     table.autofit = False  # w:tblLayout fixed
     props = table._tbl.tblPr

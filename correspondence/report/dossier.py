@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 from ..errors import InputError
-from ..model import Case, CostInputs, DocumentKind
+from ..figures import plan_figures
+from ..model import Case, CostInputs, DocumentKind, Plan
 from ..render import FORMATS, Document, compose_document, render_docx, render_pdf
 from ..render.pdf import EmbeddedFile
 from .assessment import assess
@@ -86,25 +87,29 @@ def _report_case(case: Case, year_end: dt.date | None, inputs: CostInputs | None
 
 def compose_report(case: Case, annexes: Sequence[Annex | tuple[str, bytes, str, str]] = (), *,
                    year_end: dt.date | None = None, inputs: CostInputs | None = None,
-                   base_dir: Path | None = None, wording_dir: Path | None = None) -> tuple[Document, list[Annex]]:
-    """The report as a layout-neutral document, with its validated annexes."""
+                   base_dir: Path | None = None, wording_dir: Path | None = None,
+                   earlier_plans: Sequence[Plan] = ()) -> tuple[Document, list[Annex]]:
+    """The report as a layout-neutral document, with its validated annexes; `earlier_plans` are the plans
+    and promises that came before the one on the case (each listed as kept, broken or superseded)."""
     checked = annexes_from(annexes)
     case = _report_case(case, year_end, inputs)
     assessment = assess(case)
+    earlier = [(p, plan_figures(case.model_copy(update={"plan": p}))) for p in earlier_plans]
     doc = compose_document(case, base_dir=base_dir, wording_dir=wording_dir,
-                           extra_context={"assessment": assessment, "annexes": checked})
+                           extra_context={"assessment": assessment, "annexes": checked, "earlier_plans": earlier})
     return doc, checked
 
 
 def render_report(case: Case, annexes: Sequence[Annex | tuple[str, bytes, str, str]] = (), fmt: str = "pdf", *,
                   year_end: dt.date | None = None, inputs: CostInputs | None = None,
-                  base_dir: Path | None = None, wording_dir: Path | None = None) -> bytes:
+                  base_dir: Path | None = None, wording_dir: Path | None = None,
+                  earlier_plans: Sequence[Plan] = ()) -> bytes:
     """Render the report: `pdf` is PDF/A-3b with each annex embedded (AFRelationship, file spec, checksum);
     `docx` lists the annexes with their SHA-256 (Word cannot carry them as associated files)."""
     if fmt not in FORMATS:
         raise InputError("format", f"'{fmt}' is not one of {', '.join(FORMATS)}")
     doc, checked = compose_report(case, annexes, year_end=year_end, inputs=inputs, base_dir=base_dir,
-                                  wording_dir=wording_dir)
+                                  wording_dir=wording_dir, earlier_plans=earlier_plans)
     if fmt == "docx":
         return render_docx(doc)
     files = tuple(EmbeddedFile(a.filename, a.data, a.media_type, f"{a.role} (SHA-256 {a.sha256})", a.relationship)

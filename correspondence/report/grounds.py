@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import Enum
+from typing import TypedDict, Unpack
 
 from ..model import Action
 
@@ -48,5 +49,15 @@ class Ground:
         return self.status is Status.met
 
 
-def ground(code: str, status: Status, reason: str, **kw: object) -> Ground:
-    return Ground(code, status, reason, **kw)  # type: ignore[arg-type]
+class GroundDetails(TypedDict, total=False):
+    """The optional parts of a Ground, as `ground` takes them by keyword."""
+
+    evidence: tuple[Action, ...]
+    dates: dict[str, dt.date]
+    invoices: tuple[InvoiceTest, ...]
+    missing: tuple[str, ...]
+    amount: Decimal | None
+
+
+def ground(code: str, status: Status, reason: str, **kw: Unpack[GroundDetails]) -> Ground:
+    return Ground(code, status, reason, **kw)

@@ -104,8 +104,8 @@ def vat_grounds(case: Case, at: dt.date, ev: Evidence, tax: TaxFigures, filed: F
     ins = case.insolvency
     if ins is not None and ins.opened_on <= at and filed is not None:
         dates = {"opened_on": ins.opened_on}
-        if filed.vat_deadline:
-            dates.update(deadline=filed.vat_deadline, notice_by=filed.vat_notice_by)  # type: ignore[arg-type]
+        if filed.vat_deadline and filed.vat_notice_by:  # set together (insolvency.filing)
+            dates.update(deadline=filed.vat_deadline, notice_by=filed.vat_notice_by)
         tres = Ground("es.vat.80_tres", Status.met, "concurso", dates=dates, amount=tax.outstanding_vat,
                       missing=missing + (() if ins.published_on else ("published_on",)))
         return tres, Ground("es.vat.80_cuatro", Status.not_applicable, "concurso")

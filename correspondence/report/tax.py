@@ -52,6 +52,12 @@ def _share(part: Decimal | None, outstanding: Decimal, amount: Decimal) -> Decim
     return (part * outstanding / amount).quantize(CENT, ROUND_HALF_UP)
 
 
+def _sum_known(values: list[Decimal | None]) -> Decimal | None:
+    """The total, or None when any part is unknown (an invoice without its VAT or taxable figure)."""
+    known = [v for v in values if v is not None]
+    return sum(known, Decimal(0)) if len(known) == len(values) else None
+
+
 def tax_figures(case: Case, statement: Statement, at: dt.date) -> TaxFigures:
     by_number = {f.number: f for f in statement.invoices}
     rows = []
@@ -67,7 +73,6 @@ def tax_figures(case: Case, statement: Statement, at: dt.date) -> TaxFigures:
     taxables = [r.outstanding_taxable for r in open_rows]
     return TaxFigures(
         invoices=tuple(rows), outstanding=statement.principal_outstanding,
-        outstanding_vat=None if any(v is None for v in vats) else sum(vats, Decimal(0)),  # type: ignore[arg-type]
-        outstanding_taxable=None if any(t is None for t in taxables) else sum(taxables, Decimal(0)),  # type: ignore[arg-type]
+        outstanding_vat=_sum_known(vats), outstanding_taxable=_sum_known(taxables),
         interest=statement.interest, compensation=statement.compensation,
     )

@@ -45,7 +45,8 @@ async def async_sign_p7m(key: SigningKey, data: bytes, options: Optional[SignOpt
         raise
     finally:
         await http.close()
-    return signed.dump()
+    der: bytes = signed.dump()
+    return der
 
 
 def sign_p7m(key: SigningKey, data: bytes, options: Optional[SignOptions] = None) -> bytes:
@@ -92,10 +93,11 @@ async def async_verify_p7m(
     signed = parse_p7m(data)
     report = VerificationReport(file_type="p7m")
     try:
-        report.content = extract_p7m(data)
+        content = extract_p7m(data)
     except InputError as exc:
         report.problems.append(exc.reason)
         return report
+    report.content = content
     roots = trust.load_trust_roots(trust_roots)
     vc = trust.validation_context(roots, allow_fetching=allow_fetching, timeout=timeout)
     try:
@@ -103,7 +105,7 @@ async def async_verify_p7m(
             signed, status_cls=StandardCMSSignatureStatus, validation_context=vc, key_usage_settings=KEY_USAGE,
             status_kwargs=await collect_timing_info(
                 signed["signer_infos"][0], ts_validation_context=vc,
-                raw_digest=lambda algo: hashlib.new(algo, report.content).digest()))
+                raw_digest=lambda algo: hashlib.new(algo, content).digest()))
     finally:
         await vc.aclose()
     cert = status.signing_cert

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Optional, Union
+from typing import TYPE_CHECKING, Any, Optional, Union
 
 from asn1crypto import x509
 from pyhanko.sign import signers
@@ -12,6 +12,8 @@ from ..errors import ConfigurationError, InputError
 from . import speedups, trust
 
 if TYPE_CHECKING:
+    from pkcs11 import Session
+
     from .options import SignOptions
 
 SIGNER_CHECK_TTL = 600.0  # seconds a positive signer check is reused inside a batch
@@ -25,12 +27,12 @@ class SigningKey:
     `keys` imports neither of them); close it (or use it as a context manager) to log out of a token.
     """
 
-    def __init__(self, signer: signers.Signer, *, source: str, session=None) -> None:
+    def __init__(self, signer: signers.Signer, *, source: str, session: Optional[Session] = None) -> None:
         self._signer = signer
         speedups.install(signer)
         self.source = source
         self._session = session
-        self._checked: dict[tuple, float] = {}
+        self._checked: dict[tuple[Any, ...], float] = {}
 
     # -- loading ---------------------------------------------------------------------------------
     @classmethod
@@ -73,12 +75,13 @@ class SigningKey:
         combined ECDSA-SHA256 mechanism.
         """
         from pkcs11 import exceptions as p11_exc
+        from pyhanko.config.pkcs11 import TokenCriteria
         from pyhanko.sign import pkcs11 as p11
 
         if not Path(module).exists():
             raise ConfigurationError(f"PKCS#11 module not found: {module}")
         try:
-            criteria = p11.TokenCriteria(label=token_label) if token_label else None
+            criteria = TokenCriteria(label=token_label) if token_label else None
             session = p11.open_pkcs11_session(str(module), slot_no=slot, token_criteria=criteria, user_pin=pin)
         except p11_exc.PinIncorrect:
             raise InputError("pin", "wrong PIN for the token") from None
@@ -97,7 +100,7 @@ class SigningKey:
         return cls(signer, source=f"PKCS#11 {token_label or ''}/{key_label}", session=session)
 
     @staticmethod
-    def _pkcs11_signer(session, key_label: str, cert_label: Optional[str]) -> signers.Signer:
+    def _pkcs11_signer(session: Session, key_label: str, cert_label: Optional[str]) -> signers.Signer:
         from pyhanko.sign import pkcs11 as p11
 
         cert_label = cert_label or key_label
@@ -139,7 +142,7 @@ class SigningKey:
 
     @property
     def is_ec(self) -> bool:
-        return self.certificate.public_key.algorithm == "ec"
+        return bool(self.certificate.public_key.algorithm == "ec")
 
     # -- signer check, cached per batch ------------------------------------------------------------
     async def ensure_valid(self, options: "SignOptions") -> None:
@@ -168,7 +171,7 @@ class SigningKey:
     def __enter__(self) -> "SigningKey":
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
 

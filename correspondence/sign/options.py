@@ -5,10 +5,13 @@ import enum
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional, Sequence, Union
+from typing import TYPE_CHECKING, Any, Optional, Sequence, Union
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..errors import InputError
+
+if TYPE_CHECKING:
+    from ..model.brand import Brand
 
 
 class Level(str, enum.Enum):
@@ -72,10 +75,10 @@ class StampSpec:
     font: str = "sans"  # "sans" or "serif" (Liberation)
 
     @classmethod
-    def for_brand(cls, brand, box: tuple[float, float, float, float], **overrides) -> "StampSpec":
-        """A stamp in a client's colours and font family (`brand`: correspondence.model.Brand or alike)."""
-        values = {"primary_color": brand.primary_color, "accent_color": brand.accent_color,
-                  "font": getattr(brand, "font", "sans")}
+    def for_brand(cls, brand: Brand, box: tuple[float, float, float, float], **overrides: Any) -> "StampSpec":
+        """A stamp in a client's colours and font family."""
+        values: dict[str, Any] = {"primary_color": brand.primary_color, "accent_color": brand.accent_color,
+                  "font": brand.font}
         values.update(overrides)
         return cls(box=box, **values)
 

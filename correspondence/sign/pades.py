@@ -4,7 +4,7 @@ from __future__ import annotations
 import dataclasses
 import io
 from datetime import datetime, timezone
-from typing import Optional
+from typing import Optional, Sequence
 
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.misc import PdfReadError
@@ -12,13 +12,14 @@ from pyhanko.sign import fields, signers, timestamps
 from pyhanko.sign.general import SigningError
 from pyhanko.sign.timestamps.common_utils import TimestampRequestError
 from pyhanko.sign.validation import read_certification_data
+from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator import errors as cv_errors
 
 from ..errors import InputError
 from . import pdfa, stamp, trust
 from .keys import SigningKey
 from .sync import run_sync
-from .options import EmptyField, Level, Permission, SignOptions
+from .options import EmptyField, Level, Permission, SignOptions, TrustSource
 
 _MDP = {
     Permission.NO_CHANGES: fields.MDPPerm.NO_CHANGES,
@@ -91,11 +92,19 @@ def _add_empty_fields(writer: IncrementalPdfFileWriter, options: SignOptions, si
     for f in options.empty_fields:
         if f.name in existing or f.name == signing_field:
             raise InputError("empty_fields", f"a signature field named {f.name!r} already exists")
-        fields.append_signature_field(writer, fields.SigFieldSpec(f.name, box=f.box,
-                                                                  on_page=_page_index(writer, f.page)))
+        fields.append_signature_field(writer, _field_spec(f.name, f.box, _page_index(writer, f.page)))
 
 
-def _prepare(key: SigningKey, data: bytes, options: SignOptions, http: trust.HttpSession):
+def _field_spec(name: str, box: tuple[float, float, float, float], page: int) -> fields.SigFieldSpec:
+    """A visible field at `box` (PDF points): pyHanko annotates the box as integers but writes each corner
+    as a real number (FloatObject, 4 decimals), so the layout's exact box is kept rather than rounded."""
+    return fields.SigFieldSpec(name, box=box, on_page=page)  # type: ignore[arg-type]  # see docstring
+
+
+_Prepared = tuple[IncrementalPdfFileWriter, signers.PdfSigner, Optional[ValidationContext]]
+
+
+def _prepare(key: SigningKey, data: bytes, options: SignOptions, http: trust.HttpSession) -> _Prepared:
     """Open the document, fix its metadata, add requested empty fields and build the pyHanko signer."""
     writer = _open(data)
     pdfa.align_producer(writer)
@@ -106,7 +115,7 @@ def _prepare(key: SigningKey, data: bytes, options: SignOptions, http: trust.Htt
 
 
 def _build_signer(key: SigningKey, writer: IncrementalPdfFileWriter, options: SignOptions, name: str,
-                  http: trust.HttpSession):
+                  http: trust.HttpSession) -> tuple[signers.PdfSigner, Optional[ValidationContext]]:
     field_exists = name in _existing_fields(writer)
     if options.stamp is not None and not field_exists and read_certification_data(writer.prev) is not None:
         raise InputError("field_name", "the document is certified: a new visible signature field would break "
@@ -122,7 +131,7 @@ def _build_signer(key: SigningKey, writer: IncrementalPdfFileWriter, options: Si
             spec_stamp = dataclasses.replace(spec_stamp, box=rect)
         style = stamp.stamp_style(stamp.render_stamp_pdf(spec_stamp, key.subject_name, options.reason, when))
         if not field_exists:
-            spec = fields.SigFieldSpec(name, box=options.stamp.box, on_page=_page_index(writer, options.stamp.page))
+            spec = _field_spec(name, options.stamp.box, _page_index(writer, options.stamp.page))
     elif not field_exists:
         spec = fields.SigFieldSpec(name)  # invisible: zero-size widget on the first page, print flag set
     vc = None
@@ -152,10 +161,10 @@ def _build_signer(key: SigningKey, writer: IncrementalPdfFileWriter, options: Si
 def _explain(exc: BaseException, options: SignOptions) -> InputError:
     """Map pyHanko's failure modes to a field and a reason the user can act on."""
     chain = [exc]
-    while chain[-1].__cause__ is not None or chain[-1].__context__ is not None:
-        chain.append(chain[-1].__cause__ or chain[-1].__context__)
-        if len(chain) > 8:
-            break
+    cause = exc.__cause__ or exc.__context__
+    while cause is not None and len(chain) <= 8:
+        chain.append(cause)
+        cause = cause.__cause__ or cause.__context__
     for err in chain:
         if isinstance(err, TimestampRequestError):
             root = chain[-1]
@@ -202,7 +211,8 @@ async def async_sign_pdf(key: SigningKey, data: bytes, options: Optional[SignOpt
         if vc is not None:
             await vc.aclose()
         await http.close()
-    return out.getvalue()
+    signed: bytes = out.getvalue()
+    return signed
 
 
 def sign_pdf(key: SigningKey, data: bytes, options: Optional[SignOptions] = None) -> bytes:
@@ -210,7 +220,7 @@ def sign_pdf(key: SigningKey, data: bytes, options: Optional[SignOptions] = None
     return run_sync(async_sign_pdf(key, data, options))
 
 
-async def async_renew_lta(data: bytes, tsa_url: str, trust_roots=(), *, timeout: float = 10.0) -> bytes:
+async def async_renew_lta(data: bytes, tsa_url: str, trust_roots: Sequence[TrustSource] = (), *, timeout: float = 10.0) -> bytes:
     """Extend a B-LTA document's archival chain: revocation data for the last document timestamp plus a
     new document timestamp. Run it before the last timestamp's TSA certificate expires."""
     from pyhanko.pdf_utils.reader import PdfFileReader
@@ -235,10 +245,11 @@ async def async_renew_lta(data: bytes, tsa_url: str, trust_roots=(), *, timeout:
     finally:
         await vc.aclose()
         await http.close()
-    return out.getvalue()
+    renewed: bytes = out.getvalue()
+    return renewed
 
 
-def renew_lta(data: bytes, tsa_url: str, trust_roots=(), *, timeout: float = 10.0) -> bytes:
+def renew_lta(data: bytes, tsa_url: str, trust_roots: Sequence[TrustSource] = (), *, timeout: float = 10.0) -> bytes:
     """Synchronous `async_renew_lta`."""
     return run_sync(async_renew_lta(data, tsa_url, trust_roots, timeout=timeout))
 
@@ -250,8 +261,7 @@ def add_signature_field(data: bytes, field: EmptyField) -> bytes:
     if field.name in _existing_fields(writer):
         raise InputError("field_name", f"a signature field named {field.name!r} already exists")
     pdfa.align_producer(writer)
-    fields.append_signature_field(writer, fields.SigFieldSpec(field.name, box=field.box,
-                                                              on_page=_page_index(writer, field.page)))
+    fields.append_signature_field(writer, _field_spec(field.name, field.box, _page_index(writer, field.page)))
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()

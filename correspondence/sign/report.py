@@ -1,9 +1,10 @@
 """Verification results: one report per file, one entry per signature, problems in plain words."""
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+import dataclasses
+from dataclasses import asdict, dataclass
 from datetime import datetime
-from typing import Optional
+from typing import Any, Optional
 
 
 @dataclass
@@ -26,14 +27,14 @@ class SignatureReport:
     coverage: Optional[str] = None
     modification: Optional[str] = None
     validated_at: Optional[datetime] = None  # set when validated as of the timestamp, not the current time
-    problems: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)  # worth knowing, not a failure
+    problems: list[str] = dataclasses.field(default_factory=list)
+    notes: list[str] = dataclasses.field(default_factory=list)  # worth knowing, not a failure
 
     @property
     def ok(self) -> bool:
         return not self.problems
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["ok"] = self.ok
         for key in ("signing_time", "timestamp", "validated_at"):
@@ -47,8 +48,8 @@ class VerificationReport:
     """Verdict for a whole file: valid only if it has signatures and every one of them is fine."""
 
     file_type: str  # "pdf" or "p7m"
-    signatures: list[SignatureReport] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)  # file-level problems
+    signatures: list[SignatureReport] = dataclasses.field(default_factory=list)
+    problems: list[str] = dataclasses.field(default_factory=list)  # file-level problems
     content: Optional[bytes] = None  # the signed content of a .p7m
 
     @property
@@ -61,7 +62,7 @@ class VerificationReport:
             out.extend(f"{s.field or s.kind}: {p}" for p in s.problems)
         return out
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"valid": self.valid, "file_type": self.file_type, "problems": self.problems,
                 "signatures": [s.to_dict() for s in self.signatures],
                 "content_size": len(self.content) if self.content is not None else None}

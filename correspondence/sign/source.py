@@ -46,10 +46,15 @@ class KeyRecipe:
     pin: Optional[str] = None
 
     def load(self) -> SigningKey:
+        """Load the key; a recipe built by hand that names no key is refused, not dereferenced."""
         if self.pkcs11_module:
+            if not self.key_label:
+                raise InputError("key_label", "required with a PKCS#11 module")
             return SigningKey.from_pkcs11(self.pkcs11_module, token_label=self.token_label,
-                                          key_label=self.key_label or "", pin=self.pin or "",
+                                          key_label=self.key_label, pin=self.pin or "",
                                           cert_label=self.cert_label)
+        if self.p12 is None:
+            raise InputError("p12", "the key recipe names neither a PKCS#12 file nor a PKCS#11 module")
         return SigningKey.from_p12(self.p12, self.password)
 
 

@@ -15,14 +15,17 @@ from __future__ import annotations
 
 import asyncio
 from importlib import metadata
+from typing import Any, Iterator, Optional
 
 from asn1crypto import cms
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from pyhanko.sign import signers
 from pyhanko.sign.attributes import CMSAttributeProvider, SigningCertificateV2Provider
-from pyhanko.sign.general import as_signing_certificate_v2, get_pyca_cryptography_hash, simple_cms_attribute
+from pyhanko.sign.general import as_signing_certificate_v2, simple_cms_attribute
 from pyhanko.sign.signers.pdf_cms import PdfCMSSignedAttributes
+from pyhanko.sign.timestamps import TimeStamper
+from pyhanko_certvalidator.util import get_pyca_cryptography_hash
 
 #: pyHanko release series (major.minor) these speed-ups were tested with.
 TESTED_PYHANKO = frozenset({"0.38"})
@@ -83,7 +86,7 @@ def cache_signing_certificate_attribute(signer: signers.Signer) -> None:
         return
     cache: dict[bytes, bytes] = {}
 
-    def providers(*args, **kwargs):
+    def providers(*args: Any, **kwargs: Any) -> Iterator[CMSAttributeProvider]:
         for prov in original(*args, **kwargs):
             if isinstance(prov, SigningCertificateV2Provider):
                 cert_der = prov.signing_cert.dump()
@@ -94,7 +97,7 @@ def cache_signing_certificate_attribute(signer: signers.Signer) -> None:
             else:
                 yield prov
 
-    signer._signed_attr_providers = providers
+    signer._signed_attr_providers = providers  # type: ignore[method-assign]  # per instance, by design
 
 
 def fast_signed_attributes(signer: signers.Signer) -> None:
@@ -110,8 +113,10 @@ def fast_signed_attributes(signer: signers.Signer) -> None:
     if not hasattr(signer, "_signed_attr_providers"):
         return
 
-    async def signed_attrs(data_digest: bytes, digest_algorithm: str, attr_settings=None, content_type="data",
-                           use_pades=False, timestamper=None, dry_run=False, is_pdf_sig=True) -> cms.CMSAttributes:
+    async def signed_attrs(data_digest: bytes, digest_algorithm: str,
+                           attr_settings: Optional[PdfCMSSignedAttributes] = None, content_type: str = "data",
+                           use_pades: bool = False, timestamper: Optional[TimeStamper] = None, dry_run: bool = False,
+                           is_pdf_sig: bool = True) -> cms.CMSAttributes:
         provs = signer._signed_attr_providers(
             data_digest=data_digest, digest_algorithm=digest_algorithm, use_cades=use_pades,
             attr_settings=attr_settings or PdfCMSSignedAttributes(), timestamper=timestamper,
@@ -128,7 +133,7 @@ def fast_signed_attributes(signer: signers.Signer) -> None:
             return cms.CMSAttributes.load(built.dump())
         return cms.CMSAttributes([cms.CMSAttribute.load(a.dump()) for a in attrs])
 
-    signer.signed_attrs = signed_attrs
+    signer.signed_attrs = signed_attrs  # type: ignore[method-assign]  # per instance, by design
 
 
 def wrap_simple_signer(signer: signers.SimpleSigner) -> signers.SimpleSigner:

@@ -74,7 +74,8 @@ html, body {{ margin: 0; padding: 0 }}
 def _render(markup: str) -> bytes:
     import weasyprint
 
-    return weasyprint.HTML(string=markup).write_pdf()
+    pdf: bytes = weasyprint.HTML(string=markup).write_pdf()
+    return pdf
 
 
 def render_stamp_pdf(spec: StampSpec, signer_name: str, reason: str | None, when: datetime) -> bytes:

@@ -5,7 +5,7 @@ import functools
 import ssl
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Iterable, Optional, Sequence
+from typing import Any, Iterable, Optional, Sequence
 
 import aiohttp
 import certifi
@@ -90,7 +90,7 @@ class HttpSession(LazySession):
     CA bundle, ~15 ms CPU) for every timestamp request and every validation context."""
 
     def __init__(self) -> None:
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]  # pyhanko-certvalidator leaves it unannotated
         self._client: Optional[aiohttp.ClientSession] = None
 
     def get_session(self) -> aiohttp.ClientSession:
@@ -106,7 +106,11 @@ class HttpSession(LazySession):
 
 def fetcher_backend(timeout: float) -> OwnedFetcherBackend:
     """A backend the validation context closes itself in `aclose()`."""
-    return OwnedFetcherBackend(AIOHttpFetcherBackend(session=HttpSession(), per_request_timeout=int(max(1, timeout))))
+    # AIOHttpFetcherBackend annotates `session` as a ClientSession, yet takes a LazySession (its default) and
+    # closes it itself: that is the documented way to share one lazily opened session.
+    backend = AIOHttpFetcherBackend(session=HttpSession(),  # type: ignore[arg-type]  # see above
+                                    per_request_timeout=int(max(1, timeout)))
+    return OwnedFetcherBackend(backend)
 
 
 def context_kwargs(
@@ -116,11 +120,11 @@ def context_kwargs(
     allow_fetching: bool,
     revocation_mode: str = "soft-fail",
     timeout: float = 10.0,
-) -> dict:
+) -> dict[str, Any]:
     """ValidationContext arguments: explicit roots, or the system CA bundle plus the self-signed
     certificates among `other_certs` (at signing time: the root a PKCS#12 file carries)."""
     others = list(other_certs)
-    kwargs: dict = {"other_certs": others, "allow_fetching": allow_fetching, "revocation_mode": revocation_mode}
+    kwargs: dict[str, Any] = {"other_certs": others, "allow_fetching": allow_fetching, "revocation_mode": revocation_mode}
     if trust_roots:
         kwargs["trust_roots"] = list(trust_roots)
     else:
@@ -130,7 +134,7 @@ def context_kwargs(
     return kwargs
 
 
-def validation_context(trust_roots: Sequence[x509.Certificate], **kwargs) -> ValidationContext:
+def validation_context(trust_roots: Sequence[x509.Certificate], **kwargs: Any) -> ValidationContext:
     return ValidationContext(**context_kwargs(trust_roots, **kwargs))
 
 

@@ -6,10 +6,12 @@ trusted, not revoked, and no disallowed change after it.
 """
 from __future__ import annotations
 
+import enum
 import io
 from datetime import datetime
 from typing import Optional, Sequence
 
+from asn1crypto import x509
 from pyhanko.pdf_utils.misc import PdfReadError
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.diff_analysis import ModificationLevel
@@ -17,7 +19,9 @@ from pyhanko.sign.validation.errors import NoDSSFoundError
 from pyhanko.sign.validation import (
     DocumentSecurityStore, async_validate_pdf_signature, async_validate_pdf_timestamp)
 from pyhanko.sign.validation.settings import KeyUsageConstraints
-from pyhanko.sign.validation.status import SignatureCoverageLevel, SignatureStatus
+from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
+from pyhanko.sign.validation.status import (
+    DocumentTimestampStatus, ModificationInfo, PdfSignatureStatus, SignatureCoverageLevel, SignatureStatus)
 from pyhanko_certvalidator import ValidationContext
 
 from ..errors import InputError
@@ -54,13 +58,14 @@ def cert_problems(status: SignatureStatus, what: str = "signer certificate") -> 
         when = getattr(details, "revocation_date", None)
         problems.append(f"{what} is revoked" + (f" since {when:%Y-%m-%d %H:%M} UTC" if when else ""))
     elif status.intact and status.valid and not status.trusted:
-        indic = status.trust_problem_indic
-        text = _INDIC.get(indic.name) if indic else None
+        indic = status.trust_problem_indic  # every AdESSubIndic is an enum member
+        indic_name = indic.name if isinstance(indic, enum.Enum) else None
+        text = _INDIC.get(indic_name) if indic_name else None
         if text is None:  # generic indication: say at least what can be seen offline
             text = trust.date_problem(status.signing_cert)
         if text and what != "signer certificate":
             text = text.replace("signer certificate", what)
-        problems.append(text or f"{what} not trusted ({indic.name if indic else 'no validation path'})")
+        problems.append(text or f"{what} not trusted ({indic_name or 'no validation path'})")
     return problems
 
 
@@ -69,7 +74,7 @@ def _fill_common(report: SignatureReport, status: SignatureStatus) -> None:
     report.trusted, report.revoked = bool(status.trusted), bool(status.revoked)
 
 
-def _modification_problems(status) -> list[str]:
+def _modification_problems(status: ModificationInfo) -> list[str]:
     problems = []
     if status.coverage is not None and status.coverage < SignatureCoverageLevel.ENTIRE_REVISION:
         problems.append("signature does not cover its whole revision")
@@ -85,14 +90,16 @@ def _modification_problems(status) -> list[str]:
 class _Contexts:
     """Validation contexts for one document (system or given roots + the document's DSS), closed together."""
 
-    def __init__(self, reader: PdfFileReader, roots, *, allow_fetching: bool, timeout: float) -> None:
+    def __init__(self, reader: PdfFileReader, roots: Sequence[x509.Certificate], *, allow_fetching: bool,
+                 timeout: float) -> None:
         self.roots, self.allow_fetching, self.timeout = roots, allow_fetching, timeout
+        self.dss: Optional[DocumentSecurityStore]
         try:
             self.dss = DocumentSecurityStore.read_dss(reader)
         except NoDSSFoundError:
             self.dss = None
         self.has_revinfo = bool(self.dss is not None and (list(self.dss.ocsps) or list(self.dss.crls)))
-        self._cache: dict = {}
+        self._cache: dict[tuple[bool, Optional[datetime], bool], ValidationContext] = {}
 
     def get(self, *, hard: bool, moment: Optional[datetime] = None, past: bool = False) -> ValidationContext:
         key = (hard, moment, past)
@@ -112,14 +119,15 @@ class _Contexts:
             await vc.aclose()
 
 
-def _timestamp_problems(status) -> list[str]:
+def _timestamp_problems(status: PdfSignatureStatus) -> list[str]:
     ts = status.timestamp_validity
     if ts is None:
         return []
     return ["signature timestamp: " + p for p in cert_problems(ts, "timestamp authority certificate")]
 
 
-async def _check_signature(emb, ctx: _Contexts, at: Optional[datetime], entry: SignatureReport):
+async def _check_signature(emb: EmbeddedPdfSignature, ctx: _Contexts, at: Optional[datetime],
+                           entry: SignatureReport) -> tuple[PdfSignatureStatus, list[str]]:
     """Validate now (or at `at`); a long-term signature that fails only because time has passed is
     validated again as of its trusted timestamp, with the revocation data embedded when it was signed."""
     now_vc = ctx.get(hard=ctx.has_revinfo, moment=at)
@@ -142,7 +150,8 @@ async def _check_signature(emb, ctx: _Contexts, at: Optional[datetime], entry: S
     return status, problems
 
 
-async def _check_doc_timestamp(emb, ctx: _Contexts, at: Optional[datetime], entry: SignatureReport):
+async def _check_doc_timestamp(emb: EmbeddedPdfSignature, ctx: _Contexts, at: Optional[datetime],
+                               entry: SignatureReport) -> tuple[DocumentTimestampStatus, list[str]]:
     status = await async_validate_pdf_timestamp(emb, validation_context=ctx.get(hard=False, moment=at))
     problems = cert_problems(status, "timestamp authority certificate")
     if problems and ctx.has_revinfo and status.intact and status.valid and not status.revoked:
@@ -213,7 +222,7 @@ def _appended_after_eof(data: bytes) -> bool:
     return end >= 0 and bool(data[end + 5:].strip(b"\r\n\t \x00"))
 
 
-async def _check_one(emb, ctx: _Contexts, at: Optional[datetime], last_doc_ts_revision: int,
+async def _check_one(emb: EmbeddedPdfSignature, ctx: _Contexts, at: Optional[datetime], last_doc_ts_revision: int,
                      report: VerificationReport) -> None:
     """One signature or document timestamp into `report` (raises on a damaged CMS)."""
     cert = emb.signer_cert
@@ -221,6 +230,7 @@ async def _check_one(emb, ctx: _Contexts, at: Optional[datetime], last_doc_ts_re
         kind="document-timestamp" if emb.sig_object_type == "/DocTimeStamp" else "signature",
         field=emb.field_name, signer=trust.common_name(cert),
         signer_subject=cert.subject.human_friendly, issuer=cert.issuer.human_friendly)
+    status: PdfSignatureStatus | DocumentTimestampStatus
     if entry.kind == "document-timestamp":
         status, problems = await _check_doc_timestamp(emb, ctx, at, entry)
         entry.timestamp = status.timestamp

@@ -216,6 +216,19 @@ class PaymentRecord(Base):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
+class PlanRecord(Base):
+    """A payment plan or a promise to pay recorded on a case (append-only; the latest agreed one counts)."""
+
+    __tablename__ = "case_plans"
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=_uuid)
+    tenant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("tenants.id"), index=True)
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id"), index=True)
+    type: Mapped[str] = mapped_column(String(20))  # plan | promise
+    agreed_on: Mapped[dt.date] = mapped_column(Date)
+    data: Mapped[dict[str, Any]]  # the validated `Plan`, as JSON
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
 class ActionRecord(Base):
     """A step taken on a case (call, visit, tracing...) recorded after the case was opened."""
 

@@ -11,8 +11,10 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Mapping
 
-from ..figures import Prescription, Statement, letter_deadline
+from ..figures import Prescription, Statement, compute_statement, letter_deadline, offer_figures, plan_figures
+from ..figures.plan import InstalmentFigures, plan_start
 from ..model import Action, ActionType, Case, CivilLaw, CreditType, DebtorType, DocumentKind
+from ..errors import InputError
 from .language import LanguagePack
 
 LETTER_ACTIONS = frozenset({ActionType.letter, ActionType.legal_notice, ActionType.email})
@@ -43,6 +45,8 @@ def _prior_letters(case: Case, actions: list[Action]) -> list[PriorLetter]:
             continue
         if a.date == case.date and a.document_kind is case.kind:
             continue  # this very letter, once recorded
+        if a.document_kind is not None and a.document_kind.is_agreement:
+            continue  # a plan, offer or receipt is not an earlier demand
         due = tuple(i.number for i in case.claim.invoices if i.due_date < a.date)
         out.append(PriorLetter(a.date, a.type.value, a.document_kind.value if a.document_kind else None,
                                a.channel, a.delivered_on, due, len(due) == len(case.claim.invoices)))
@@ -118,6 +122,7 @@ def wording_context(case: Case, statement: Statement, prescription: Prescription
         "letter_date": case.date,
         "today": dt.date.today(),
     }
+    context.update(agreement_context(case, statement))
     context.update(extra or {})
     if case.kind is DocumentKind.uncollectability_report:
         if "assessment" not in context:
@@ -126,3 +131,27 @@ def wording_context(case: Case, statement: Statement, prescription: Prescription
             context["assessment"] = assess(case, statement=statement)
         context.setdefault("annexes", [])
     return context
+
+
+def agreement_context(case: Case, statement: Statement) -> dict[str, Any]:
+    """`plan` and `schedule` (the `PlanFigures` at the letter date), `offer` (the `OfferFigures`) and `receipt`
+    (the last payment up to the letter date, for a payment_receipt), each None when the case has none."""
+    schedule = plan_figures(case) if case.plan is not None else None
+    offer = offer_figures(case, statement.total_due) if case.kind is DocumentKind.settlement_offer else None
+    paid = sorted((p for p in case.claim.payments if p.date <= case.date), key=lambda p: p.date)
+    if case.kind is DocumentKind.payment_receipt and not paid:
+        raise InputError("claim.payments", "a payment_receipt needs a payment received by the letter date")
+    receipt = paid[-1] if paid and case.kind is DocumentKind.payment_receipt else None
+    covered: tuple[InstalmentFigures, ...] = ()
+    if receipt is not None and schedule is not None:
+        covered = tuple(i for i in schedule.instalments if i.paid_on == receipt.date)
+    unpaid = next((i for i in schedule.instalments if i.due_date < case.date and i.unpaid > 0), None) \
+        if schedule is not None else None
+    if case.kind is DocumentKind.missed_instalment and unpaid is None:
+        raise InputError("plan", f"no instalment is overdue and unpaid on {case.date.isoformat()}")
+    lapsed = None  # the conditional waiver of a plan acknowledging less than was owed, once it is broken
+    if schedule is not None and schedule.accelerated and case.kind is DocumentKind.missed_instalment:
+        owed = compute_statement(case, plan_start(case)).total_due
+        lapsed = owed - schedule.acknowledged if owed > schedule.acknowledged else None
+    return {"plan": case.plan, "schedule": schedule, "offer": offer, "receipt": receipt, "waiver_lapsed": lapsed,
+            "receipt_instalments": covered, "settled": (schedule.balance <= 0) if schedule is not None else statement.total_due <= 0, "unpaid_instalment": unpaid}

@@ -19,7 +19,7 @@ from ..errors import ConfigurationError
 
 TEXT_BLOCKS = frozenset({"subject", "salutation", "p", "heading", "closing", "note"})
 EMPTY_BLOCKS = frozenset({"totals", "signature"})
-TABLE_REFS = frozenset({"invoices", "periods", "payments", "actions"})
+TABLE_REFS = frozenset({"invoices", "periods", "payments", "actions", "instalments"})
 _SPACE = re.compile(r"[^\S\u00a0]+")  # keep no-break spaces ("1.250,00 €" must not wrap)
 
 

@@ -108,3 +108,19 @@ def test_a_file_that_is_not_a_workbook_is_a_clear_error(tmp_path):
     with pytest.raises(InputError) as err:
         prepare_campaign(tmp_path / "clientes.ods", mapping)
     assert err.value.field == "source"
+
+
+def test_a_workbook_time_or_duration_cell_is_read_as_the_text_it_shows(tmp_path):
+    from openpyxl import Workbook
+
+    from correspondence.campaign.sources import read_sheet
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["Cliente", "Hora", "Plazo", "Importe", "Fecha"])
+    sheet.append(["Ana", dt.time(10, 30), dt.timedelta(days=2), 12.5, dt.date(2026, 3, 31)])
+    book.save(tmp_path / "clientes.xlsx")
+    row = read_sheet(tmp_path / "clientes.xlsx").rows[0]
+    assert row.cells == {"Cliente": "Ana", "Hora": "10:30:00", "Plazo": "2 days, 0:00:00", "Importe": 12.5,
+                         "Fecha": dt.datetime(2026, 3, 31)}

@@ -15,7 +15,8 @@ from tests.textutil import docx_text, pdf_flat
 
 LEAKS = ("None", "{{", "{%", "}}", "<p>", "</", "&lt;", "&amp;", "Undefined")
 
-COMBOS = list(itertools.product(("it", "es"), DocumentKind, Tone, CreditType, DebtorType))
+DEMAND_KINDS = [k for k in DocumentKind if not k.is_agreement]  # agreements: tests/render/test_agreements.py
+COMBOS = list(itertools.product(("it", "es"), DEMAND_KINDS, Tone, CreditType, DebtorType))
 
 
 def _case(language, kind, tone, credit_type, debtor_type):

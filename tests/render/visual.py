@@ -16,7 +16,7 @@ from correspondence.casefile import build_case
 from correspondence.model import DocumentKind, Language
 from correspondence.render import compose_document, render_pdf
 from correspondence.render.pdf import RenderedPdf
-from tests.casedata import example
+from tests.casedata import agreement_example
 
 PAGES_DIR = Path(__file__).with_name("pages")
 DPI = 50
@@ -30,7 +30,7 @@ WINDOWS = {"left": (20.0, 45.0, 110.0, 90.0), "right": (100.0, 45.0, 190.0, 90.0
 
 
 def render(language: str, kind: str) -> RenderedPdf:
-    return render_pdf(compose_document(build_case(example(language, kind=kind))))
+    return render_pdf(compose_document(build_case(agreement_example(language, kind))))
 
 
 def image_pages(rendered: RenderedPdf) -> list[int]:

@@ -142,6 +142,17 @@ def test_p12_without_private_key_and_garbage_p12(pki, tmp_path):
     assert exc.value.field == "p12"
 
 
+def test_a_key_recipe_that_names_no_key_is_an_input_error(softhsm):
+    from correspondence.sign import KeyRecipe
+
+    with pytest.raises(InputError) as exc:  # was Path(None): a TypeError traceback
+        KeyRecipe().load()
+    assert exc.value.field == "p12" and "neither" in exc.value.reason
+    with pytest.raises(InputError) as exc:  # was a token search for the key labelled ''
+        KeyRecipe(pkcs11_module=softhsm["module"], pin=softhsm["pin"]).load()
+    assert exc.value.field == "key_label"
+
+
 @pytest.mark.parametrize("use_pades", [True, False])
 def test_fast_signed_attributes_are_byte_identical_to_pyhankos(pki, use_pades):
     # speedups.py assembles signed attributes from DER pieces: the signed bytes must not change

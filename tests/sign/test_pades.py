@@ -242,3 +242,16 @@ def test_long_term_levels_still_verify_after_the_signer_certificate_expired(pki,
     path.write_bytes(signed["B-LTA"])
     assert main(["verify", str(path), "--trust", str(pki.root_pem), "--offline", "--at", "2350-01-01"]) == 0
     assert "note: valid as of its timestamp" in capsys.readouterr().out
+
+
+def test_an_empty_field_keeps_the_layouts_fractional_box(letter):
+    """pyHanko annotates a field box as integers; the layout's box (from WeasyPrint, in points) is kept."""
+    import pypdf
+
+    from correspondence.sign import EmptyField, add_signature_field
+
+    box = (340.1575, 96.3803, 538.5827, 152.0315)
+    data = add_signature_field(letter, EmptyField("Firma", box=box, page=0))
+    widget = next(a.get_object() for a in pypdf.PdfReader(io.BytesIO(data)).pages[0]["/Annots"]
+                  if a.get_object().get("/T") == "Firma")
+    assert [float(x) for x in widget["/Rect"]] == pytest.approx(box, abs=1e-4)

@@ -20,7 +20,9 @@ from correspondence.model.brand import REF_PATTERN
 from correspondence.render.brandkit import MAX_ASSET_BYTES, MAX_ASSETS
 from correspondence.store.models import BrandVersion
 
-from ..deps import SessionDep, StoreDep, TenantDep
+from correspondence.store import Store
+
+from ..deps import Principal, SessionDep, StoreDep, TenantDep
 from ..schemas import Out
 from ..uploads import multipart_form
 from .common import responses
@@ -98,7 +100,7 @@ async def _read_brand(request: Request, limit: int) -> tuple[dict[str, str], dic
         await form.close()
 
 
-async def _save(request: Request, store, who, name: str, *, new: bool) -> BrandVersion:
+async def _save(request: Request, store: Store, who: Principal, name: str, *, new: bool) -> BrandVersion:
     fields, data, files = await _read_brand(request, store.settings.max_upload_bytes)
     name = name or fields.get("name", "")
 

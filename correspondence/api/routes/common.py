@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import base64
 import uuid
+from typing import Any
 
 from fastapi import Request, Response
 from fastapi.responses import FileResponse
@@ -19,7 +20,7 @@ from ..problems import Problem, not_found
 
 
 
-def responses(*codes: int) -> dict[int | str, dict]:
+def responses(*codes: int) -> dict[int | str, dict[str, Any]]:
     from ..schemas import ProblemOut
 
     text = {404: "Not found (or another tenant's)", 409: "Conflict with the recorded history",

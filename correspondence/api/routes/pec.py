@@ -105,7 +105,7 @@ async def collect_pec(store_: StoreDep, who: TenantDep) -> CollectOut:
             mailbox = pec_mailbox(session, who.tenant_id)
         report = collect(store_, who.tenant_id, mailbox)
         return CollectOut(**report.summary, messages=[CollectedOut(
-            uid=i.uid, kind=i.kind, outcome=i.outcome, dispatch_ids=list(i.dispatch_ids),  # type: ignore[arg-type]
+            uid=i.uid, kind=i.kind, outcome=i.outcome, dispatch_ids=list(i.dispatch_ids),
             receipt_ids=list(i.receipt_ids), reason=i.reason) for i in report.items])
     try:
         return await run_in_threadpool(work)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from typing import Any, Callable
 
 from fastapi import APIRouter, Depends, Request, Response
 from pydantic import TypeAdapter, ValidationError
@@ -35,21 +36,22 @@ def _is_xml(data: bytes) -> bool:
     return data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")
 
 
-PEC_TYPES = {"message/rfc822": _always, "application/octet-stream": _always, "text/plain": _always}
-SCAN_TYPES = {"application/pdf": is_pdf, "image/jpeg": is_jpeg, "image/png": is_png, "image/tiff": is_tiff}
-ACCEPT = {
+Sniffer = Callable[[bytes], bool]  # does the content look like what its media type says
+PEC_TYPES: dict[str, Sniffer] = {"message/rfc822": _always, "application/octet-stream": _always, "text/plain": _always}
+SCAN_TYPES: dict[str, Sniffer] = {"application/pdf": is_pdf, "image/jpeg": is_jpeg, "image/png": is_png, "image/tiff": is_tiff}
+ACCEPT: dict[str, dict[str, Sniffer]] = {
     "pec": PEC_TYPES,
     "return_card": SCAN_TYPES,
     "provider_certificate": {"application/pdf": is_pdf, "application/xml": _is_xml, "text/xml": _is_xml},
     "other": {**SCAN_TYPES, "application/xml": _is_xml},
 }
-FORM_FIELDS = {
+FORM_FIELDS: dict[str, dict[str, Any]] = {
     "kind": {"type": "string", "enum": list(store.FILE_KINDS), "default": "pec"},
     "event_type": {"type": "string", "enum": [e.value for e in EventType],
                    "description": "For scans/certificates: the event the file proves (e.g. delivered)"},
     "occurred_at": {"type": "string", "format": "date-time", "description": "When that event happened"},
 }
-CREATED = {200: {"model": ReceiptOut, "description": "The same file was already attached (idempotent)"}}
+CREATED: dict[int | str, dict[str, Any]] = {200: {"model": ReceiptOut, "description": "The same file was already attached (idempotent)"}}
 
 
 _INSTANT: TypeAdapter[dt.datetime] = TypeAdapter(Instant)

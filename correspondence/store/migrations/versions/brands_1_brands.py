@@ -1,7 +1,7 @@
 """brands and brand_assets: versioned tenant brands with their files (issue 15)
 
 Revision ID: brands_1
-Revises: 0005
+Revises: plans_1
 Create Date: 2026-12-02
 """
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "brands_1"
-down_revision = "0005"
+down_revision = "plans_1"
 branch_labels = None
 depends_on = None
 

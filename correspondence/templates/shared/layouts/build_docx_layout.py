@@ -7,20 +7,25 @@ no wording. Tables are built at render time as sub-documents so they can appear 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Optional
 
 from docx import Document
+from docx.document import Document as DocxDocument
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.styles.style import ParagraphStyle
+from docx.text.paragraph import Paragraph
 from docx.shared import Mm, Pt, RGBColor
 
 OUT = Path(__file__).with_name("letter.docx")
 
 
-def _style(doc, name, *, size=10.5, bold=False, italic=False, space_after=4, align=None, sans=False, color=None,
-           keep_next=False):
-    style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+def _style(doc: DocxDocument, name: str, *, size: float = 10.5, bold: bool = False, italic: bool = False,
+           space_after: float = 4, align: Optional[WD_ALIGN_PARAGRAPH] = None, sans: bool = False,
+           color: Optional[str] = None, keep_next: bool = False) -> ParagraphStyle:
+    style: ParagraphStyle = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
     style.base_style = doc.styles["Normal"]
     style.font.size = Pt(size)
     style.font.bold = bold
@@ -37,7 +42,7 @@ def _style(doc, name, *, size=10.5, bold=False, italic=False, space_after=4, ali
     return style
 
 
-def _field(paragraph, instr: str) -> None:
+def _field(paragraph: Paragraph, instr: str) -> None:
     run = paragraph.add_run()
     fld = OxmlElement("w:fldSimple")
     fld.set(qn("w:instr"), instr)
@@ -140,7 +145,7 @@ def build(out: Path = OUT) -> None:
     header.add_run("{{ page_after }}")
     header.paragraph_format.tab_stops.add_tab_stop(Mm(165), alignment=2)
     section.first_page_header.is_linked_to_previous = False
-    doc.save(out)
+    doc.save(str(out))
 
 
 if __name__ == "__main__":
