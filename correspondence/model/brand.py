@@ -88,7 +88,7 @@ class BrandSignatory(Model):
 
 class Brand(Model):
     ref: Optional[str] = Field(default=None, pattern=REF_PATTERN, description="A brand of the library (brands/NAME)")
-    version: Optional[int] = Field(default=None, ge=1, description="Library version (default: the latest)")
+    version: Optional[int] = Field(default=None, ge=1, le=1_000_000, description="Library version (default: the latest)")
     name: Optional[str] = Field(default=None, max_length=200, description="Letterhead name; defaults to the sender")
     letterhead_lines: list[Line] = Field(default_factory=list, max_length=6, description="Lines under the name")
     footer: Optional[str] = Field(default=None, max_length=400)

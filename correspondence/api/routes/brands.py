@@ -141,6 +141,6 @@ def list_brands(session: SessionDep, who: TenantDep) -> list[BrandOut]:
 
 @router.get("/brands/{name}", response_model=BrandOut, responses=responses(404))
 def get_brand(name: str, session: SessionDep, who: TenantDep,
-              version: Optional[int] = Query(default=None, ge=1)) -> BrandOut:
+              version: Optional[int] = Query(default=None, ge=1, le=1_000_000)) -> BrandOut:
     """A brand at `version` (default: the latest); another tenant's brand is not found."""
     return BrandOut.of(brand_cases.find_brand(session, who.tenant_id, name, version))

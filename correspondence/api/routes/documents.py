@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import uuid
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from correspondence.casework.documents import case_documents as documents_of_case
@@ -135,7 +135,7 @@ def case_documents(case_id: uuid.UUID, session: SessionDep, who: TenantDep) -> l
 @router.get("/documents/{document_id}/preview", response_class=Response, responses={
     200: {"content": {"image/png": {}}, "description": "The page as a PNG image"}, **responses(404, 422)})
 def document_preview(document_id: uuid.UUID, session: SessionDep, store: StoreDep, who: TenantDep,
-                     page: int = 1, dpi: int = 100) -> Response:
+                     page: int = Query(1, ge=1, le=10_000), dpi: int = Query(100, ge=20, le=200)) -> Response:
     """Page `page` of a stored PDF document as a PNG (for a person to look at before sending)."""
     from correspondence.render.preview import pdf_page_png
 
