@@ -38,6 +38,7 @@ CONTEXT_NAMES = frozenset({
     "presumptive", "interrupted", "two_year_utilities", "waived", "deadline_days", "deadline_date",
     "deadline_shifted", "earlier_letters", "calls", "visits", "history", "tracing", "actions", "options", "report",
     "letter_date", "today", "assessment", "annexes", "label",
+    "plan", "schedule", "offer", "receipt", "receipt_instalments", "unpaid_instalment", "settled", "waiver_lapsed",
 })
 
 
