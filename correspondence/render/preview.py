@@ -25,7 +25,10 @@ def pdf_page_png(pdf: bytes, page: int = 1, *, dpi: int = 100) -> bytes:
 
     if not 1 <= dpi <= MAX_DPI:
         raise InputError("dpi", f"must be between 1 and {MAX_DPI}")
-    document = pdfium.PdfDocument(pdf)
+    try:
+        document = pdfium.PdfDocument(pdf)
+    except pdfium.PdfiumError:
+        raise InputError("document", "the stored file cannot be drawn as a PDF (damaged or not a PDF)") from None
     try:
         if not 1 <= page <= len(document):
             raise InputError("page", f"the document has {len(document)} page(s); page {page} does not exist")
