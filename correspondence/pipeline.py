@@ -16,6 +16,8 @@ from .errors import InputError
 from .model import Case, Jurisdiction
 from .model.jurisdiction import rules_for
 from .render import FORMATS, compose_document, render_docx, render_pdf
+from .render.brandkit import BrandKit
+from .wording.overrides import WordingOverride
 from .render.pdf import RenderedPdf, SignatureBox
 from .settings import settings
 from .sign import (
@@ -80,10 +82,10 @@ class Composed:
     >>> signed = letter.sign(signing)          # signs exactly pdf.data: the result begins with it
     """
 
-    def __init__(self, case: Case, *, base_dir: Path | None = None, wording_dir: Path | None = None,
-                 pdfa: bool | None = None) -> None:
-        self.case = case
-        self.document = compose_document(case, base_dir=base_dir, wording_dir=wording_dir)
+    def __init__(self, case: Case, *, base_dir: Path | None = None, wording_dir: Path | WordingOverride | None = None,
+                 pdfa: bool | None = None, kit: BrandKit | None = None) -> None:
+        self.document = compose_document(case, base_dir=base_dir, wording_dir=wording_dir, kit=kit)
+        self.case = self.document.case  # with the resolved brand (the stamp takes its colours)
         self._pdfa = pdfa
         self._pdf: Rendering | None = None
 
@@ -95,7 +97,19 @@ class Composed:
         return self._pdf
 
     def docx(self) -> Rendering:
-        return Rendering(render_docx(self.document), "docx")
+        """The DOCX; its thumbnail is page 1 of the PDF when that was rendered already."""
+        thumbnail = None
+        if self._pdf is not None:
+            from .render.preview import pdf_page_png
+
+            thumbnail = pdf_page_png(self._pdf.data, 1, dpi=24)
+        return Rendering(render_docx(self.document, thumbnail=thumbnail), "docx")
+
+    def html(self) -> Rendering:
+        """The self-contained HTML the PDF is made from (CSS inline, fonts and images as data: URIs)."""
+        from .render.html import render_html
+
+        return Rendering(render_html(self.document), "html")
 
     def render(self, fmt: str) -> Rendering:
         if fmt not in FORMATS:
@@ -106,18 +120,19 @@ class Composed:
         return sign_rendering(self.case, self.pdf(), signing)
 
 
-def compose(case: Case, *, base_dir: Path | None = None, wording_dir: Path | None = None,
-            pdfa: bool | None = None) -> Composed:
-    """Compose a case once; render it as PDF and DOCX and sign the PDF from the same composition."""
-    return Composed(case, base_dir=base_dir, wording_dir=wording_dir, pdfa=pdfa)
+def compose(case: Case, *, base_dir: Path | None = None, wording_dir: Path | WordingOverride | None = None,
+            pdfa: bool | None = None, kit: BrandKit | None = None) -> Composed:
+    """Compose a case once; render it as PDF and DOCX and sign the PDF from the same composition.
+    `kit` is the resolved brand (`correspondence.brands.resolve_brand`, or the tenant's stored brand)."""
+    return Composed(case, base_dir=base_dir, wording_dir=wording_dir, pdfa=pdfa, kit=kit)
 
 
 def render(case: Case, fmt: str, *, base_dir: Path | None = None, pdfa: bool | None = None,
-           wording_dir: Path | None = None) -> Rendering:
+           wording_dir: Path | WordingOverride | None = None, kit: BrandKit | None = None) -> Rendering:
     """Render a case to PDF (with its empty signature field) or DOCX."""
     if fmt not in FORMATS:
         raise InputError("format", f"'{fmt}' is not one of {', '.join(FORMATS)}")
-    rendering = compose(case, base_dir=base_dir, wording_dir=wording_dir, pdfa=pdfa).render(fmt)
+    rendering = compose(case, base_dir=base_dir, wording_dir=wording_dir, pdfa=pdfa, kit=kit).render(fmt)
     log.debug("rendered %s %s (%s, %s): %d bytes", case.kind.value, fmt, case.language.value, case.tone.value,
               len(rendering.data))
     return rendering
@@ -133,12 +148,13 @@ def sign_rendering(case: Case, rendering: Rendering, signing: Signing) -> bytes:
 
 
 def produce(case: Case, fmt: str, *, base_dir: Path | None = None, pdfa: bool | None = None,
-            wording_dir: Path | None = None, signing: Signing | None = None) -> bytes:
+            wording_dir: Path | WordingOverride | None = None, signing: Signing | None = None, kit: BrandKit | None = None) -> bytes:
     """Render a case to PDF or DOCX; PDFs are signed (PAdES) when `signing` is given."""
     if signing is not None and fmt != "pdf":
         raise InputError("sign", "only PDF output is signed here; sign a DOCX as CAdES .p7m with `correspondence sign`")
-    rendering = render(case, fmt, base_dir=base_dir, pdfa=pdfa, wording_dir=wording_dir)
-    return rendering.data if signing is None else sign_rendering(case, rendering, signing)
+    composed = compose(case, base_dir=base_dir, wording_dir=wording_dir, pdfa=pdfa, kit=kit)
+    rendering = composed.render(fmt)
+    return rendering.data if signing is None else sign_rendering(composed.case, rendering, signing)
 
 
 SIGNATURE_FIELD = "Signature1"

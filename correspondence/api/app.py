@@ -15,7 +15,8 @@ from correspondence.store import Store, StoreSettings
 from . import openapi, problems, ui
 from .limits import BodyLimitMiddleware, RateLimiter
 from .requestids import RequestIdMiddleware
-from .routes import batches, cases, dispatches, documents, health, pec, plans, receipts, unmatched, webhooks
+from .routes import (batches, brands, cases, dispatches, documents, health, pec, plans, receipts, unmatched, webhooks,
+                     wording)
 
 MULTIPART_OVERHEAD = 64 * 1024
 
@@ -70,4 +71,6 @@ def create_app(settings: StoreSettings | None = None, *, store: Store | None = N
     for module in (cases, documents, dispatches, unmatched, receipts, batches, pec, webhooks):
         app.include_router(module.router, prefix="/v1")
     app.include_router(plans.router, prefix="/v1")
+    app.include_router(brands.router, prefix="/v1")
+    app.include_router(wording.router, prefix="/v1")
     return app

@@ -32,18 +32,13 @@ def _base_type(value: str | None) -> str:
     return (value or "").split(";", 1)[0].strip().lower()
 
 
-async def read_upload(request: Request, *, limit: int, accept: Mapping[str, Callable[[bytes], bool]],
-                      text_fields: tuple[str, ...] = ()) -> Upload:
-    """Parse a multipart body with one ``file`` part (+ optional text fields).
-
-    `accept` maps each allowed media type of the part to a check of its first bytes; a part declared
-    as ``application/octet-stream`` is accepted if any check matches.
-    """
+async def multipart_form(request: Request, *, max_files: int, max_fields: int, hint: str,
+                         max_part_size: int = 64 * 1024) -> Any:
+    """The parsed multipart form (415 for another body type, 400 when malformed); the caller closes it."""
     if _base_type(request.headers.get("content-type")) != "multipart/form-data":
-        raise Problem(415, "send the file as multipart/form-data with a part named 'file'",
-                      slug="unsupported-media-type", field="body")
+        raise Problem(415, hint, slug="unsupported-media-type", field="body")
     try:
-        form = await request.form(max_files=1, max_fields=len(text_fields) + 1, max_part_size=64 * 1024)
+        return await request.form(max_files=max_files, max_fields=max_fields, max_part_size=max_part_size)
     except Problem:
         raise
     except Exception as exc:  # malformed multipart, too many parts
@@ -51,6 +46,17 @@ async def read_upload(request: Request, *, limit: int, accept: Mapping[str, Call
             raise
         raise Problem(400, f"malformed multipart body: {getattr(exc, 'detail', exc)}", slug="malformed-body",
                       field="body") from None
+
+
+async def read_upload(request: Request, *, limit: int, accept: Mapping[str, Callable[[bytes], bool]],
+                      text_fields: tuple[str, ...] = ()) -> Upload:
+    """Parse a multipart body with one ``file`` part (+ optional text fields).
+
+    `accept` maps each allowed media type of the part to a check of its first bytes; a part declared
+    as ``application/octet-stream`` is accepted if any check matches.
+    """
+    form = await multipart_form(request, max_files=1, max_fields=len(text_fields) + 1,
+                                hint="send the file as multipart/form-data with a part named 'file'")
     try:
         part = form.get("file")
         if not isinstance(part, UploadFile):

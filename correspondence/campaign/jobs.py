@@ -54,8 +54,8 @@ class BatchJobs:
                                         {"kind": kind, "tone": tone})
             if campaign.errors and not skip_invalid:
                 raise InputErrors([InputError(e.where, e.reason) for e in campaign.errors])
-            if any(d.case is not None and d.case.brand.logo for d in campaign.drafts):
-                raise InputError("mapping.defaults.brand.logo", "logos cannot be set through the API")
+            if any(d.case is not None and d.case.brand.asset_names() for d in campaign.drafts):
+                raise InputError("mapping.defaults.brand.logo", "logos and brand files cannot be set through the API")
         except InputError:
             _remove(folder)
             raise

@@ -81,6 +81,9 @@ def amend_case(session: Session, tenant_id: uuid.UUID, case_id: uuid.UUID, patch
         amended = build_case(merge_patch(record.data, patch))
         if amended.brand.logo and amended.brand.logo != record.data.get("brand", {}).get("logo"):
             raise InputError("brand.logo", "logos cannot be set through an amendment")
+        if set(amended.brand.asset_names()) - {"logo"}:  # files are a stored brand's (brand.ref), never a path
+            raise InputError(f"brand.{next(iter(set(amended.brand.asset_names()) - {'logo'}))}",
+                             "files cannot be set through an amendment; name a stored brand with brand.ref")
         if store.canonical(amended) == record.data:
             raise InputError("body", "the amendment changes nothing")
         fold(session, record, data=store.canonical(amended))  # recorded payments must still fit the case

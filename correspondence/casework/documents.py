@@ -23,13 +23,15 @@ from ..store import cases as case_store
 from ..store.documents import MEDIA_TYPES, get_document, record_document
 from ..store.models import CaseRecord, Document
 from ..wording.catalogue import wording_version
+from .brands import case_kit
+from .wording import tenant_override
 from .cases import find_case
 from .standing import DocumentRequest, Standing, fold
 
 if TYPE_CHECKING:  # rendering imports WeasyPrint: loaded on first use, so listing documents stays light
     from ..pipeline import Rendering, Signing
 
-Renderer = Callable[[Case, str], "Rendering"]
+Renderer = Callable[..., "Rendering"]  # (case, fmt) or (case, fmt, kit=BrandKit)
 
 
 @dataclass(frozen=True)
@@ -69,9 +71,16 @@ def render_document(session: Session, blobs: BlobStore, tenant_id: uuid.UUID, ca
     warnings = rate_warnings(standing.statement)
     if strict and warnings:
         raise InputError("strict", warnings[0])
-    rendering = (renderer or (lambda c, f: render(c, f)))(case, fmt)
+    kit = case_kit(session, blobs, tenant_id, case)  # a named brand: the tenant's stored version
+    wording = tenant_override(session, tenant_id, case.language.value)  # the tenant's own wording, if any
+    extra: dict[str, Any] = {k: v for k, v in (("kit", kit), ("wording_dir", wording)) if v is not None}
+    rendering = (renderer or render)(case, fmt, **extra)
+    if kit is not None:
+        case = case.model_copy(update={"brand": kit.brand})  # the stamp takes the brand's colours
     signed = sign_rendering(case, rendering, signing) if signing is not None else None
     made = _made(record, standing, request, fmt, rendering)
+    made["made_from"]["brand"] = kit.made_from() if kit else None
+    made["made_from"]["wording_override"] = wording.digest if wording else None
     made["made_from"]["warnings"] = warnings
     stem = (record.reference or str(record.id)).replace("/", "-")
     name = f"{stem}-{case.kind.value}-{case.date.isoformat()}"

@@ -31,7 +31,7 @@ except ImportError:  # pragma: no cover
     CLICK_ERRORS = (ClickException,)
 
 COMMAND_MODULES = ("render", "batch", "campaign", "figures", "signing", "trust", "pec", "serve", "demo", "case",
-                   "plans", "background", "user")
+                   "plans", "background", "user", "wording", "preview")
 
 EXIT_CODES: dict[type[CorrespondenceError], int] = {
     CorrespondenceError: 1,   # unclassified: a failure of ours

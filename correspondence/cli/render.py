@@ -22,14 +22,17 @@ from .options import LEVEL, TSA_URL, key_options, wants_key
 console = Console()
 
 
+CLI_FORMATS = (*FORMATS, "html")
+
+
 def _format_for(output: Path, fmt: Optional[str]) -> str:
     if fmt:
-        if fmt not in FORMATS:
-            raise InputError("--format", f"'{fmt}' is not one of {', '.join(FORMATS)}")
+        if fmt not in CLI_FORMATS:
+            raise InputError("--format", f"'{fmt}' is not one of {', '.join(CLI_FORMATS)}")
         return fmt
     suffix = output.suffix.lower().lstrip(".")
-    if suffix not in FORMATS:
-        raise InputError("--format", f"cannot tell the format from '{output.name}'; use --format pdf|docx")
+    if suffix not in CLI_FORMATS:
+        raise InputError("--format", f"cannot tell the format from '{output.name}'; use --format pdf|docx|html")
     return suffix
 
 
@@ -45,9 +48,11 @@ def render(
     jurisdiction: Optional[Jurisdiction] = typer.Option(None),
     date: Optional[dt.datetime] = typer.Option(None, formats=["%Y-%m-%d"], help="Letter date"),
     deadline_days: Optional[int] = typer.Option(None, "--deadline-days"),
-    fmt: Optional[str] = typer.Option(None, "--format", help="pdf or docx (default: from the output name)"),
+    fmt: Optional[str] = typer.Option(None, "--format", help="pdf, docx or html (default: from the output name)"),
     pdfa: Optional[bool] = typer.Option(None, "--pdfa/--no-pdfa", help="PDF/A-3b (default on for legal notices)"),
     wording_dir: Optional[Path] = typer.Option(None, "--wording-dir", help="Folder of wording templates overriding the packaged ones"),
+    brand: Optional[str] = typer.Option(None, "--brand", help="A brand of the library (brands/NAME/brand.yaml); default: the case's brand.ref"),
+    brands_dir: Optional[Path] = typer.Option(None, "--brands-dir", help="The brand library (default: brands/ beside the case file, else ./brands)"),
     allow_prescribed: bool = typer.Option(False, "--allow-prescribed", help="Write a demand for a prescribed credit"),
     sign: bool = typer.Option(False, "--sign", help="Sign the PDF (PAdES); without a key, the demo certificate"),
     level: str = LEVEL,
@@ -85,7 +90,19 @@ def render(
     for warning in [prescription(case).warning, *rates]:
         if warning:
             Console(stderr=True).print(f"[bold yellow]warning:[/] {warning}", highlight=False)
-    data = produce(case, fmt_, base_dir=case_file.parent, pdfa=pdfa, wording_dir=wording_dir, signing=signing)
+    from ..brands import default_brands_dir, resolve_brand
+
+    kit = resolve_brand(case, brands_dir=brands_dir or default_brands_dir(case_file), name=brand,
+                        base_dir=case_file.parent)
+    if fmt_ == "html":
+        if signing is not None:
+            raise InputError("--sign", "only PDF output is signed")
+        from ..pipeline import compose
+
+        data = compose(case, base_dir=case_file.parent, wording_dir=wording_dir, kit=kit).html().data
+    else:
+        data = produce(case, fmt_, base_dir=case_file.parent, pdfa=pdfa, wording_dir=wording_dir,
+                       signing=signing, kit=kit)
     write_atomic(output, data)
     note = f", signed {signing.level.value}" if signing else ""
     console.print(f"wrote {output} ({len(data):,} bytes, {case.kind.value}, {case.language.value}, "

@@ -13,11 +13,13 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from ..packaged import shared_dir
 
-ALLOWED_DATA_TYPES = ("data:image/png;", "data:image/jpeg;")
+#: images and brand fonts the library checked itself and embedded (SVG sanitised, fonts parsed)
+ALLOWED_DATA_TYPES = ("data:image/png;", "data:image/jpeg;", "data:image/svg+xml;", "data:font/ttf;",
+                      "data:font/otf;", "data:font/woff2;")
 
 
 class AssetFetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint has no type information: URLFetcher is Any
-    """Serve `file:` URLs inside the shared assets folder and PNG/JPEG `data:` URIs; refuse the rest."""
+    """Serve `file:` URLs inside the shared assets folder and image/font `data:` URIs; refuse the rest."""
 
     def __init__(self) -> None:
         super().__init__(allowed_protocols=("file", "data"), allow_redirects=False, fail_on_errors=False)

@@ -13,19 +13,28 @@ from ..figures import (
 )
 from ..figures.plan import plan_start
 from ..model import Case, DocumentKind, Jurisdiction
-from ..model.party import Creditor, Representative
+from ..model.brand import Company
+from ..model.party import Creditor, Representative, Signatory
 from ..model.jurisdiction import rules_for
 from ..wording import LanguagePack, language_pack, write_blocks
 from ..wording.context import wording_context
+from ..wording.overrides import WordingOverride
 from ..wording.paragraph import Block
-from .document import Document, Table, load_logo
+from .brandkit import BrandKit, inline_kit
+from .document import Document, Table
 
 
-def compose_document(case: Case, *, base_dir: Path | None = None, wording_dir: Path | None = None,
-                     extra_context: Mapping[str, Any] | None = None) -> Document:
-    """Everything both layouts need. `base_dir` resolves a relative brand logo; `wording_dir` overrides wording;
-    `extra_context` adds template variables (the report's assessment and annexes)."""
-    logo = load_logo(case.brand.logo, base_dir)  # input errors first, before any rendering work
+def compose_document(case: Case, *, base_dir: Path | None = None, wording_dir: Path | WordingOverride | None = None,
+                     extra_context: Mapping[str, Any] | None = None, kit: BrandKit | None = None) -> Document:
+    """Everything both layouts need. `kit` is the resolved brand (a library brand with its checked assets);
+    without it the case's inline brand is used, `base_dir` resolving a relative logo; `wording_dir` overrides
+    wording; `extra_context` adds template variables (the report's assessment and annexes)."""
+    kit = kit or inline_kit(case.brand, base_dir)  # input errors first, before any rendering work
+    if kit.brand != case.brand:
+        case = case.model_copy(update={"brand": kit.brand})
+    if kit.brand.signatory:  # the brand's designated signatory signs its letters
+        case = case.model_copy(update={"signatory": Signatory(name=kit.brand.signatory.name,
+                                                              role=kit.brand.signatory.role)})
     if case.kind.is_letter:
         assert_may_demand(case)
     pack = language_pack(case.language.value)
@@ -73,11 +82,25 @@ def compose_document(case: Case, *, base_dir: Path | None = None, wording_dir: P
         totals=_totals(case, statement, pack),
         total_in_words=f"{pack.label('total_in_words')}: {pack.words(statement.total_due)}",
         signature_lines=signature,
-        footer=brand.footer or " · ".join(x for x in (sender.name, sender.tax_id) if x),
-        logo=logo,
+        footer=brand.footer or ("" if brand.company else " · ".join(x for x in (sender.name, sender.tax_id) if x)),
+        company_lines=company_lines(brand.company, pack) if brand.company else [],
+        logo=kit.logo, kit=kit,
         window=brand.window or rules_for(case.jurisdiction or Jurisdiction.IT).window,
         page_label=pack.label("page"),
     )
+
+
+def company_lines(company: Company, pack: LanguagePack) -> list[str]:
+    """The legal mentions of the issuing company, as the footer prints them (art. 2250 c.c.; art. 24 CCom)."""
+    def lab(key: str) -> str:
+        return pack.label("company", key)
+
+    name = company.legal_name + (f" {lab('in_liquidation')}" if company.in_liquidation else "")
+    first = [name, company.registered_office and f"{lab('registered_office')}: {company.registered_office}"]
+    second = [company.tax_id and f"{lab('tax_id')} {company.tax_id}", company.vat_id and f"{lab('vat_id')} {company.vat_id}",
+              company.registry, company.share_capital and f"{lab('share_capital')} {company.share_capital}",
+              company.sole_shareholder and lab("sole_shareholder")]
+    return [line for line in (" · ".join(x for x in first if x), " · ".join(x for x in second if x)) if line]
 
 
 def _figures_at(case: Case) -> "dt.date | None":

@@ -24,7 +24,9 @@ from jinja2.sandbox import SandboxedEnvironment
 from ..errors import ConfigurationError
 from ..packaged import shared_dir
 from ..wording.paragraph import Runs
-from .document import Document, Table
+from .document import Document, Logo, Table
+from .docx_package import finish_package
+from .docx_tables import CELL_PADDING_MM, cell_rule, column_widths, fix_widths, no_grid, text_mm
 
 FONT_NAMES = {"serif": "Liberation Serif", "sans": "Liberation Sans"}
 BRANDED_STYLES = ("Letterhead", "SectionHeading", "AnnexTitle", "ReportTitle")
@@ -73,10 +75,13 @@ def _spaced(sub: Subdoc) -> Subdoc:
     return sub
 
 
-def _data_table(tpl: DocxTemplate, table: Table, primary: str) -> Subdoc:
+RULE = "BBBBBB"  # the thin rule between rows, as in letter.css
+
+
+def _data_table(tpl: DocxTemplate, table: Table, primary: str, available_mm: float, sans: bool) -> Subdoc:
     sub = tpl.new_subdoc()
     t = sub.add_table(rows=1, cols=len(table.headers))
-    t.style = "Table Grid"
+    no_grid(t)
     t.alignment = WD_TABLE_ALIGNMENT.CENTER
     header = t.rows[0]
     _repeat_header(header)
@@ -87,21 +92,36 @@ def _data_table(tpl: DocxTemplate, table: Table, primary: str) -> Subdoc:
         cells = t.add_row().cells
         for i, text in enumerate(row):
             _cell_text(cells[i], text, align_right=table.numeric[i])
+            cell_rule(cells[i], "bottom", size=3, color=RULE)
     if table.footer:
         cells = t.add_row().cells
         for i, text in enumerate(table.footer):
             _cell_text(cells[i], text, align_right=table.numeric[i], bold=True)
+            cell_rule(cells[i], "top", size=6, color=primary)
+    fix_widths(t, column_widths(table.headers, table.rows, table.footer, table.numeric, available_mm, sans=sans))
     return _spaced(sub)
 
 
 def _totals_table(tpl: DocxTemplate, doc: Document) -> Subdoc:
+    """Right-aligned, at least 110 mm wide; the total due under a rule in the brand colour (letter.css)."""
     sub = tpl.new_subdoc()
     t = sub.add_table(rows=0, cols=2)
+    no_grid(t)
     t.alignment = WD_TABLE_ALIGNMENT.RIGHT
+    primary = doc.brand.primary_color
     for label, amount, emph in doc.totals:
         cells = t.add_row().cells
         _cell_text(cells[0], label, bold=emph)
         _cell_text(cells[1], amount, align_right=True, bold=emph)
+        if emph:
+            for cell in cells:
+                cell_rule(cell, "top", size=6, color=primary)
+                for run in cell.paragraphs[0].runs:
+                    run.font.color.rgb = RGBColor.from_string(primary.lstrip("#"))
+    sans = doc.brand.font == "sans"
+    amounts = max(text_mm(a, bold=True, sans=sans) for _, a, _ in doc.totals) + CELL_PADDING_MM
+    labels = max(max(text_mm(lab, bold=True, sans=sans) for lab, _, _ in doc.totals) + CELL_PADDING_MM, 110 - amounts)
+    fix_widths(t, [labels, amounts])
     _keep_together(t)
     return sub
 
@@ -117,19 +137,21 @@ def _keep_together(table: DocxTable) -> None:
                 paragraph.paragraph_format.keep_with_next = True
 
 
-def _fields_table(tpl: DocxTemplate, rows: Sequence[tuple[str, Runs]]) -> Subdoc:
+def _fields_table(tpl: DocxTemplate, rows: Sequence[tuple[str, Runs]], available_mm: float) -> Subdoc:
     sub = tpl.new_subdoc()
     t = sub.add_table(rows=0, cols=2)
-    t.style = "Table Grid"
+    no_grid(t)
     for label, value in rows:
         cells = t.add_row().cells
         _cell_text(cells[0], label)
-        cells[0].width = Mm(45)
         para = cells[1].paragraphs[0]
         para.style = "TableText"
         for run in value:
             r = para.add_run(run.text)
             r.bold, r.italic = run.bold or None, run.italic or None
+        for cell in cells:
+            cell_rule(cell, "bottom", size=2, color="DDDDDD")
+    fix_widths(t, [45, available_mm - 45])
     return _spaced(sub)
 
 
@@ -155,11 +177,31 @@ def _page_label_parts(label: str) -> dict[str, str]:
     return {"page_before": before, "page_between": between, "page_after": after}
 
 
-def render_docx(doc: Document) -> bytes:
+def _raster(logo: Logo) -> bytes:
+    """Word pictures are raster images: an SVG logo is drawn once to PNG (cached by its bytes)."""
+    return logo.data if logo.media_type != "image/svg+xml" else _svg_png(logo.data)
+
+
+@lru_cache(maxsize=32)
+def _svg_png(svg: bytes) -> bytes:
+    from .preview import svg_png
+
+    return svg_png(svg)
+
+
+def render_docx(doc: Document, *, thumbnail: bytes | None = None) -> bytes:
+    """The letter as Word paragraphs and tables; `thumbnail` is a PNG of page 1 (from the PDF) when known."""
     tpl = DocxTemplate(io.BytesIO(_layout_bytes()))
     brand = doc.case.brand
-    styles = tpl.get_docx().styles
-    styles["Normal"].font.name = FONT_NAMES[brand.font]
+    document = tpl.get_docx()
+    styles = document.styles
+    styles["Normal"].font.name = doc.font_family or FONT_NAMES[brand.font]
+    section = document.sections[0]
+    if brand.margins:
+        m = brand.margins
+        section.top_margin, section.right_margin = Mm(m.top), Mm(m.right)
+        section.bottom_margin, section.left_margin = Mm(m.bottom), Mm(m.left)
+    available = (section.page_width - section.left_margin - section.right_margin) / Mm(1)
     for name in BRANDED_STYLES:
         styles[name].font.color.rgb = RGBColor.from_string(brand.primary_color.lstrip("#"))
     blocks: list[dict[str, Any]] = []
@@ -170,15 +212,18 @@ def render_docx(doc: Document) -> bytes:
         if b.style == "table":
             if b.ref is None:  # the wording parser gives every table its ref; a Block built by hand may not
                 raise ConfigurationError("a table block names no table (ref)")
-            entry["subdoc"] = _data_table(tpl, doc.tables[b.ref], brand.primary_color)
+            entry["subdoc"] = _data_table(tpl, doc.tables[b.ref], brand.primary_color, available, brand.font == "sans")
         elif b.style == "fields":
-            entry["subdoc"] = _fields_table(tpl, b.rows)
+            entry["subdoc"] = _fields_table(tpl, b.rows, available)
         elif b.style == "totals":
             entry["subdoc"] = _totals_table(tpl, doc)
         blocks.append(entry)
     context = {
         "letterhead_name": doc.letterhead_name, "letterhead_lines": doc.letterhead_lines,
-        "logo": InlineImage(tpl, io.BytesIO(doc.logo.data), height=Mm(14)) if doc.logo else None,
+        "logo": InlineImage(tpl, io.BytesIO(_raster(doc.logo)), height=Mm(14)) if doc.logo else None,
+        "signature_image": (InlineImage(tpl, io.BytesIO(doc.signature_image.data), height=Mm(12))
+                            if doc.signature_image else None),
+        "company_lines": doc.company_lines,
         "is_letter": doc.is_letter, "title": doc.title, "address_table": _address_table(tpl, doc),
         "reference": doc.reference or "", "place_date": doc.place_date, "blocks": blocks,
         "total_in_words": doc.total_in_words, "signature_lines": doc.signature_lines, "footer": doc.footer,
@@ -186,9 +231,7 @@ def render_docx(doc: Document) -> bytes:
     }
     env = SandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
     tpl.render(context, jinja_env=env, autoescape=True)
-    props = tpl.docx.core_properties  # get_docx() would reload the unrendered template
-    props.title, props.author, props.subject = doc.title, doc.letterhead_name, doc.reference or doc.title
-    props.language = doc.case.language.value
+    finish_package(tpl.docx, doc, thumbnail=thumbnail)  # get_docx() would reload the unrendered template
     out = io.BytesIO()
     tpl.save(out)
     return out.getvalue()

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from .blobs import BlobStore, StoredBlob, TooLarge
 from .db import open_store
-from .models import Document, Receipt
+from .models import BrandAsset, Document, Receipt
 from .settings import StoreSettings
 
 __all__ = ["BlobStore", "Store", "StoreSettings", "StoredBlob", "TooLarge"]
@@ -39,7 +39,8 @@ class Store:
 
     def referenced_digests(self) -> set[str]:
         with self.session() as session:
-            return set(session.scalars(union(select(Document.sha256), select(Receipt.sha256))))
+            return set(session.scalars(union(select(Document.sha256), select(Receipt.sha256),
+                                            select(BrandAsset.sha256))))
 
     def collect_garbage(self, *, older_than_seconds: float = 3600) -> list[str]:
         """Remove blobs that no row refers to (left by failed or interrupted requests)."""

@@ -35,9 +35,11 @@ def create_case_once(session: Session, tenant_id: uuid.UUID, data: Mapping[str, 
                      idem: IdempotencyKey | None) -> tuple[CaseRecord, bool]:
     """`create_case` honouring an idempotency key: (record, created). Version 1 is stored beside the case."""
     case = data if isinstance(data, Case) else build_case(data)
-    if case.brand.logo:
+    if case.brand.logo or case.brand.asset_names():
         # A logo is a path on the server's disk: never let an API client choose which file is read.
-        raise InputError("brand.logo", "logos cannot be set through the API")
+        field = next(iter(case.brand.asset_names()), "logo")
+        raise InputError(f"brand.{field}", "files cannot be set in a case through the API; upload a brand "
+                                          "(POST /v1/brands) and name it with brand.ref")
     earlier = replayed(session, tenant_id, idem, "case")
     if earlier is not None:
         return session.get(CaseRecord, earlier), False  # type: ignore[return-value]

@@ -322,3 +322,47 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(300))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     disabled_at: Mapped[Optional[dt.datetime]]
+
+
+class BrandVersion(Base):
+    """One version of a tenant's brand (`brand.yaml` fields as JSON). Append-only: a change is a new
+    version, so a document keeps pointing at the brand that produced it."""
+
+    __tablename__ = "brands"
+    __table_args__ = (UniqueConstraint("tenant_id", "name", "version"),)
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=_uuid)
+    tenant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("tenants.id"), index=True)
+    name: Mapped[str] = mapped_column(String(64))
+    version: Mapped[int] = mapped_column(Integer)
+    data: Mapped[dict[str, Any]]
+    sha256: Mapped[str] = mapped_column(String(64))  # brand fields and asset digests together
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    assets: Mapped[list["BrandAsset"]] = relationship(order_by="BrandAsset.filename", lazy="selectin")
+
+
+class BrandAsset(Base):
+    """A file of a brand version (logo, font, signature, letterhead), stored as a blob."""
+
+    __tablename__ = "brand_assets"
+    __table_args__ = (UniqueConstraint("brand_id", "filename"),)
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=_uuid)
+    brand_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("brands.id"), index=True)
+    filename: Mapped[str] = mapped_column(String(200))
+    media_type: Mapped[str] = mapped_column(String(100))
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(BigInteger)
+
+
+class WordingFile(Base):
+    """One version of a tenant's wording override file (`<kind>.j2`, `blocks.j2`, `_<helper>.j2`) for a
+    language. Append-only; a version without source withdraws the file (the packaged text applies again)."""
+
+    __tablename__ = "wording_files"
+    __table_args__ = (UniqueConstraint("tenant_id", "language", "name", "version"),)
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=_uuid)
+    tenant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("tenants.id"), index=True)
+    language: Mapped[str] = mapped_column(String(8))
+    name: Mapped[str] = mapped_column(String(80))
+    version: Mapped[int] = mapped_column(Integer)
+    source: Mapped[Optional[str]] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

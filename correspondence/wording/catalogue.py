@@ -11,13 +11,16 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, TemplateError, TemplateNotFound
+from jinja2 import (
+    BaseLoader, ChoiceLoader, FileSystemLoader, StrictUndefined, TemplateError, TemplateNotFound, TemplateSyntaxError,
+)
 from jinja2.sandbox import SandboxedEnvironment
 
 from ..errors import ConfigurationError, InputError
 from ..model.identifiers import format_iban
 from ..packaged import available_languages, language_dir
 from .language import LanguagePack, language_pack
+from .overrides import BLOCKS, WordingOverride, load_folder, phrase_catalogue
 from .paragraph import Block, parse_blocks
 
 
@@ -27,8 +30,32 @@ def _finalize(value: Any) -> Any:
     return value
 
 
-def _environment(pack: LanguagePack, override: Path | None) -> SandboxedEnvironment:
-    loaders = [FileSystemLoader(str(override))] if override else []
+class _OverrideLoader(BaseLoader):
+    """Serves a tenant's files before the packaged ones; `blocks.j2` is laid after the phrase catalogue, so
+    its macros replace the same-named blocks everywhere the catalogue is used."""
+
+    def __init__(self, override: WordingOverride) -> None:
+        self.override = override
+        self.catalogue = phrase_catalogue(override.language)
+        self.offset = 0  # lines of the catalogue before blocks.j2 starts
+
+    def get_source(self, environment: Any, template: str) -> tuple[str, str, Any]:
+        own = self.override.source(template)
+        blocks = self.override.source(BLOCKS)
+        if template == self.catalogue and blocks is not None:
+            base = own if own is not None else (language_dir(self.override.language) / "wording" / template).read_text(encoding="utf-8")
+            self.offset = base.count("\n") + 1
+            return base + "\n" + blocks, MERGED_PREFIX + template, lambda: True
+        if own is None:
+            raise TemplateNotFound(template)
+        return own, self.override.where(template), lambda: True
+
+
+MERGED_PREFIX = "merged:"
+
+
+def _environment(pack: LanguagePack, override: WordingOverride | None) -> SandboxedEnvironment:
+    loaders: list[BaseLoader] = [_OverrideLoader(override)] if override else []
     loaders.append(FileSystemLoader(str(language_dir(pack.code) / "wording")))
     env = SandboxedEnvironment(
         loader=ChoiceLoader(loaders), autoescape=True, undefined=StrictUndefined, finalize=_finalize,
@@ -43,8 +70,17 @@ def _environment(pack: LanguagePack, override: Path | None) -> SandboxedEnvironm
 
 
 @lru_cache(maxsize=16)
-def _cached_environment(language: str, override: str | None) -> SandboxedEnvironment:
-    return _environment(language_pack(language), Path(override) if override else None)
+def _cached_environment(language: str, override: WordingOverride | None) -> SandboxedEnvironment:
+    return _environment(language_pack(language), override)
+
+
+def resolve_override(language: str, override: Path | WordingOverride | None) -> WordingOverride | None:
+    """A CLI folder read for `language` (its `<language>/` subfolder if it has one), or the given override."""
+    if isinstance(override, Path):
+        override = load_folder(override, language)
+    if override is not None and override.language != language:
+        return None
+    return override if override and override.files else None
 
 
 def available_kinds(language: str) -> list[str]:
@@ -52,21 +88,50 @@ def available_kinds(language: str) -> list[str]:
     return sorted(p.stem for p in folder.glob("*.j2") if not p.name.startswith("_"))
 
 
-def write_blocks(language: str, kind: str, context: dict[str, Any], override: Path | None = None) -> list[Block]:
-    """Render the wording for `kind` and parse it into blocks."""
+def write_blocks(language: str, kind: str, context: dict[str, Any],
+                 override: Path | WordingOverride | None = None) -> list[Block]:
+    """Render the wording for `kind` and parse it into blocks. Errors in a tenant's override name its own
+    file and line (an input error); errors in packaged wording are configuration errors."""
     if language not in available_languages():
         raise InputError("language", f"'{language}' is not available (available: {', '.join(available_languages())})")
-    env = _cached_environment(language, str(override) if override else None)
+    resolved = resolve_override(language, override)
+    env = _cached_environment(language, resolved)
     name = f"{kind}.j2"
     try:
         template = env.get_template(name)
-    except TemplateNotFound:
-        raise InputError("kind", f"no '{kind}' wording for language '{language}'") from None
-    try:
         markup = template.render(context)
-    except TemplateError as exc:
+    except TemplateNotFound as exc:
+        if exc.name == name:
+            raise InputError("kind", f"no '{kind}' wording for language '{language}'") from None
         raise ConfigurationError(f"templates/{language}/wording/{name}: {exc}") from None
-    return parse_blocks(markup, f"templates/{language}/wording/{name}")
+    except TemplateError as exc:
+        where, line = _location(exc, env, resolved)
+        if resolved is not None and not where.startswith(str(language_dir(language))):
+            raise InputError(f"{where}:{line}", exc.message or str(exc)) from None
+        raise ConfigurationError(f"{where}:{line}: {exc}") from None
+    source = resolved.where(name) if resolved and resolved.source(name) else f"templates/{language}/wording/{name}"
+    return parse_blocks(markup, source)
+
+
+def _location(exc: TemplateError, env: SandboxedEnvironment, override: WordingOverride | None) -> tuple[str, int]:
+    """The template file and line an error comes from (Jinja2 rewrites tracebacks to template lines)."""
+    if isinstance(exc, TemplateSyntaxError):
+        where, line = exc.filename or exc.name or "?", exc.lineno
+    else:
+        where, line = "?", 0
+        tb = exc.__traceback__
+        while tb is not None:
+            filename = tb.tb_frame.f_code.co_filename
+            if filename.endswith(".j2") or filename.startswith(MERGED_PREFIX):
+                where, line = filename, tb.tb_lineno
+            tb = tb.tb_next
+    if where.startswith(MERGED_PREFIX) and override is not None:
+        loader = next(l for l in env.loader.loaders if isinstance(l, _OverrideLoader))  # type: ignore[union-attr]
+        if line > loader.offset:
+            return override.where(BLOCKS), line - loader.offset
+        base = where.removeprefix(MERGED_PREFIX)
+        where = override.where(base) if override.source(base) else str(language_dir(override.language) / "wording" / base)
+    return where, line
 
 
 @lru_cache(maxsize=None)

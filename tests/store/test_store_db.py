@@ -23,9 +23,9 @@ from correspondence.store.documents import record_document
 from correspondence.store.models import Base, Document, EventRecord, Receipt
 from tests.casedata import example
 
-TABLES = ["alembic_version", "api_keys", "case_actions", "case_plans", "case_versions", "cases", "dispatch_events", "dispatches", "documents",
-          "idempotency_keys", "mailboxes", "payments", "receipts", "tenants", "unmatched_receipts",
-          "users", "webhook_deliveries", "webhooks"]
+TABLES = ["alembic_version", "api_keys", "brand_assets", "brands", "case_actions", "case_plans", "case_versions",
+          "cases", "dispatch_events", "dispatches", "documents", "idempotency_keys", "mailboxes", "payments",
+          "receipts", "tenants", "unmatched_receipts", "users", "webhook_deliveries", "webhooks", "wording_files"]
 
 
 def test_migrations_match_the_models_and_go_both_ways(backend_url: str) -> None:

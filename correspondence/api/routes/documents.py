@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import uuid
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from correspondence.casework.documents import case_documents as documents_of_case
@@ -42,7 +42,7 @@ def render_document(case_id: uuid.UUID, body: RenderIn, session: SessionDep, sto
                               delivery=body.delivery)
     signing = server_signing(body.level) if body.sign else None
     produced = render(session, store.blobs, who.tenant_id, case_id, request, body.format, signing=signing,
-                      renderer=lambda case, fmt: jobs.run(render_case, case, fmt),  # bounded pool, per-job limits
+                      renderer=lambda case, fmt, **kw: jobs.run(render_case, case, fmt, **kw),  # bounded pool, per-job limits
                       strict=body.strict)
     response.status_code = 201 if produced.created else 200
     response.headers["Location"] = f"/v1/documents/{produced.document.id}"
@@ -130,3 +130,18 @@ def case_documents(case_id: uuid.UUID, session: SessionDep, who: TenantDep) -> l
     return [DocumentOut.model_validate(d) for d in documents_of_case(session, who.tenant_id, case_id)]
 
 
+
+
+@router.get("/documents/{document_id}/preview", response_class=Response, responses={
+    200: {"content": {"image/png": {}}, "description": "The page as a PNG image"}, **responses(404, 422)})
+def document_preview(document_id: uuid.UUID, session: SessionDep, store: StoreDep, who: TenantDep,
+                     page: int = Query(1, ge=1, le=10_000), dpi: int = Query(100, ge=20, le=200)) -> Response:
+    """Page `page` of a stored PDF document as a PNG (for a person to look at before sending)."""
+    from correspondence.render.preview import pdf_page_png
+
+    doc = document_or_404(session, who, document_id)
+    if doc.media_type != MEDIA_TYPES["pdf"]:
+        raise InputError("document", "previews are made of PDF documents; render the case as PDF")
+    png = pdf_page_png(store.blobs.read_verified(doc.sha256), page, dpi=dpi)
+    return Response(png, media_type="image/png", headers={"Cache-Control": "private, max-age=3600",
+                                                          "X-Content-Type-Options": "nosniff"})

@@ -10,7 +10,7 @@ SCALE = 1.3  # 72 dpi x 1.3: an A4 page about 770 px wide
 
 def png_pages(pdf: bytes, *, max_pages: int = MAX_PAGES, scale: float = SCALE) -> list[bytes]:
     """The first pages of `pdf` as PNG images."""
-    import pypdfium2 as pdfium  # type: ignore[import-untyped]  # ships no py.typed
+    import pypdfium2 as pdfium
 
     document = pdfium.PdfDocument(pdf)
     try:

@@ -113,6 +113,7 @@ def build(out: Path = OUT) -> None:
         (None, "{%p if b.style == 'totals' %}"), ("Words", "{{ total_in_words }}"), (None, "{%p endif %}"),
         (None, "{%p elif b.style == 'annex' %}"), ("AnnexTitle", "{{ b.title }}"),
         (None, "{%p elif b.style == 'signature' %}"), ("Signature", " "),
+        (None, "{%p if signature_image %}"), ("Signature", "{{ signature_image }}"), (None, "{%p endif %}"),
         (None, "{%p for line in signature_lines %}"), ("Signature", "{{ line }}"), (None, "{%p endfor %}"),
         (None, "{%p endif %}"),
         (None, "{%p endfor %}"),
@@ -128,6 +129,8 @@ def build(out: Path = OUT) -> None:
     section.different_first_page_header_footer = True  # page 1 has the letterhead, no continuation header
     for part in (section.footer, section.first_page_footer):
         footer = part.paragraphs[0]
+        for text in ("{%p for line in company_lines %}", "{{ line }}", "{%p endfor %}"):
+            footer.insert_paragraph_before(text, style=doc.styles["FooterText"])
         footer.style = doc.styles["FooterText"]
         footer.add_run("{{ footer }}\t")
         _field(footer, "PAGE")
