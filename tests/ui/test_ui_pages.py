@@ -255,3 +255,31 @@ def test_user_account_from_the_cli_signs_in_until_disabled(context: Any, server:
     assert off.returncode == 0, off.stderr
     page.goto("/ui/cases")
     assert page.url.endswith("/ui/login")
+
+
+def test_a_payment_plan_shows_its_instalments_on_the_case_page(context: Any, tenant: Tenant) -> None:
+    """Issue 18's web face: the plan recorded through the API, its first instalment paid on time, is shown
+    with each instalment's state and the balance under the plan (dates relative to today, so it stays true)."""
+    import datetime as dt
+
+    case = tenant.case("it")
+    today = dt.date.today()
+    plan = {"acknowledged": "1000.00", "signed_on": (today - dt.timedelta(days=40)).isoformat(), "grace_days": 5,
+            "instalments": [{"due_date": (today - dt.timedelta(days=35)).isoformat(), "amount": "400.00"},
+                            {"due_date": (today + dt.timedelta(days=30)).isoformat(), "amount": "600.00"}]}
+    r = tenant.http.post(f"/cases/{case['id']}/plans", json=plan)
+    assert r.status_code == 201, r.text
+    r = tenant.http.post(f"/cases/{case['id']}/payments",
+                         json={"paid_on": (today - dt.timedelta(days=36)).isoformat(), "amount": "400.00"})
+    assert r.status_code == 201, r.text
+
+    page = context.new_page()
+    sign_in(page, tenant.key)
+    page.goto(f"/ui/cases/{case['id']}")
+    plans = page.locator("#plans")
+    assert "Payment plans and promises" in plans.inner_text()
+    assert page.locator("[data-instalment='1'] [data-status]").get_attribute("data-status") == "paid"
+    assert page.locator("[data-instalment='2'] [data-status]").get_attribute("data-status") == "pending"
+    assert euros(plans.locator("[data-figure=plan_balance]").inner_text()) == Decimal("600.00")
+    assert euros(plans.locator("[data-figure=plan_due]").inner_text()) == Decimal("0.00")
+    assert "running" in plans.inner_text()

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from correspondence.casework import cases as casework
 from correspondence.casework.dispatches import list_dispatches, open_dispatch
+from correspondence.casework.plans import case_plan_standings
 from correspondence.casework.documents import case_documents, find_document, preview_document, render_document
 from correspondence.casework.standing import DocumentRequest, today_in
 from correspondence.casework.steps import next_step
@@ -70,6 +71,7 @@ def case_context(db: Session, tenant_id: uuid.UUID, case_id: uuid.UUID) -> dict[
             "suggested_kind": SUGGESTED_KIND.get(step.step, "first_demand"),
             "timeline": case_timeline(db, record), "documents": case_documents(db, tenant_id, case_id),
             "dispatches": [d for d, _ in list_dispatches(db, tenant_id, case_id=case_id)],
+            "plans": case_plan_standings(db, tenant_id, case_id, at=standing.at),
             "today": today_in(record.jurisdiction), "action_types": STAFF_ACTIONS, "kinds": LETTER_KINDS,
             "tones": tuple(Tone), "channels": CHANNELS}
 

@@ -120,6 +120,19 @@ _TEXTS: tuple[tuple[str, str, str], ...] = (
     ("Too many requests", "Troppe richieste", "Demasiadas solicitudes"),
     ("Service unavailable", "Servizio non disponibile", "Servicio no disponible"),
     ("Error", "Errore", "Error"),
+    ("Payment plans and promises", "Piani di rientro e promesse di pagamento", "Planes de pago y promesas de pago"),
+    ("Promise to pay", "Promessa di pagamento", "Promesa de pago"),
+    ("agreed on", "concordato il", "acordado el"),
+    ("kept", "rispettato", "cumplido"),
+    ("broken", "non rispettato", "incumplido"),
+    ("running", "in corso", "en curso"),
+    ("Acknowledged", "Riconosciuto", "Reconocido"),
+    ("Balance under the plan", "Residuo secondo il piano", "Saldo según el plan"),
+    ("Due now", "Esigibile ora", "Exigible ahora"),
+    ("Due date", "Scadenza", "Vencimiento"),
+    ("Amount", "Importo", "Importe"),
+    ("Paid", "Pagato", "Pagado"),
+    ("Status", "Stato", "Estado"),
 )
 
 _TERMS: tuple[tuple[str, str, str, str], ...] = (
@@ -199,6 +212,13 @@ _TERMS: tuple[tuple[str, str, str, str], ...] = (
     ("outcome.matched", "matched", "abbinata", "asociado"),
     ("outcome.flagged", "stored but flagged", "archiviata ma segnalata", "archivado pero marcado"),
     ("outcome.refused", "refused", "rifiutata", "rechazado"),
+    ("instalment.pending", "not yet due", "non ancora scaduta", "no vencido"),
+    ("instalment.paid", "paid", "pagata", "pagado"),
+    ("instalment.late", "paid late", "pagata in ritardo", "pagado con retraso"),
+    ("instalment.partly_paid", "partly paid", "pagata in parte", "pagado en parte"),
+    ("instalment.overdue", "overdue (in grace period)", "scaduta (nel periodo di tolleranza)",
+     "vencido (en periodo de gracia)"),
+    ("instalment.missed", "missed", "non pagata", "impagado"),
 )
 
 CATALOGUE: dict[str, dict[str, str]] = {
