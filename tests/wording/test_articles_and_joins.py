@@ -12,7 +12,8 @@ import pytest
 from correspondence.model import CreditType, DebtorType, DocumentKind, Tone
 from correspondence.render import compose_document
 from correspondence.wording import language_pack
-from tests.casedata import CONSUMER_TAX_IDS
+from correspondence.casefile import build_case
+from tests.casedata import CONSUMER_TAX_IDS, agreement_example
 from tests.wording.formats import assert_in_both, case_of
 
 #: a sentence end run into a capital letter; company forms (S.p.A.) and Spanish article numbers (art. 80.Tres)
@@ -54,11 +55,12 @@ COMBOS = list(itertools.product(("it", "es"), DocumentKind, Tone, CreditType, De
 def test_no_sentence_runs_into_the_next_anywhere_in_the_matrix(language):
     joins = {}
     for _, kind, tone, credit_type, debtor_type in (c for c in COMBOS if c[0] == language):
-        changes = {"kind": kind.value, "tone": tone.value, "credit_type": credit_type.value,
-                   "debtor__type": debtor_type.value}
+        changes = {"tone": tone.value, "credit_type": credit_type.value, "debtor__type": debtor_type.value}
         if debtor_type is DebtorType.consumer:
             changes["debtor__tax_id"] = CONSUMER_TAX_IDS[language]
-        for block in compose_document(case_of(language, **changes)).blocks:
+        # agreement kinds need their plan or offer: the example's (the plain example for the demand kinds)
+        case = build_case(agreement_example(language, kind.value, **changes))
+        for block in compose_document(case).blocks:
             texts = [block.text, *("".join(r.text for r in item) for item in block.items),
                      *("".join(r.text for r in value) for _, value in block.rows)]
             for text in texts:
