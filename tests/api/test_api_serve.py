@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -11,14 +10,9 @@ from pathlib import Path
 import httpx
 
 from correspondence.cli.app import main
+from tests.ports import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def test_apikey_create_prints_the_key_once(tmp_path, monkeypatch, capsys) -> None:
@@ -41,7 +35,7 @@ def test_serve_answers_over_http(tmp_path, monkeypatch, capsys) -> None:
     token = capsys.readouterr().out.strip()
     env = {**os.environ, "CORRESPONDENCE_HOME": str(tmp_path), "PYTHONPATH": str(ROOT)}
     code = "import sys; from correspondence.cli.app import main; sys.exit(main(sys.argv[1:]))"
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen([sys.executable, "-c", code, "serve", "--port", str(port), "--log-level", "warning"],
                             env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:

@@ -3,21 +3,15 @@ loopback port in a background thread, plus PKCS#12 files for each test signer.""
 from __future__ import annotations
 
 import asyncio
-import socket
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from tests.ports import free_port
 
 PKI_DIR = Path(__file__).parent / "pki"
 ARCH = "corr"
 P12_PASSWORD = "correct horse"
 SIGNERS = ("signer", "signer-ec", "expired", "future", "revoked", "plain")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @dataclass

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -21,14 +20,9 @@ import pytest
 from correspondence.store import Store, StoreSettings
 from correspondence.store.apikeys import create_api_key
 from tests.casedata import example
+from tests.ports import free_port
 
 CHROMIUM = Path("/usr/bin/chromium")  # Debian's, installed by scripts/setup (scripts/system-packages.txt)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @dataclass
@@ -44,7 +38,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     env = {**os.environ, "CORRESPONDENCE_HOME": str(tmp), "CORRESPONDENCE_DATABASE_URL": f"sqlite:///{tmp}/ui.sqlite3",
            "CORRESPONDENCE_BLOB_DIR": str(tmp / "blobs"), "CORRESPONDENCE_JOB_WORKERS": "1"}
     store = Store.open(StoreSettings.from_env(env), migrate=True)
-    port = _free_port()
+    port = free_port()
     log = (tmp / "uvicorn.log").open("wb")
     proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "--factory", "correspondence.api.app:create_app",
                              "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
