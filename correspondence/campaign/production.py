@@ -25,15 +25,18 @@ class Job:
     fingerprint: str
     lines: tuple[int, ...]
     base_dir: Optional[str] = None
+    engine: str = "weasyprint"  # or "typst" (render/typst.py)
 
     def to_json(self) -> dict[str, Any]:
         return {"stem": self.stem, "case": self.case, "formats": list(self.formats), "sign": self.sign,
-                "fingerprint": self.fingerprint, "lines": list(self.lines), "base_dir": self.base_dir}
+                "fingerprint": self.fingerprint, "lines": list(self.lines), "base_dir": self.base_dir,
+                "engine": self.engine}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> "Job":
         return cls(stem=data["stem"], case=data["case"], formats=tuple(data["formats"]), sign=bool(data["sign"]),
-                   fingerprint=data["fingerprint"], lines=tuple(data["lines"]), base_dir=data.get("base_dir"))
+                   fingerprint=data["fingerprint"], lines=tuple(data["lines"]), base_dir=data.get("base_dir"),
+                   engine=data.get("engine") or "weasyprint")
 
 
 @dataclass
@@ -106,7 +109,8 @@ def produce_job(job: Job, signing: Any = None) -> Produced:
         sign_now = signing is not None and job.sign and "pdf" in job.formats
         # signed at once: the signature creates its field over the reserved box in the same update, so the
         # empty field (an extra incremental update, for signing later) is not drawn first
-        composed = compose(_without_empty_field(case) if sign_now else case, base_dir=base_dir)  # once, all formats
+        composed = compose(_without_empty_field(case) if sign_now else case, base_dir=base_dir,
+                           engine=job.engine)  # once, all formats
         for fmt in job.formats:
             sign = signing if (sign_now and fmt == "pdf") else None
             rendering = composed.render(fmt)

@@ -103,11 +103,16 @@ def _main_thread() -> bool:
 def run_campaign(campaign: Campaign, out_dir: Path, *, formats: Sequence[str] = ("pdf",), signing: Any = None,
                  sign_level: Optional[str] = None, workers: Optional[int] = None, skip_invalid: bool = False,
                  queue: bool = False, on_result: Optional[Callable[[Entry, bool], None]] = None,
-                 on_start: Optional[Callable[[int, int], None]] = None, registrar: Any = None) -> CampaignResult:
+                 on_start: Optional[Callable[[int, int], None]] = None, registrar: Any = None,
+                 engine: str = "weasyprint") -> CampaignResult:
     """Produce the campaign into `out_dir`. `signing` is a `batch.BatchSigning` for the local pool; with
     `queue`, `sign_level` asks the Celery workers to sign with their own key. `on_result(entry, resumed)`
     is called once per case; `on_start(total, already_done)` before the first. With a `register.Registrar`
-    each case is opened in the store and its letters stored under it (signed by this process)."""
+    each case is opened in the store and its letters stored under it (signed by this process). `engine`
+    lays the PDFs out with WeasyPrint or Typst (a Typst campaign reuses one compiler per process)."""
+    from ..render.typst import check_engine
+
+    check_engine(engine)
     formats = tuple(dict.fromkeys(formats))
     bad = [f for f in formats if f not in FORMATS]
     if bad:
@@ -119,6 +124,8 @@ def run_campaign(campaign: Campaign, out_dir: Path, *, formats: Sequence[str] = 
     sign = signing is not None or (queue and sign_level is not None)
     settings = {"formats": formats, "sign": (sign_level or getattr(signing, "level", None)) if sign else None,
                 "tenant": registrar.tenant_name if registrar is not None else None}
+    if engine != "weasyprint":  # a letter laid out by another engine is another letter (resume redoes it)
+        settings["engine"] = engine
     base_dir = str(campaign.source.parent.resolve())
     if signing is not None and not queue:
         _close(signing, signing.open())  # a wrong password or PIN fails here, before any work
@@ -138,7 +145,7 @@ def run_campaign(campaign: Campaign, out_dir: Path, *, formats: Sequence[str] = 
             continue
         if registrar is not None:  # workers render the case as it stands in the store; signing happens here
             case_json = registrar.open_case(draft.stem, draft.case, fp).case.model_dump(mode="json")
-        job = Job(draft.stem, case_json, formats, sign and registrar is None, fp, tuple(draft.lines), base_dir)
+        job = Job(draft.stem, case_json, formats, sign and registrar is None, fp, tuple(draft.lines), base_dir, engine)
         pending.append((job, draft))
     if registrar is not None and sign and pending:
         from ..pipeline import server_signing

@@ -61,7 +61,7 @@ class Feedback:
 
 def run_campaign_cli(source: Path, mapping: Optional[Path], output: Path, fmt: list[str], workers: Optional[int],
                      signing: Any, sign_level: Optional[str], kind: Optional[str], tone: Optional[str],
-                     skip_invalid: bool, queue: bool, tenant: Optional[str] = None) -> None:
+                     skip_invalid: bool, queue: bool, tenant: Optional[str] = None, engine: str = "weasyprint") -> None:
     from ..campaign import prepare_campaign, run_campaign
     from ..errors import InputError
 
@@ -77,7 +77,7 @@ def run_campaign_cli(source: Path, mapping: Optional[Path], output: Path, fmt: l
     try:
         result = run_campaign(campaign, output, formats=fmt, signing=signing, sign_level=sign_level, workers=workers,
                               skip_invalid=skip_invalid, queue=queue, on_result=feedback.result,
-                              on_start=feedback.start, registrar=registrar)
+                              on_start=feedback.start, registrar=registrar, engine=engine)
     finally:
         feedback.stop()
         if registrar is not None:
