@@ -13,10 +13,14 @@ the empty signature field and the visible stamp go exactly where they go with We
 """
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import io
 import json
+import shutil
+import tempfile
 import threading
+from pathlib import Path
 from functools import lru_cache
 from typing import Any
 
@@ -41,17 +45,25 @@ def check_engine(engine: str, *, option: str = "--engine") -> str:
     return engine
 
 
-def layout_dir() -> Any:
+def layout_dir() -> Path:
     return shared_dir() / "typst"
 
 
 @lru_cache(maxsize=8)
 def _compiler(brand_fonts: tuple[bytes, ...]) -> Any:
-    """One compiler per set of brand faces: fonts parsed once, the layout file read once (then memoised)."""
+    """One compiler per set of brand faces: fonts parsed once, the layout file read once (then memoised).
+    The binding takes font folders only, so a brand's checked faces are written to a private folder holding
+    nothing else (removed at exit)."""
     import typst
 
-    fonts = typst.Fonts(include_system_fonts=False, include_embedded_fonts=False,
-                        font_paths=[str(shared_dir() / "fonts"), *brand_fonts])
+    folders = [str(shared_dir() / "fonts")]
+    if brand_fonts:
+        folder = Path(tempfile.mkdtemp(prefix="correspondence-fonts-"))
+        atexit.register(shutil.rmtree, folder, True)
+        for i, data in enumerate(brand_fonts):
+            (folder / f"brand-{i}.{'otf' if data[:4] == b'OTTO' else 'ttf'}").write_bytes(data)
+        folders.append(str(folder))
+    fonts = typst.Fonts(include_system_fonts=False, include_embedded_fonts=False, font_paths=folders)
     return typst.Compiler(str(layout_dir() / "letter.typ"), root=str(layout_dir()), font_paths=fonts,
                           ignore_system_fonts=True)
 

@@ -193,3 +193,16 @@ def test_batch_campaign_with_typst_signs_every_letter(tmp_path, home, capsys):
     assert main(["batch", str(folder / "debtors.csv"), "--mapping", str(folder / "mapping.yaml"), "-o",
                  str(tmp_path / "o2"), "--engine", "fop"]) == 2
     assert "--engine" in capsys.readouterr().err
+
+
+def test_brand_font_is_embedded_under_its_own_name():
+    from tests.brandkit import brand_font
+
+    from correspondence.render.fonts import check_font
+
+    case = build_case(example("it", kind="first_demand", brand__font="sans",
+                              brand__fonts={"family": "Verdana Brand", "regular": "brand.woff2"}))
+    face = check_font(brand_font("Verdana Brand"), family="Verdana Brand", style="regular", field="brand.fonts")
+    rendered = render_typst(compose_document(case, kit=BrandKit(case.brand, fonts=(face,))))
+    fonts = subprocess.run(["pdffonts", "-"], input=rendered.data, capture_output=True, check=True).stdout.decode()
+    assert "VerdanaBrand" in fonts.replace("-", "") and "Studio Legale Verdi" in pdf_flat(rendered.data)
