@@ -176,7 +176,8 @@ def _render(doc: Document, *, pdfa: bool, compact: bool, attachments: tuple[Embe
     try:
         with _lock:  # one compiler per process, shared by the API's threads
             pdf = compiler.compile(format="pdf", sys_inputs={"data": data}, timestamp=stamp,
-                                   pdf_standards=["a-3b"] if pdfa else [])
+                                   pdf_standards=["a-3b"] if pdfa else [],
+                                   pdf_tags=False)  # untagged, as WeasyPrint writes it (and lighter to sign)
             marks = json.loads(compiler.query("<layout>", field="value"))
     except typst.TypstError as exc:
         raise RenderingError(f"Typst could not lay out the letter: {exc.message}") from None
