@@ -84,7 +84,7 @@ class Composed:
 
     def __init__(self, case: Case, *, base_dir: Path | None = None, wording_dir: Path | WordingOverride | None = None,
                  pdfa: bool | None = None, kit: BrandKit | None = None, engine: str = "weasyprint") -> None:
-        from .render.typst import check_engine
+        from .render.engines import check_engine
 
         self.engine = check_engine(engine)
         self.document = compose_document(case, base_dir=base_dir, wording_dir=wording_dir, kit=kit)

@@ -110,7 +110,7 @@ def run_campaign(campaign: Campaign, out_dir: Path, *, formats: Sequence[str] = 
     is called once per case; `on_start(total, already_done)` before the first. With a `register.Registrar`
     each case is opened in the store and its letters stored under it (signed by this process). `engine`
     lays the PDFs out with WeasyPrint or Typst (a Typst campaign reuses one compiler per process)."""
-    from ..render.typst import check_engine
+    from ..render.engines import check_engine
 
     check_engine(engine)
     formats = tuple(dict.fromkeys(formats))

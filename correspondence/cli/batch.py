@@ -42,7 +42,7 @@ def batch(
     checked before anything is rendered, and the output folder gets manifest.csv/json; rerunning resumes."""
     from ..batch import BatchResult, BatchSigning, run_batch
     from ..errors import InputError
-    from ..render.typst import check_engine
+    from ..render.engines import check_engine
     from ..sign import Level
     from .signing import key_recipe_for_cli
 

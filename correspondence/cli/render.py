@@ -75,7 +75,7 @@ def render(
     from ..sign import Level
     from .signing import load_key
 
-    from ..render.typst import check_engine
+    from ..render.engines import check_engine
 
     fmt_ = _format_for(output, fmt)
     if check_engine(engine) != "weasyprint" and fmt_ != "pdf":

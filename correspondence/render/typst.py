@@ -24,7 +24,7 @@ from pathlib import Path
 from functools import lru_cache
 from typing import Any
 
-from ..errors import ConfigurationError, InputError, RenderingError
+from ..errors import ConfigurationError, RenderingError
 from ..packaged import shared_dir
 from ..wording.paragraph import Runs
 from .document import Document, Logo, Table
@@ -32,17 +32,9 @@ from .docx_tables import WRAPPING_TEXT, text_mm
 from .fonts import FontFace
 from .pdf import COMPACT_KINDS, LAID_OUT, EmbeddedFile, RenderedPdf, SignatureBox
 
-ENGINES = ("weasyprint", "typst")
 A4_HEIGHT_PT = 297 / 25.4 * 72
 _FORMATS = {"image/png": "png", "image/jpeg": "jpg", "image/svg+xml": "svg"}
 _lock = threading.Lock()
-
-
-def check_engine(engine: str, *, option: str = "--engine") -> str:
-    """The render engine named by the user: WeasyPrint (the default, every feature) or Typst (faster)."""
-    if engine not in ENGINES:
-        raise InputError(option, f"'{engine}' is not one of {', '.join(ENGINES)}")
-    return engine
 
 
 def layout_dir() -> Path:
