@@ -56,10 +56,17 @@ def celery_app(broker: Optional[str] = None, queue: Optional[str] = None) -> Any
         task_acks_late=True, task_reject_on_worker_lost=True,  # a killed worker's task is redelivered
         worker_prefetch_multiplier=1, task_track_started=True, task_default_queue=queue, result_expires=24 * 3600,
         broker_connection_retry_on_startup=True, worker_hijack_root_logger=False,
-        broker_transport_options={"visibility_timeout": settings().visibility_timeout},
+        broker_transport_options=_transport_options(settings().visibility_timeout),
     )
     app.task(name=TASK_NAME, acks_late=True, reject_on_worker_lost=True)(_produce_task)
     return app
+
+
+def _transport_options(visibility_timeout: int) -> dict[str, int]:
+    """Redis: unacknowledged tasks older than the timeout are looked for every tenth of it (at most every
+    10 s), so a killed worker's task comes back about `visibility_timeout` seconds after it was taken."""
+    return {"visibility_timeout": visibility_timeout,
+            "unacked_restore_interval": max(1, min(10, visibility_timeout // 10)), "unacked_restore_throttle": 1}
 
 
 def _produce_task(job: dict[str, Any], sign_level: Optional[str] = None) -> dict[str, Any]:
