@@ -79,6 +79,8 @@ class BatchJobs:
         except InputError:
             _remove(folder)
             raise
+        runner = _take(folder)  # before the job is visible as running: a recovery scan must never take it
+        assert runner is not None  # a new folder: nobody else holds it
         write_atomic(folder / PARAMS, json.dumps(params, ensure_ascii=False).encode("utf-8"))
         status = {"id": str(job_id), "status": "running", "cases": len(campaign.drafts), "total": len(campaign.valid),
                   "done": 0, "failed": 0, "invalid": len(campaign.drafts) - len(campaign.valid),
@@ -86,8 +88,6 @@ class BatchJobs:
                   "errors": [{"line": e.line, "column": e.column, "field": e.field, "reason": e.reason}
                              for e in campaign.errors]}
         self._write(folder, status)
-        runner = _take(folder)
-        assert runner is not None  # a new folder: nobody else holds it
         self._start(folder, campaign, params, status, runner)
         return status
 
