@@ -18,6 +18,7 @@ from typing import Any, Callable, Iterator, Optional, Sequence
 from ..errors import InputError, InputErrors
 from ..files import write_atomic
 from ..render import FORMATS
+from .branding import CampaignBrand, case_data
 from .grouping import CaseDraft, RowError, check_columns, group_rows
 from .manifest import Entry, OutputFile, write_error_report, write_manifest
 from .mapping import Mapping, load_mapping
@@ -35,6 +36,7 @@ class Campaign:
     sheet: Sheet
     drafts: list[CaseDraft]
     errors: list[RowError]
+    brands: dict[str, CampaignBrand] = field(default_factory=dict)  # case stem -> its named brand
 
     @property
     def valid(self) -> list[CaseDraft]:
@@ -131,14 +133,19 @@ def run_campaign(campaign: Campaign, out_dir: Path, *, formats: Sequence[str] = 
     pending: list[tuple[Job, CaseDraft]] = []
     for draft in campaign.valid:
         assert draft.case is not None
-        case_json = draft.case.model_dump(mode="json")
-        fp = fingerprint(case_json, settings)
+        case_json = case_data(draft.case)
+        named = campaign.brands.get(draft.stem)
+        brand = named.payload(draft.case.brand) if named is not None else None
+        fp = fingerprint(case_json, {**settings, "brand": brand["key"]} if brand else settings)
         if (previous := journal.finished(draft.stem, fp)) is not None:
             entries[draft.stem] = previous
             continue
         if registrar is not None:  # workers render the case as it stands in the store; signing happens here
-            case_json = registrar.open_case(draft.stem, draft.case, fp).case.model_dump(mode="json")
-        job = Job(draft.stem, case_json, formats, sign and registrar is None, fp, tuple(draft.lines), base_dir)
+            registration = registrar.open_case(draft.stem, draft.case, fp)
+            registration.brand = brand
+            case_json = case_data(registration.case)
+        job = Job(draft.stem, case_json, formats, sign and registrar is None, fp, tuple(draft.lines), base_dir,
+                  brand)
         pending.append((job, draft))
     if registrar is not None and sign and pending:
         from ..pipeline import server_signing
@@ -205,7 +212,8 @@ def _finish(out_dir: Path, job: Job, draft: CaseDraft, produced: Produced, regis
     return Entry(job.stem, "done", list(job.lines), job.fingerprint, files, principal=fig.get("principal"),
                  interest=fig.get("interest"), compensation=fig.get("compensation"), costs=fig.get("costs"),
                  total=fig.get("total"), warnings=produced.warnings, debtor=debtor, reference=reference,
-                 document_ids=ids)
+                 document_ids=ids, brand=job.brand["ref"] if job.brand else None,
+                 brand_version=job.brand["version"] if job.brand else None)
 
 
 def _close(signing: Any, opened: Any) -> None:

@@ -33,6 +33,10 @@ def batch(
                                                                   "in the store, for this tenant"),
     queue: bool = typer.Option(False, "--queue", help="Export: one Celery task per case "
                                                       "($CORRESPONDENCE_BROKER_URL; see `correspondence worker`)"),
+    brand: Optional[str] = typer.Option(None, "--brand", help="Export: one brand for every letter (brands/NAME; "
+                                                              "with --tenant, one of the tenant's brands)"),
+    brands_dir: Optional[Path] = typer.Option(None, "--brands-dir", help="Export: the brand library (default: "
+                                                                         "brands/ beside the export, else ./brands)"),
     key_source: Any = None,
 ) -> None:
     """Render (and sign) many letters; a bad case file is reported and skipped, exit code 2 at the end.
@@ -60,11 +64,12 @@ def batch(
             raise InputError("--queue", "queued letters are signed by the workers with their own key "
                                         "($CORRESPONDENCE_SIGNING_P12); drop --p12/--pkcs11-module")
         run_campaign_cli(case_files[0], mapping, output, fmt, workers, signing,
-                         level if (sign and queue) else None, kind, tone, skip_invalid, queue, tenant)
+                         level if (sign and queue) else None, kind, tone, skip_invalid, queue, tenant,
+                         brand=brand, brands_dir=brands_dir)
         return
-    if queue or kind or tone or skip_invalid or tenant:
-        raise InputError("--mapping", "--kind, --tone, --skip-invalid, --tenant and --queue apply to a CSV/XLSX "
-                                      "export")
+    if queue or kind or tone or skip_invalid or tenant or brand or brands_dir:
+        raise InputError("--mapping", "--kind, --tone, --skip-invalid, --tenant, --queue, --brand and --brands-dir "
+                                      "apply to a CSV/XLSX export")
     failed = []
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=console) as progress:
