@@ -135,6 +135,69 @@ def typst_per_letter(all_cases: list, runs: int = 50) -> float:
     return times[len(times) // 2] * 1000
 
 
+CHROMIUM = "/usr/bin/chromium"  # Debian's; Playwright drives it, nothing is downloaded
+
+
+def _chromium_pages(htmls: list[str], warm: int) -> tuple[float, float, int]:
+    """One long-lived headless Chromium (this process's): `warm` letters printed first, then the rest timed;
+    returns the timed wall seconds, the CPU seconds of this process, the driver and the browser, and how many
+    PDFs were made. Run in one process of a pool of two, so two browsers print side by side."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        page = browser.new_page()
+
+        def one(html: str) -> int:
+            page.set_content(html, wait_until="load")
+            return len(page.pdf(format="A4", print_background=True, prefer_css_page_size=True))
+
+        for html in htmls[:warm]:
+            one(html)
+        tree = _tree_cpu(os.getpid())
+        start = time.perf_counter()
+        made = sum(one(h) > 0 for h in htmls[warm:])
+        elapsed = time.perf_counter() - start
+        used = _tree_cpu(os.getpid()) - tree
+        browser.close()
+    return elapsed, used, made
+
+
+def _tree_cpu(pid: int) -> float:
+    """CPU seconds so far of a process and all its descendants (Playwright's driver, the browser's renderer,
+    GPU and utility processes)."""
+    stats: dict[int, list[str]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stats[int(entry.name)] = (entry / "stat").read_text().rpartition(")")[2].split()
+            except OSError:
+                continue
+    total = 0.0
+    for proc, stat in stats.items():
+        cur = proc
+        while cur > 1 and cur != pid and cur in stats:
+            cur = int(stats[cur][1])
+        if cur == pid:
+            total += (int(stat[11]) + int(stat[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+def chromium_plain(all_cases: list, workers: int) -> float:
+    """The project's own HTML, self-contained (`render --format html`: CSS inline, fonts as data: URIs),
+    printed by headless Chromium through Playwright: one long-lived browser per process, `workers` processes."""
+    from correspondence.render import compose_document
+    from correspondence.render.html import render_html
+
+    htmls = [render_html(compose_document(c)).decode("utf-8") for c in all_cases]
+    shares = [htmls[i::workers] for i in range(workers)]
+    with ProcessPoolExecutor(workers) as pool:
+        results = list(pool.map(_chromium_pages, shares, [3] * workers))
+    made = sum(r[2] for r in results)
+    CPU("chromium", sum(r[1] for r in results), made)
+    return made / max(r[0] for r in results)
+
+
 def libreoffice(all_cases: list, folder: Path, n: int, workers: int) -> float:
     """DOCX from the project's Word layout (docxtpl), converted to PDF by headless LibreOffice."""
     from correspondence.render import compose_document, render_docx
@@ -252,19 +315,40 @@ def typst_engine_per_letter(all_cases: list, runs: int = 50) -> tuple[float, flo
 
 def typst_report(source: Path, mapping: Path, folder: Path, all_cases: list, env: dict[str, str]) -> None:
     """The Typst engine beside plain Typst and plain WeasyPrint, in one run."""
+    print(f"load average before: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    cpu = process_cpu()
     plain_ms = typst_per_letter(all_cases)
+    plain_cpu = (process_cpu() - cpu) / min(len(all_cases), 50) * 1000
     layout, unsigned, signed = typst_engine_per_letter(all_cases)
-    print(f"plain Typst, comparable one-page letter, warm: {plain_ms:.1f} ms/letter")
+    print(f"plain Typst, comparable one-page letter, warm: {plain_ms:.1f} ms/letter (median), "
+          f"{plain_cpu:.0f} ms CPU/letter (mean)")
     print(f"project --engine typst, one warm process: layout {layout:.1f} ms, produce unsigned {unsigned:.1f} ms "
           f"({unsigned / plain_ms:.1f}x plain Typst), signed B-B {signed:.1f} ms ({signed / plain_ms:.1f}x)")
     project_cli(source, mapping, folder / "typst-warm", 2, env, ("--engine", "typst"))
-    rate = project_cli(source, mapping, folder / "typst-out", 2, env, ("--engine", "typst"))
+    rate = project_cli(source, mapping, folder / "typst-out", 2, env, ("--engine", "typst"), "project-typst")
     weasy_rate = project_cli(source, mapping, folder / "weasy-out", 2, env)
     plain = weasyprint_plain(all_cases, 2)
-    print(f"`batch --engine typst --sign --workers 2`, whole run: {rate:.1f} letters/s "
-          f"({2000 / rate:.0f} ms a letter per worker, {2000 / rate / plain_ms:.1f}x plain Typst); "
-          f"`batch --sign --workers 2` (WeasyPrint): {weasy_rate:.1f} letters/s; "
-          f"plain WeasyPrint, 2 processes: {plain:.1f} letters/s (typst campaign = {rate / plain:.2f}x it)")
+    print(f"`batch --engine typst --sign --workers 2`, whole run: {rate:.1f} letters/s, "
+          f"{CPU.ms['project-typst']:.0f} ms CPU/letter ({2000 / rate:.0f} ms a letter per worker, "
+          f"{2000 / rate / plain_ms:.1f}x plain Typst; by CPU {CPU.ms['project-typst'] / plain_cpu:.1f}x)")
+    print(f"`batch --sign --workers 2` (WeasyPrint): {weasy_rate:.1f} letters/s, {CPU.ms['project']:.0f} ms CPU/letter")
+    print(f"plain WeasyPrint, 2 processes: {plain:.1f} letters/s, {CPU.ms['weasyprint']:.0f} ms CPU/letter "
+          f"(Typst campaign = {rate / plain:.2f}x it, by CPU {CPU.ms['weasyprint'] / CPU.ms['project-typst']:.2f}x; "
+          f"WeasyPrint campaign = {weasy_rate / plain:.2f} of it, by CPU "
+          f"{CPU.ms['weasyprint'] / CPU.ms['project']:.2f})")
+    n = min(len(all_cases), 40)
+    if Path(CHROMIUM).exists():
+        chrome = chromium_plain(all_cases[:n], 2)
+        print(f"headless Chromium, one browser per process, 2 processes, {n} letters: {chrome:.1f} letters/s, "
+              f"{CPU.ms['chromium']:.0f} ms CPU/letter (Typst campaign = {rate / chrome:.1f}x it, by CPU "
+              f"{CPU.ms['chromium'] / CPU.ms['project-typst']:.1f}x; WeasyPrint campaign = {weasy_rate / chrome:.1f}x, "
+              f"by CPU {CPU.ms['chromium'] / CPU.ms['project']:.1f}x)")
+    lo = libreoffice(all_cases, folder, n, 2)
+    print(f"docxtpl + LibreOffice, 2 soffice processes, {n} letters: {lo:.1f} letters/s, "
+          f"{CPU.ms['libreoffice']:.0f} ms CPU/letter (Typst campaign = {rate / lo:.1f}x it, by CPU "
+          f"{CPU.ms['libreoffice'] / CPU.ms['project-typst']:.1f}x; WeasyPrint campaign = {weasy_rate / lo:.1f}x, "
+          f"by CPU {CPU.ms['libreoffice'] / CPU.ms['project']:.1f}x)")
+    print(f"load average after: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
 
 
 def main() -> None:
@@ -272,7 +356,7 @@ def main() -> None:
     parser.add_argument("--letters", type=int, default=200)
     parser.add_argument("--memory-letters", type=int, default=2000)
     parser.add_argument("--celery", default="amqp://guest:guest@127.0.0.1:5672//")
-    parser.add_argument("--skip", nargs="*", default=[], choices=["peers", "libreoffice", "memory", "celery"])
+    parser.add_argument("--skip", nargs="*", default=[], choices=["peers", "chromium", "libreoffice", "memory", "celery"])
     parser.add_argument("--typst", action="store_true", help="only the project's Typst engine beside its peers")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
@@ -293,6 +377,12 @@ def main() -> None:
             print(f"plain WeasyPrint, project HTML + CSS parsed once, 2 processes: {plain:.1f} letters/s "
                   f"(project = {rate / plain:.2f} of it), {CPU.ms['weasyprint']:.0f} ms CPU/letter "
                   f"(project = {CPU.ms['weasyprint'] / CPU.ms['project']:.2f} of it by CPU)")
+            if Path(CHROMIUM).exists() and "chromium" not in args.skip:
+                chrome = chromium_plain(all_cases[:min(args.letters, 40)], 2)
+                print(f"headless Chromium (Playwright, one browser per process, 2 processes, warm), project HTML "
+                      f"self-contained: {chrome:.1f} letters/s (project = {rate / chrome:.2f}x it), "
+                      f"{CPU.ms['chromium']:.0f} ms CPU/letter (project = {CPU.ms['chromium'] / CPU.ms['project']:.2f}x "
+                      f"by CPU)")
             typ = typst_per_letter(all_cases)
             print(f"Typst, comparable one-page letter, warm: {typ:.1f} ms/letter "
                   f"(project: {2000 / rate:.0f} ms a letter per worker, {2000 / rate / typ:.1f}x Typst)")

@@ -15,10 +15,10 @@ from typing import Optional
 from .errors import InputError
 from .model import Case, Jurisdiction
 from .model.jurisdiction import rules_for
-from .render import FORMATS, compose_document, render_docx, render_pdf
+from .render import FORMATS, compose_document, render_docx
 from .render.brandkit import BrandKit
 from .wording.overrides import WordingOverride
-from .render.pdf import RenderedPdf, SignatureBox
+from .render.result import RenderedPdf, SignatureBox
 from .settings import settings
 from .sign import (
     EmptyField, KeySource, Level, SigningKey, SignOptions, StampSpec, add_signature_field, open_key, sign_pdf,
@@ -99,7 +99,9 @@ class Composed:
                 from .render.typst import render_typst
 
                 laid_out = render_typst(self.document, pdfa=self._pdfa)
-            else:
+            else:  # imported here: a Typst process never loads WeasyPrint
+                from .render.pdf import render_pdf
+
                 laid_out = render_pdf(self.document, pdfa=self._pdfa)
             rendered = with_signature_field(self.case, laid_out)
             self._pdf = Rendering(rendered.data, "pdf", rendered.signature_box, rendered.pdfa)

@@ -64,7 +64,7 @@ class Produced:
     def rendering(self, name: str) -> Any:
         """The unsigned `pipeline.Rendering` of one file, for signing or registering it elsewhere."""
         from ..pipeline import Rendering
-        from ..render.pdf import SignatureBox
+        from ..render.result import SignatureBox
 
         meta = self.layout[name]
         box = meta.get("box")

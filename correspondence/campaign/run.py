@@ -246,11 +246,13 @@ def _run_on_pool(jobs: list[Job], signing: Any, workers: Optional[int], stop: _S
     if workers == 1:
         yield from _run_here(jobs, signing, stop)
         return
-    # a pool started from a thread (the API's jobs) must not fork a process holding other threads' locks
+    # a pool started from a thread (the API's jobs) must not fork a process holding other threads' locks,
+    # nor one where Typst has run (its PDF writer's threads are not inherited: the workers would hang)
     context = multiprocessing.get_context("fork" if _can_fork() else "spawn")
-    if context.get_start_method() == "fork":
+    if context.get_start_method() == "fork" and jobs[0].engine == "weasyprint":
         # the first letter is produced here: the renderer's caches it builds (fonts, stylesheet, layout
-        # template, wording, signer) are then inherited by every forked worker instead of built in each
+        # template, wording, signer) are then inherited by every forked worker instead of built in each;
+        # not with Typst, which would then make the fork unsafe (each worker builds its own compiler)
         yield from _run_here(jobs[:1], signing, stop)
         jobs = jobs[1:]
         if not jobs or stop.requested:
@@ -270,7 +272,11 @@ def _run_on_pool(jobs: list[Job], signing: Any, workers: Optional[int], stop: _S
 
 
 def _can_fork() -> bool:
-    return _main_thread() and "fork" in multiprocessing.get_all_start_methods()
+    import sys
+
+    typst = sys.modules.get("correspondence.render.typst")
+    return (_main_thread() and "fork" in multiprocessing.get_all_start_methods()
+            and not (typst is not None and typst.ran()))
 
 
 def _run_here(jobs: list[Job], signing: Any, stop: _Stop) -> Iterator[Produced]:

@@ -123,7 +123,7 @@ def sign_document(session: Session, blobs: BlobStore, tenant_id: uuid.UUID, docu
     with the stamp over the room the layout reserved. Refuses documents that are not rendered PDFs, and
     bytes that no longer match their SHA-256 (evidence must be what was stored)."""
     from ..pipeline import Rendering, sign_rendering
-    from ..render.pdf import SignatureBox
+    from ..render.result import SignatureBox
 
     doc = find_document(session, tenant_id, document_id)
     if doc.media_type != MEDIA_TYPES["pdf"]:

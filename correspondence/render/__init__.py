@@ -13,9 +13,8 @@ if TYPE_CHECKING:  # the same names, typed for callers and checkers; imported la
     from .compose import compose_document as compose_document
     from .document import Document as Document
     from .docx import render_docx as render_docx
-    from .pdf import (
-        EmbeddedFile as EmbeddedFile, RenderedPdf as RenderedPdf, SignatureBox as SignatureBox,
-        render_pdf as render_pdf)
+    from .pdf import render_pdf as render_pdf
+    from .result import EmbeddedFile as EmbeddedFile, RenderedPdf as RenderedPdf, SignatureBox as SignatureBox
     from .typst import render_typst as render_typst
 
 FORMATS = ("pdf", "docx")
@@ -24,9 +23,9 @@ _EXPORTS = {
     "compose_document": "compose",
     "Document": "document",
     "render_docx": "docx",
-    "RenderedPdf": "pdf",
-    "SignatureBox": "pdf",
-    "EmbeddedFile": "pdf",
+    "RenderedPdf": "result",
+    "SignatureBox": "result",
+    "EmbeddedFile": "result",
     "render_pdf": "pdf",
     "render_typst": "typst",
 }

@@ -6,8 +6,7 @@ and reused: parsing them costs tens of milliseconds per render otherwise.
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 from functools import lru_cache
 
 from jinja2 import FileSystemLoader, StrictUndefined
@@ -18,30 +17,14 @@ from weasyprint.document import Document as WeasyDocument
 from weasyprint.urls import URLFetcher
 from weasyprint.text.fonts import FontConfiguration
 
-from ..model import DocumentKind
 from ..packaged import shared_dir
 from .assets import AssetFetcher
 from .document import Document
+from .result import (  # noqa: F401  (re-exported: the types' historical home)
+    COMPACT_KINDS, LAID_OUT, SIGNATURE_ANCHOR, EmbeddedFile, RenderedPdf, SignatureBox)
 
 PX_TO_PT = 0.75  # CSS px are 1/96 in, PDF points 1/72 in
 _lock = threading.Lock()
-
-
-@dataclass(frozen=True)
-class SignatureBox:
-    """Where the signature block landed: page index and a PDF-point box (x1, y1, x2, y2), origin bottom-left."""
-
-    page: int
-    box: tuple[float, float, float, float]
-
-
-@dataclass(frozen=True)
-class RenderedPdf:
-    data: bytes
-    pages: int
-    signature_box: SignatureBox | None
-    pdfa: bool
-    boxes: Mapping[str, SignatureBox] = field(default_factory=dict)  # LAID_OUT ids -> where they landed
 
 
 def css_counters(label: str) -> Markup:
@@ -79,17 +62,6 @@ def _stylesheet() -> tuple[FontConfiguration, CSS]:
     return fonts, css
 
 
-@dataclass(frozen=True)
-class EmbeddedFile:
-    """A file embedded in the PDF as an associated file (PDF/A-3: /AF with /AFRelationship)."""
-
-    filename: str
-    data: bytes
-    media_type: str
-    description: str = ""
-    relationship: str = "Source"  # Source | Data | Alternative | Supplement | Unspecified
-
-
 def html_for(doc: Document, *, compact: bool = False) -> str:
     return _layout_environment().get_template("letter.html.j2").render(doc=doc, compact=compact)
 
@@ -110,10 +82,6 @@ def render_pdf(doc: Document, *, pdfa: bool | None = None, attachments: tuple[Em
         if compact.pages == 1:
             return compact
     return rendered
-
-
-#: Document kinds that get the compact second layout when they overflow one page by a little.
-COMPACT_KINDS = frozenset({DocumentKind.first_demand, DocumentKind.second_demand})
 
 
 def _render(doc: Document, *, pdfa: bool, compact: bool, attachments: tuple[EmbeddedFile, ...] = ()) -> RenderedPdf:
@@ -151,11 +119,6 @@ def _attachment(file: EmbeddedFile, when: Any) -> Attachment:
     fetcher = URLFetcher(allowed_protocols=("data",), allow_redirects=False, fail_on_errors=True)  # bytes given, no I/O
     return Attachment(url=url, url_fetcher=fetcher, name=file.filename, description=file.description,
                       created=stamp, modified=stamp, relationship=file.relationship)
-
-
-SIGNATURE_ANCHOR = "signature-box"
-#: Elements of the layout whose position is reported (envelope window checks, signature placement).
-LAID_OUT = (SIGNATURE_ANCHOR, "recipient", "return-line", "sender")
 
 
 def anchor_box(document: WeasyDocument, name: str) -> SignatureBox | None:

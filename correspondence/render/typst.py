@@ -30,11 +30,19 @@ from ..wording.paragraph import Runs
 from .document import Document, Logo, Table
 from .docx_tables import WRAPPING_TEXT, text_mm
 from .fonts import FontFace
-from .pdf import COMPACT_KINDS, LAID_OUT, EmbeddedFile, RenderedPdf, SignatureBox
+from .result import COMPACT_KINDS, LAID_OUT, EmbeddedFile, RenderedPdf, SignatureBox
 
 A4_HEIGHT_PT = 297 / 25.4 * 72
 _FORMATS = {"image/png": "png", "image/jpeg": "jpg", "image/svg+xml": "svg"}
 _lock = threading.Lock()
+_ran = False  # Typst has compiled in this process: its thread pool is live, so a fork would hang (ran())
+
+
+def ran() -> bool:
+    """Whether this process has compiled a letter. Typst writes the PDF on a pool of threads started on first
+    use; a process forked after that inherits the pool's state but not its threads and waits forever on its
+    first letter, so such a process must start its workers with spawn (campaign/run.py)."""
+    return _ran
 
 
 def layout_dir() -> Path:
@@ -165,8 +173,10 @@ def _render(doc: Document, *, pdfa: bool, compact: bool, attachments: tuple[Embe
     data = json.dumps(layout_data(doc, compact=compact, attachments=attachments), ensure_ascii=False)
     compiler = _compiler(tuple(f.sfnt for f in doc.fonts))
     stamp = dt.datetime.combine(doc.case.date, dt.time(12, 0), tzinfo=dt.timezone.utc)  # reproducible bytes
+    global _ran
     try:
         with _lock:  # one compiler per process, shared by the API's threads
+            _ran = True
             pdf = compiler.compile(format="pdf", sys_inputs={"data": data}, timestamp=stamp,
                                    pdf_standards=["a-3b"] if pdfa else [],
                                    pdf_tags=False)  # untagged, as WeasyPrint writes it (and lighter to sign)

@@ -13,7 +13,7 @@ from ..errors import InputError
 from ..figures import plan_figures
 from ..model import Case, CostInputs, DocumentKind, Plan
 from ..render import FORMATS, Document, compose_document, render_docx, render_pdf
-from ..render.pdf import EmbeddedFile
+from ..render.result import EmbeddedFile
 from .assessment import assess
 
 MAX_ANNEXES = 100

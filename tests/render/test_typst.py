@@ -195,6 +195,25 @@ def test_batch_campaign_with_typst_signs_every_letter(tmp_path, home, capsys):
     assert "--engine" in capsys.readouterr().err
 
 
+def test_typst_batch_on_a_forked_pool_finishes(tmp_path):
+    """`batch --engine typst --workers 2` as a user runs it: a worker forked after Typst had compiled in the
+    coordinator waited forever on Typst's (not inherited) thread pool; the CLI run must finish, every letter
+    laid out by Typst. A run from a process where Typst has already run (this one) starts its pool by spawn."""
+    import os
+    import sys
+
+    folder = template(tmp_path / "tpl")
+    out = tmp_path / "out"
+    env = {**os.environ, "CORRESPONDENCE_HOME": str(tmp_path / "home")}
+    done = subprocess.run([sys.executable, "-m", "correspondence", "batch", str(folder / "debtors.csv"), "--mapping",
+                           str(folder / "mapping.yaml"), "-o", str(out), "--kind", "first_demand", "--engine", "typst",
+                           "--workers", "2"], env=env, capture_output=True, text=True, timeout=240)
+    assert done.returncode == 0, done.stderr
+    pdfs = sorted(out.glob("*.pdf"))
+    assert len(pdfs) == 3 and all(b"Typst" in p.read_bytes() for p in pdfs)
+    assert json.loads((out / "manifest.json").read_text(encoding="utf-8"))["summary"]["done"] == 3
+
+
 def test_brand_font_is_embedded_under_its_own_name():
     from tests.brandkit import brand_font
 
