@@ -88,22 +88,25 @@ class Composed:
         self.case = self.document.case  # with the resolved brand (the stamp takes its colours)
         self._pdfa = pdfa
         self._pdf: Rendering | None = None
+        self._compact: bool | None = None  # the PDF's layout decision, shared with the DOCX
 
     def pdf(self) -> Rendering:
         """The PDF (PDF/A-3b by default for legal notices) with its empty signature field; rendered once."""
         if self._pdf is None:
             rendered = with_signature_field(self.case, render_pdf(self.document, pdfa=self._pdfa))
             self._pdf = Rendering(rendered.data, "pdf", rendered.signature_box, rendered.pdfa)
+            self._compact = rendered.compact
         return self._pdf
 
     def docx(self) -> Rendering:
-        """The DOCX; its thumbnail is page 1 of the PDF when that was rendered already."""
+        """The DOCX; its thumbnail is page 1 of the PDF when that was rendered already, and it takes the PDF's
+        layout (compact or not) without laying the PDF out again."""
         thumbnail = None
         if self._pdf is not None:
             from .render.preview import pdf_page_png
 
             thumbnail = pdf_page_png(self._pdf.data, 1, dpi=24)
-        return Rendering(render_docx(self.document, thumbnail=thumbnail), "docx")
+        return Rendering(render_docx(self.document, thumbnail=thumbnail, compact=self._compact), "docx")
 
     def html(self) -> Rendering:
         """The self-contained HTML the PDF is made from (CSS inline, fonts and images as data: URIs)."""

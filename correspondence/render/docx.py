@@ -14,7 +14,7 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm, RGBColor
+from docx.shared import Mm, Pt, RGBColor
 from docx.table import Table as DocxTable, _Cell, _Row
 from docxtpl import DocxTemplate, InlineImage, RichText
 from docxtpl.subdoc import Subdoc
@@ -30,6 +30,12 @@ from .docx_tables import CELL_PADDING_MM, cell_rule, column_widths, fix_widths, 
 
 FONT_NAMES = {"serif": "Liberation Serif", "sans": "Liberation Sans"}
 BRANDED_STYLES = ("Letterhead", "SectionHeading", "AnnexTitle", "ReportTitle")
+#: The compact layout, as letter.css `html.compact`: (font size pt or None to keep, space after pt).
+COMPACT_STYLES: dict[str, tuple[float | None, float]] = {
+    "Subject": (9.5, 5), "Salutation": (9.5, 4), "Body": (9.5, 2.8), "BodyLead": (9.5, 2.8),
+    "Closing": (9.5, 3), "ListItem": (9.5, 1.5), "Signature": (9.5, 0), "Note": (7, 2), "Meta": (None, 3),
+    "Words": (None, 5),
+}
 
 
 @lru_cache(maxsize=1)
@@ -155,7 +161,7 @@ def _fields_table(tpl: DocxTemplate, rows: Sequence[tuple[str, Runs]], available
     return _spaced(sub)
 
 
-def _address_table(tpl: DocxTemplate, doc: Document) -> Subdoc:
+def _address_table(tpl: DocxTemplate, doc: Document, available_mm: float) -> Subdoc:
     """The window-envelope block: return address line, delivery note and recipient, left or right."""
     sub = tpl.new_subdoc()
     t = sub.add_table(rows=1, cols=2)
@@ -167,6 +173,8 @@ def _address_table(tpl: DocxTemplate, doc: Document) -> Subdoc:
         p = cell.paragraphs[0] if i == 0 else cell.add_paragraph()
         p.style = style
         p.add_run(line)
+    block = min(85.0, available_mm / 2)  # letter.css: the address block is 85 mm wide
+    fix_widths(t, [block, available_mm - block] if doc.window == "left" else [available_mm - block, block])
     return _spaced(sub)
 
 
@@ -189,13 +197,36 @@ def _svg_png(svg: bytes) -> bytes:
     return svg_png(svg)
 
 
-def render_docx(doc: Document, *, thumbnail: bytes | None = None) -> bytes:
-    """The letter as Word paragraphs and tables; `thumbnail` is a PNG of page 1 (from the PDF) when known."""
+def _compact(styles: Any) -> None:
+    """The compact layout of a reminder that would spill onto page 2: 9.5 pt body, 7 pt notes, tighter gaps."""
+    styles["Normal"].font.size = Pt(9.5)
+    for name, (size, after) in COMPACT_STYLES.items():
+        fmt = styles[name]
+        if size is not None:
+            fmt.font.size = Pt(size)
+        fmt.paragraph_format.space_after = Pt(after)
+
+
+def render_docx(doc: Document, *, thumbnail: bytes | None = None, compact: bool | None = None) -> bytes:
+    """The letter as Word paragraphs and tables; `thumbnail` is a PNG of page 1 (from the PDF) when known.
+
+    A reminder takes the compact layout exactly when its PDF does (`render.pdf.compact_layout`: the 10 pt
+    layout runs to two pages and the 9.5 pt one fits on one), so the DOCX and the PDF of a letter agree;
+    `compact` passes that decision when the PDF was rendered already (`RenderedPdf.compact`), otherwise the
+    PDF layout is computed (not written) to take it. Pages after the first carry the continuation header
+    (sender, reference, page n of m: a different first-page header in letter.docx).
+    """
+    if compact is None:
+        from .pdf import compact_layout
+
+        compact = compact_layout(doc)
     tpl = DocxTemplate(io.BytesIO(_layout_bytes()))
     brand = doc.case.brand
     document = tpl.get_docx()
     styles = document.styles
     styles["Normal"].font.name = doc.font_family or FONT_NAMES[brand.font]
+    if compact:
+        _compact(styles)
     section = document.sections[0]
     if brand.margins:
         m = brand.margins
@@ -224,7 +255,7 @@ def render_docx(doc: Document, *, thumbnail: bytes | None = None) -> bytes:
         "signature_image": (InlineImage(tpl, io.BytesIO(doc.signature_image.data), height=Mm(12))
                             if doc.signature_image else None),
         "company_lines": doc.company_lines,
-        "is_letter": doc.is_letter, "title": doc.title, "address_table": _address_table(tpl, doc),
+        "is_letter": doc.is_letter, "title": doc.title, "address_table": _address_table(tpl, doc, available),
         "reference": doc.reference or "", "place_date": doc.place_date, "blocks": blocks,
         "total_in_words": doc.total_in_words, "signature_lines": doc.signature_lines, "footer": doc.footer,
         **_page_label_parts(doc.page_label),
