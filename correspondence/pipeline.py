@@ -104,7 +104,8 @@ class Composed:
                 laid_out = render_pdf(self.document, pdfa=self._pdfa)
             rendered = with_signature_field(self.case, laid_out)
             self._pdf = Rendering(rendered.data, "pdf", rendered.signature_box, rendered.pdfa)
-            self._compact = rendered.compact
+            if self.engine == "weasyprint":  # the DOCX follows the WeasyPrint layout decision (compact_layout)
+                self._compact = rendered.compact
         return self._pdf
 
     def docx(self) -> Rendering:
