@@ -74,6 +74,11 @@ class Document:
         return self.case.brand
 
     @property
+    def pdf_letterhead(self) -> bool:
+        """A PDF letterhead is laid under the pages: the layout draws no letterhead, footer or sender line."""
+        return bool(self.kit and self.kit.letterhead_pdf)
+
+    @property
     def fonts(self) -> tuple["FontFace", ...]:
         return self.kit.fonts if self.kit else ()
 
