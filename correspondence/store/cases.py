@@ -27,8 +27,12 @@ def create_case(session: Session, tenant_id: uuid.UUID, data: Mapping[str, Any] 
 
 
 def canonical(case: Case) -> dict[str, Any]:
-    """The JSON form a case is stored in (what `Case.model_validate` reads back)."""
-    return case.model_dump(mode="json", exclude_none=True)
+    """The JSON form a case is stored in (what `Case.model_validate` reads back). Its brand keeps only the
+    fields the case set: a case naming a library brand must not store the default colours and font over the
+    brand's own (`merge_brand` lays the fields a case set over the brand)."""
+    data = case.model_dump(mode="json", exclude_none=True)
+    data["brand"] = case.brand.model_dump(mode="json", exclude_none=True, exclude_unset=True)
+    return data
 
 
 def create_case_once(session: Session, tenant_id: uuid.UUID, data: Mapping[str, Any] | Case,
