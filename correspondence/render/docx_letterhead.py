@@ -123,7 +123,7 @@ def _read(archive: zipfile.ZipFile, info: zipfile.ZipInfo, field: str) -> bytes:
 
 def _parse(name: str, content: bytes, field: str) -> Element:
     try:
-        return safe_xml(content, forbid_dtd=True, forbid_entities=True, forbid_external=True)  # type: ignore[no-any-return]
+        return safe_xml(content, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except DefusedXmlException:
         raise InputError(field, f"'{name}' declares a DTD or entities, which Word never writes") from None
     except Exception as exc:  # expat's ParseError and friends
