@@ -57,6 +57,8 @@ class Settings(BaseSettings):
     pec_ca_file: Optional[Path] = Field(None, description="extra CA certificates for the PEC servers' TLS")
     background_every: Optional[str] = Field(None, description="seconds between the server's background rounds "
                                                               "(PEC collection, deadlines, webhooks); 0: off")
+    webhook_allow_private: bool = Field(False, description="let webhooks reach private, loopback and link-local "
+                                                           "addresses (a receiver on the server's own network)")
     log_level: Optional[str] = Field(None, description="level of the `correspondence` loggers; default WARNING "
                                                        "for commands, INFO for `serve`")
 
