@@ -103,7 +103,7 @@ class Case(Model):
     claim: Claim
     deadline_days: Optional[int] = Field(default=None, ge=1, le=120)
     signatory: Optional[Signatory] = Field(default=None, description=(
-        "Who signs; may be left out when the case names a brand with a signatory (the case's own wins)"))
+        "Who signs; may be left out when the letter's brand names a signatory (the case's own wins)"))
     brand: Brand = Field(default_factory=Brand)
     actions: list[Action] = Field(default_factory=list, max_length=MAX_ACTIONS)
     report: ReportInfo = Field(default_factory=ReportInfo)
@@ -116,8 +116,6 @@ class Case(Model):
     def _defaults_and_coherence(self) -> "Case":
         if self.jurisdiction is None:
             self.jurisdiction = DEFAULT_JURISDICTION[self.language]
-        if self.signatory is None and not (self.brand.ref or self.brand.signatory):
-            raise FieldError("signatory", "required, unless the case names a brand whose signatory signs")
         self._civil_law()
         if self.deadline_days is None:
             default = DEFAULT_DEADLINE_DAYS[self.kind]

@@ -35,8 +35,8 @@ def compose_document(case: Case, *, base_dir: Path | None = None, wording_dir: P
     brand_signs = case.signatory is None  # the case's own signatory wins; else the brand's designated one
     if brand_signs:
         if not kit.brand.signatory:
-            raise InputError("signatory", f"the case names no signatory and its brand{' ' + repr(kit.ref) if kit.ref else ''} "
-                                          "has none")
+            raise InputError("signatory", "required: the case names none" + (f" and its brand '{kit.ref}' has none"
+                                                                             if kit.ref else " and no brand that has one"))
         case = case.model_copy(update={"signatory": Signatory(name=kit.brand.signatory.name,
                                                               role=kit.brand.signatory.role)})
     assert case.signatory is not None

@@ -81,8 +81,8 @@ def test_the_case_signatory_wins_and_the_brand_signature_image_stays_with_its_ow
         return sum(n.startswith("word/media/") for n in zipfile.ZipFile(io.BytesIO(docx)).namelist())
 
     assert media(letter.docx().data) == media(two_letters["verdi"][2]) - 1  # no handwritten signature image
-    with pytest.raises(InputError, match="signatory"):
-        build_case({k: v for k, v in example("it").items() if k != "signatory"})
+    with pytest.raises(InputError, match="signatory: required: the case names none and no brand"):
+        compose(build_case({k: v for k, v in example("it").items() if k != "signatory"}))
 
 
 def test_brand_font_is_embedded_in_the_pdf_and_the_packaged_one_otherwise(two_letters):
