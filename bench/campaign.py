@@ -167,18 +167,71 @@ def celery_rate(source: Path, mapping: Path, folder: Path, workers: int, env: di
             p.wait()
 
 
+# --- the project's Typst engine (`--engine typst`, render/typst.py), run with --typst -----------------------
+
+def typst_engine_per_letter(all_cases: list, runs: int = 50) -> tuple[float, float, float]:
+    """Median ms a letter in one warm process: the layout alone (a composed Document -> PDF), the whole
+    unsigned `produce` (figures, wording, layout, empty signature field) and the same signed B-B."""
+    from correspondence.pipeline import Signing, compose
+    from correspondence.render import compose_document
+    from correspondence.render.typst import render_typst
+    from correspondence.sign import SigningKey, ensure_demo_signer
+
+    p12, password, _ca = ensure_demo_signer(Path(tempfile.mkdtemp()) / "cert")
+    signing = Signing(key=SigningKey.from_p12(p12, password))
+    sample = all_cases[:runs]
+    for case in sample[:3]:  # compiler, fonts and wording templates loaded
+        compose(case, engine="typst").sign(signing)
+
+    def median(work: object) -> float:
+        times = []
+        for case in sample:
+            start = time.perf_counter()
+            work(case)  # type: ignore[operator]
+            times.append(time.perf_counter() - start)
+        times.sort()
+        return times[len(times) // 2] * 1000
+
+    docs = {id(c): compose_document(c) for c in sample}
+    layout = median(lambda c: render_typst(docs[id(c)]))
+    unsigned = median(lambda c: compose(c, engine="typst").pdf())
+    signed = median(lambda c: compose(c, engine="typst").sign(signing))
+    return layout, unsigned, signed
+
+
+def typst_report(source: Path, mapping: Path, folder: Path, all_cases: list, env: dict[str, str]) -> None:
+    """The Typst engine beside plain Typst and plain WeasyPrint, in one run."""
+    plain_ms = typst_per_letter(all_cases)
+    layout, unsigned, signed = typst_engine_per_letter(all_cases)
+    print(f"plain Typst, comparable one-page letter, warm: {plain_ms:.1f} ms/letter")
+    print(f"project --engine typst, one warm process: layout {layout:.1f} ms, produce unsigned {unsigned:.1f} ms "
+          f"({unsigned / plain_ms:.1f}x plain Typst), signed B-B {signed:.1f} ms ({signed / plain_ms:.1f}x)")
+    project_cli(source, mapping, folder / "typst-warm", 2, env, ("--engine", "typst"))
+    rate = project_cli(source, mapping, folder / "typst-out", 2, env, ("--engine", "typst"))
+    weasy_rate = project_cli(source, mapping, folder / "weasy-out", 2, env)
+    plain = weasyprint_plain(all_cases, 2)
+    print(f"`batch --engine typst --sign --workers 2`, whole run: {rate:.1f} letters/s "
+          f"({2000 / rate:.0f} ms a letter per worker, {2000 / rate / plain_ms:.1f}x plain Typst); "
+          f"`batch --sign --workers 2` (WeasyPrint): {weasy_rate:.1f} letters/s; "
+          f"plain WeasyPrint, 2 processes: {plain:.1f} letters/s (typst campaign = {rate / plain:.2f}x it)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--letters", type=int, default=200)
     parser.add_argument("--memory-letters", type=int, default=2000)
     parser.add_argument("--celery", default="amqp://guest:guest@127.0.0.1:5672//")
     parser.add_argument("--skip", nargs="*", default=[], choices=["peers", "libreoffice", "memory", "celery"])
+    parser.add_argument("--typst", action="store_true", help="only the project's Typst engine beside its peers")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         env = {**os.environ, "CORRESPONDENCE_HOME": str(folder / "home"), "CORRESPONDENCE_BROKER_URL": args.celery}
         source, mapping = export(folder / "in", args.letters)
         all_cases = cases(source, mapping)
+        if args.typst:
+            typst_report(source, mapping, folder, all_cases, env)
+            return
         project_cli(source, mapping, folder / "warm", 2, env)  # demo certificate made, page cache warm
         rate = project_cli(source, mapping, folder / "out", 2, env)
         print(f"project, signed B-B, `correspondence batch` CSV -> PDFs, 2 workers: {rate:.1f} letters/s")

@@ -18,6 +18,7 @@ from typing import Any, Callable, Iterator, Optional, Sequence
 from ..errors import InputError, InputErrors
 from ..files import write_atomic
 from ..render import FORMATS
+from .branding import CampaignBrand, case_data
 from .grouping import CaseDraft, RowError, check_columns, group_rows
 from .manifest import Entry, OutputFile, write_error_report, write_manifest
 from .mapping import Mapping, load_mapping
@@ -35,6 +36,7 @@ class Campaign:
     sheet: Sheet
     drafts: list[CaseDraft]
     errors: list[RowError]
+    brands: dict[str, CampaignBrand] = field(default_factory=dict)  # case stem -> its named brand
 
     @property
     def valid(self) -> list[CaseDraft]:
@@ -103,11 +105,16 @@ def _main_thread() -> bool:
 def run_campaign(campaign: Campaign, out_dir: Path, *, formats: Sequence[str] = ("pdf",), signing: Any = None,
                  sign_level: Optional[str] = None, workers: Optional[int] = None, skip_invalid: bool = False,
                  queue: bool = False, on_result: Optional[Callable[[Entry, bool], None]] = None,
-                 on_start: Optional[Callable[[int, int], None]] = None, registrar: Any = None) -> CampaignResult:
+                 on_start: Optional[Callable[[int, int], None]] = None, registrar: Any = None,
+                 engine: str = "weasyprint") -> CampaignResult:
     """Produce the campaign into `out_dir`. `signing` is a `batch.BatchSigning` for the local pool; with
     `queue`, `sign_level` asks the Celery workers to sign with their own key. `on_result(entry, resumed)`
     is called once per case; `on_start(total, already_done)` before the first. With a `register.Registrar`
-    each case is opened in the store and its letters stored under it (signed by this process)."""
+    each case is opened in the store and its letters stored under it (signed by this process). `engine`
+    lays the PDFs out with WeasyPrint or Typst (a Typst campaign reuses one compiler per process)."""
+    from ..render.engines import check_engine
+
+    check_engine(engine)
     formats = tuple(dict.fromkeys(formats))
     bad = [f for f in formats if f not in FORMATS]
     if bad:
@@ -119,6 +126,8 @@ def run_campaign(campaign: Campaign, out_dir: Path, *, formats: Sequence[str] = 
     sign = signing is not None or (queue and sign_level is not None)
     settings = {"formats": formats, "sign": (sign_level or getattr(signing, "level", None)) if sign else None,
                 "tenant": registrar.tenant_name if registrar is not None else None}
+    if engine != "weasyprint":  # a letter laid out by another engine is another letter (resume redoes it)
+        settings["engine"] = engine
     base_dir = str(campaign.source.parent.resolve())
     if signing is not None and not queue:
         _close(signing, signing.open())  # a wrong password or PIN fails here, before any work
@@ -131,14 +140,19 @@ def run_campaign(campaign: Campaign, out_dir: Path, *, formats: Sequence[str] = 
     pending: list[tuple[Job, CaseDraft]] = []
     for draft in campaign.valid:
         assert draft.case is not None
-        case_json = draft.case.model_dump(mode="json")
-        fp = fingerprint(case_json, settings)
+        case_json = case_data(draft.case)
+        named = campaign.brands.get(draft.stem)
+        brand = named.payload(draft.case.brand) if named is not None else None
+        fp = fingerprint(case_json, {**settings, "brand": brand["key"]} if brand else settings)
         if (previous := journal.finished(draft.stem, fp)) is not None:
             entries[draft.stem] = previous
             continue
         if registrar is not None:  # workers render the case as it stands in the store; signing happens here
-            case_json = registrar.open_case(draft.stem, draft.case, fp).case.model_dump(mode="json")
-        job = Job(draft.stem, case_json, formats, sign and registrar is None, fp, tuple(draft.lines), base_dir)
+            registration = registrar.open_case(draft.stem, draft.case, fp)
+            registration.brand = brand
+            case_json = case_data(registration.case)
+        job = Job(draft.stem, case_json, formats, sign and registrar is None, fp, tuple(draft.lines), base_dir,
+                  brand, engine)
         pending.append((job, draft))
     if registrar is not None and sign and pending:
         from ..pipeline import server_signing
@@ -202,7 +216,8 @@ def _finish(out_dir: Path, job: Job, draft: CaseDraft, produced: Produced, regis
     return Entry(job.stem, "done", list(job.lines), job.fingerprint, files, principal=fig.get("principal"),
                  interest=fig.get("interest"), compensation=fig.get("compensation"), costs=fig.get("costs"),
                  total=fig.get("total"), warnings=produced.warnings, debtor=debtor, reference=reference,
-                 document_ids=ids)
+                 document_ids=ids, brand=job.brand["ref"] if job.brand else None,
+                 brand_version=job.brand["version"] if job.brand else None)
 
 
 def _close(signing: Any, opened: Any) -> None:

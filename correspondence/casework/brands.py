@@ -55,12 +55,19 @@ def list_brands(session: Session, tenant_id: uuid.UUID) -> list[BrandVersion]:
 def stored_kit(session: Session, blobs: BlobStore, tenant_id: uuid.UUID, name: str,
                version: int | None = None) -> BrandKit:
     """A stored brand version with its files, checked again, ready for the renderer."""
+    return stored_brand(session, blobs, tenant_id, name, version)[0]
+
+
+def stored_brand(session: Session, blobs: BlobStore, tenant_id: uuid.UUID, name: str,
+                 version: int | None = None) -> tuple[BrandKit, dict[str, bytes]]:
+    """`stored_kit` and the version's asset files as stored (a campaign hands them to its workers)."""
     row = brand_store.get_brand(session, tenant_id, name, version)
     if row is None:
         raise InputError("brand.ref", f"no brand '{name}'" + (f" version {version}" if version else ""))
     brand = parse_brand(row.data, source="brand")
-    kit = check_assets(brand, brand_store.brand_files(blobs, row))
-    return replace(kit, ref=row.name, version=row.version)
+    files = brand_store.brand_files(blobs, row)
+    kit = check_assets(brand, files)
+    return replace(kit, ref=row.name, version=row.version), files
 
 
 def case_kit(session: Session, blobs: BlobStore, tenant_id: uuid.UUID, case: Case) -> BrandKit | None:

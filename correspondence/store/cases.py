@@ -27,11 +27,12 @@ def create_case(session: Session, tenant_id: uuid.UUID, data: Mapping[str, Any] 
 
 
 def canonical(case: Case) -> dict[str, Any]:
-    """The JSON form a case is stored in (what `Case.model_validate` reads back). Its brand keeps only the
-    fields the case set: a case naming a library brand must not store the default colours and font over the
-    brand's own (`merge_brand` lays the fields a case set over the brand)."""
-    data = case.model_dump(mode="json", exclude_none=True)
-    data["brand"] = case.brand.model_dump(mode="json", exclude_none=True, exclude_unset=True)
+    """The JSON form a case is stored in (what `Case.model_validate` reads back). A case naming a brand keeps
+    only the brand fields it set itself: the brand gives the others (a default colour or an empty letterhead
+    written here would otherwise be laid over the tenant's brand)."""
+    data: dict[str, Any] = case.model_dump(mode="json", exclude_none=True)
+    if case.brand.ref:
+        data["brand"] = case.brand.model_dump(mode="json", exclude_none=True, exclude_unset=True)
     return data
 
 
