@@ -144,3 +144,9 @@ def test_readme_example_brand_with_letterheads(tmp_path):
     assert "Studio Legale Verdi · pagina successiva" in open_docx(str(docx)).sections[0].header.paragraphs[0].text
     pages = _pages(pdf.read_bytes())
     assert "PEC studio.verdi@pec.example.it" in pages[0] and "Capitale sociale € 50.000,00 i.v." in pages[-1]
+
+
+def test_the_typst_engine_refuses_a_pdf_letterhead_instead_of_drawing_its_own(letter):
+    case = build_case(example("it"))
+    with pytest.raises(InputError, match="--engine: a brand with a PDF letterhead"):
+        compose(case, kit=resolve_brand(case, brands_dir=letter[0], name="carta"), engine="typst")
