@@ -170,13 +170,16 @@ def run_campaign(campaign: Campaign, out_dir: Path, *, formats: Sequence[str] = 
             produced_iter: Iterator[Produced] = run_on_queue([j for j, _ in pending], sign_level, stop)
         else:
             produced_iter = _run_on_pool([j for j, _ in pending], signing, workers, stop)
-        for produced in produced_iter:
-            job, draft = by_stem[produced.stem]
-            entry = _finish(out_dir, job, draft, produced, registrar)
-            if entry.status == "done":
-                journal.record(entry)
-            entries[job.stem] = entry
-            report(entry, False)
+        try:
+            for produced in produced_iter:
+                job, draft = by_stem[produced.stem]
+                entry = _finish(out_dir, job, draft, produced, registrar)
+                if entry.status == "done":
+                    journal.record(entry)
+                entries[job.stem] = entry
+                report(entry, False)
+        finally:
+            journal.sync()
         interrupted = stop.requested
     ordered = []
     for draft in campaign.drafts:
@@ -241,18 +244,17 @@ def _produce(job: Job) -> Produced:
 def _run_on_pool(jobs: list[Job], signing: Any, workers: Optional[int], stop: _Stop) -> Iterator[Produced]:
     workers = max(1, min(workers or os.cpu_count() or 1, len(jobs) or 1))
     if workers == 1:
-        opened = signing.open() if signing is not None else None
-        try:
-            for job in jobs:
-                if stop.requested:
-                    return
-                yield produce_job(job, opened)
-        finally:
-            if opened is not None:
-                _close(signing, opened)
+        yield from _run_here(jobs, signing, stop)
         return
     # a pool started from a thread (the API's jobs) must not fork a process holding other threads' locks
-    context = None if _main_thread() else multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("fork" if _can_fork() else "spawn")
+    if context.get_start_method() == "fork":
+        # the first letter is produced here: the renderer's caches it builds (fonts, stylesheet, layout
+        # template, wording, signer) are then inherited by every forked worker instead of built in each
+        yield from _run_here(jobs[:1], signing, stop)
+        jobs = jobs[1:]
+        if not jobs or stop.requested:
+            return
     with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=(signing,),
                              mp_context=context) as pool:
         futures = [pool.submit(_produce, job) for job in jobs]
@@ -265,3 +267,19 @@ def _run_on_pool(jobs: list[Job], signing: Any, workers: Optional[int], stop: _S
             if future.cancelled():
                 continue
             yield future.result()
+
+
+def _can_fork() -> bool:
+    return _main_thread() and "fork" in multiprocessing.get_all_start_methods()
+
+
+def _run_here(jobs: list[Job], signing: Any, stop: _Stop) -> Iterator[Produced]:
+    opened = signing.open() if signing is not None else None
+    try:
+        for job in jobs:
+            if stop.requested:
+                return
+            yield produce_job(job, opened)
+    finally:
+        if opened is not None:
+            _close(signing, opened)
