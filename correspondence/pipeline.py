@@ -88,6 +88,9 @@ class Composed:
 
         self.engine = check_engine(engine)
         self.document = compose_document(case, base_dir=base_dir, wording_dir=wording_dir, kit=kit)
+        if self.engine == "typst" and self.document.pdf_letterhead:  # letter.typ would draw its own letterhead
+            raise InputError("--engine", "a brand with a PDF letterhead (letterhead_pdf) is laid out with WeasyPrint; "
+                                         "leave out --engine typst")
         self.case = self.document.case  # with the resolved brand (the stamp takes its colours)
         self._pdfa = pdfa
         self._pdf: Rendering | None = None
