@@ -88,9 +88,13 @@ class Composed:
 
         self.engine = check_engine(engine)
         self.document = compose_document(case, base_dir=base_dir, wording_dir=wording_dir, kit=kit)
+        if self.engine == "typst" and self.document.pdf_letterhead:  # letter.typ would draw its own letterhead
+            raise InputError("--engine", "a brand with a PDF letterhead (letterhead_pdf) is laid out with WeasyPrint; "
+                                         "leave out --engine typst")
         self.case = self.document.case  # with the resolved brand (the stamp takes its colours)
         self._pdfa = pdfa
         self._pdf: Rendering | None = None
+        self._compact: bool | None = None  # the PDF's layout decision, shared with the DOCX
 
     def pdf(self) -> Rendering:
         """The PDF (PDF/A-3b by default for legal notices) with its empty signature field; rendered once."""
@@ -105,16 +109,19 @@ class Composed:
                 laid_out = render_pdf(self.document, pdfa=self._pdfa)
             rendered = with_signature_field(self.case, laid_out)
             self._pdf = Rendering(rendered.data, "pdf", rendered.signature_box, rendered.pdfa)
+            if self.engine == "weasyprint":  # the DOCX follows the WeasyPrint layout decision (compact_layout)
+                self._compact = rendered.compact
         return self._pdf
 
     def docx(self) -> Rendering:
-        """The DOCX; its thumbnail is page 1 of the PDF when that was rendered already."""
+        """The DOCX; its thumbnail is page 1 of the PDF when that was rendered already, and it takes the PDF's
+        layout (compact or not) without laying the PDF out again."""
         thumbnail = None
         if self._pdf is not None:
             from .render.preview import pdf_page_png
 
             thumbnail = pdf_page_png(self._pdf.data, 1, dpi=24)
-        return Rendering(render_docx(self.document, thumbnail=thumbnail), "docx")
+        return Rendering(render_docx(self.document, thumbnail=thumbnail, compact=self._compact), "docx")
 
     def html(self) -> Rendering:
         """The self-contained HTML the PDF is made from (CSS inline, fonts and images as data: URIs)."""

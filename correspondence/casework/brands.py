@@ -76,3 +76,16 @@ def case_kit(session: Session, blobs: BlobStore, tenant_id: uuid.UUID, case: Cas
         return None
     kit = stored_kit(session, blobs, tenant_id, case.brand.ref, case.brand.version)
     return replace(kit, brand=merge_brand(kit.brand, case.brand, ref=kit.ref or case.brand.ref, version=kit.version))
+
+
+def recorded_brand(session: Session, tenant_id: uuid.UUID, case: Case, made_from: Mapping[str, Any] | None) -> Case:
+    """The case with the brand a stored document recorded (`made_from["brand"]`: ref and version) laid back
+    over it, the case's own fields winning as when it was rendered: signing that document later stamps it in
+    its brand's colours. Versions are append-only, so this is the brand exactly as it was."""
+    if not made_from or not made_from.get("ref"):
+        return case
+    row = brand_store.get_brand(session, tenant_id, str(made_from["ref"]), made_from.get("version"))
+    if row is None:  # cannot happen for a document of this tenant; keep the case as recorded
+        return case
+    brand = merge_brand(parse_brand(row.data, source="brand"), case.brand, ref=row.name, version=row.version)
+    return case.model_copy(update={"brand": brand})

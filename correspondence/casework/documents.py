@@ -23,7 +23,7 @@ from ..store import cases as case_store
 from ..store.documents import MEDIA_TYPES, get_document, record_document
 from ..store.models import CaseRecord, Document
 from ..wording.catalogue import wording_version
-from .brands import case_kit
+from .brands import case_kit, recorded_brand
 from .wording import tenant_override
 from .cases import find_case
 from .standing import DocumentRequest, Standing, fold
@@ -134,7 +134,7 @@ def sign_document(session: Session, blobs: BlobStore, tenant_id: uuid.UUID, docu
     record = session.get(CaseRecord, doc.case_id)
     assert record is not None
     data = blobs.read_verified(doc.sha256)
-    case = document_case(session, record, doc)
+    case = recorded_brand(session, tenant_id, document_case(session, record, doc), doc.made_from.get("brand"))
     box = doc.made_from.get("signature_box")
     rendering = Rendering(data, "pdf", SignatureBox(box["page"], tuple(box["box"])) if box else None)
     signed = sign_rendering(case, rendering, signing)

@@ -14,7 +14,7 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm, RGBColor
+from docx.shared import Mm, Pt, RGBColor
 from docx.table import Table as DocxTable, _Cell, _Row
 from docxtpl import DocxTemplate, InlineImage, RichText
 from docxtpl.subdoc import Subdoc
@@ -25,11 +25,19 @@ from ..errors import ConfigurationError
 from ..packaged import shared_dir
 from ..wording.paragraph import Runs
 from .document import Document, Logo, Table
+from .docx_letterhead import available_mm, build_on, open_letterhead
 from .docx_package import finish_package
 from .docx_tables import CELL_PADDING_MM, cell_rule, column_widths, fix_widths, no_grid, text_mm
 
 FONT_NAMES = {"serif": "Liberation Serif", "sans": "Liberation Sans"}
+LETTERHEAD_SLACK = 1.3  # the Word letterhead's font is not ours to measure: Liberation Sans plus 30%
 BRANDED_STYLES = ("Letterhead", "SectionHeading", "AnnexTitle", "ReportTitle")
+#: The compact layout, as letter.css `html.compact`: (font size pt or None to keep, space after pt).
+COMPACT_STYLES: dict[str, tuple[float | None, float]] = {
+    "Subject": (9.5, 5), "Salutation": (9.5, 4), "Body": (9.5, 2.8), "BodyLead": (9.5, 2.8),
+    "Closing": (9.5, 3), "ListItem": (9.5, 1.5), "Signature": (9.5, 0), "Note": (7, 2), "Meta": (None, 3),
+    "Words": (None, 5),
+}
 
 
 @lru_cache(maxsize=1)
@@ -78,7 +86,8 @@ def _spaced(sub: Subdoc) -> Subdoc:
 RULE = "BBBBBB"  # the thin rule between rows, as in letter.css
 
 
-def _data_table(tpl: DocxTemplate, table: Table, primary: str, available_mm: float, sans: bool) -> Subdoc:
+def _data_table(tpl: DocxTemplate, table: Table, primary: str, available_mm: float, sans: bool,
+                slack: float = 1.0) -> Subdoc:
     sub = tpl.new_subdoc()
     t = sub.add_table(rows=1, cols=len(table.headers))
     no_grid(t)
@@ -98,11 +107,12 @@ def _data_table(tpl: DocxTemplate, table: Table, primary: str, available_mm: flo
         for i, text in enumerate(table.footer):
             _cell_text(cells[i], text, align_right=table.numeric[i], bold=True)
             cell_rule(cells[i], "top", size=6, color=primary)
-    fix_widths(t, column_widths(table.headers, table.rows, table.footer, table.numeric, available_mm, sans=sans))
+    fix_widths(t, column_widths(table.headers, table.rows, table.footer, table.numeric, available_mm, sans=sans,
+                                slack=slack))
     return _spaced(sub)
 
 
-def _totals_table(tpl: DocxTemplate, doc: Document) -> Subdoc:
+def _totals_table(tpl: DocxTemplate, doc: Document, slack: float = 1.0) -> Subdoc:
     """Right-aligned, at least 110 mm wide; the total due under a rule in the brand colour (letter.css)."""
     sub = tpl.new_subdoc()
     t = sub.add_table(rows=0, cols=2)
@@ -118,9 +128,10 @@ def _totals_table(tpl: DocxTemplate, doc: Document) -> Subdoc:
                 cell_rule(cell, "top", size=6, color=primary)
                 for run in cell.paragraphs[0].runs:
                     run.font.color.rgb = RGBColor.from_string(primary.lstrip("#"))
-    sans = doc.brand.font == "sans"
-    amounts = max(text_mm(a, bold=True, sans=sans) for _, a, _ in doc.totals) + CELL_PADDING_MM
-    labels = max(max(text_mm(lab, bold=True, sans=sans) for lab, _, _ in doc.totals) + CELL_PADDING_MM, 110 - amounts)
+    sans = doc.brand.font == "sans" or slack > 1
+    amounts = max(text_mm(a, bold=True, sans=sans) for _, a, _ in doc.totals) * slack + CELL_PADDING_MM
+    labels = max(max(text_mm(lab, bold=True, sans=sans) for lab, _, _ in doc.totals) * slack + CELL_PADDING_MM,
+                 110 - amounts)
     fix_widths(t, [labels, amounts])
     _keep_together(t)
     return sub
@@ -155,7 +166,7 @@ def _fields_table(tpl: DocxTemplate, rows: Sequence[tuple[str, Runs]], available
     return _spaced(sub)
 
 
-def _address_table(tpl: DocxTemplate, doc: Document) -> Subdoc:
+def _address_table(tpl: DocxTemplate, doc: Document, available_mm: float) -> Subdoc:
     """The window-envelope block: return address line, delivery note and recipient, left or right."""
     sub = tpl.new_subdoc()
     t = sub.add_table(rows=1, cols=2)
@@ -167,6 +178,8 @@ def _address_table(tpl: DocxTemplate, doc: Document) -> Subdoc:
         p = cell.paragraphs[0] if i == 0 else cell.add_paragraph()
         p.style = style
         p.add_run(line)
+    block = min(85.0, available_mm / 2)  # letter.css: the address block is 85 mm wide
+    fix_widths(t, [block, available_mm - block] if doc.window == "left" else [available_mm - block, block])
     return _spaced(sub)
 
 
@@ -189,19 +202,45 @@ def _svg_png(svg: bytes) -> bytes:
     return svg_png(svg)
 
 
-def render_docx(doc: Document, *, thumbnail: bytes | None = None) -> bytes:
-    """The letter as Word paragraphs and tables; `thumbnail` is a PNG of page 1 (from the PDF) when known."""
+def _compact(styles: Any) -> None:
+    """The compact layout of a reminder that would spill onto page 2: 9.5 pt body, 7 pt notes, tighter gaps."""
+    styles["Normal"].font.size = Pt(9.5)
+    for name, (size, after) in COMPACT_STYLES.items():
+        fmt = styles[name]
+        if size is not None:
+            fmt.font.size = Pt(size)
+        fmt.paragraph_format.space_after = Pt(after)
+
+
+def render_docx(doc: Document, *, thumbnail: bytes | None = None, compact: bool | None = None) -> bytes:
+    """The letter as Word paragraphs and tables; `thumbnail` is a PNG of page 1 (from the PDF) when known.
+
+    A reminder takes the compact layout exactly when its PDF does (`render.pdf.compact_layout`: the 10 pt
+    layout runs to two pages and the 9.5 pt one fits on one), so the DOCX and the PDF of a letter agree;
+    `compact` passes that decision when the PDF was rendered already (`RenderedPdf.compact`), otherwise the
+    PDF layout is computed (not written) to take it. Pages after the first carry the continuation header
+    (sender, reference, page n of m: a different first-page header in letter.docx).
+    """
+    if compact is None:
+        from .pdf import compact_layout
+
+        compact = compact_layout(doc)
     tpl = DocxTemplate(io.BytesIO(_layout_bytes()))
     brand = doc.case.brand
     document = tpl.get_docx()
     styles = document.styles
+    letterhead = open_letterhead(doc.kit.letterhead_docx) if doc.kit and doc.kit.letterhead_docx else None
     styles["Normal"].font.name = doc.font_family or FONT_NAMES[brand.font]
+    if compact:
+        _compact(styles)
     section = document.sections[0]
     if brand.margins:
         m = brand.margins
         section.top_margin, section.right_margin = Mm(m.top), Mm(m.right)
         section.bottom_margin, section.left_margin = Mm(m.bottom), Mm(m.left)
     available = (section.page_width - section.left_margin - section.right_margin) / Mm(1)
+    if letterhead is not None:  # its page size and margins hold: our tables fit its text width
+        available = available_mm(letterhead)
     for name in BRANDED_STYLES:
         styles[name].font.color.rgb = RGBColor.from_string(brand.primary_color.lstrip("#"))
     blocks: list[dict[str, Any]] = []
@@ -212,11 +251,13 @@ def render_docx(doc: Document, *, thumbnail: bytes | None = None) -> bytes:
         if b.style == "table":
             if b.ref is None:  # the wording parser gives every table its ref; a Block built by hand may not
                 raise ConfigurationError("a table block names no table (ref)")
-            entry["subdoc"] = _data_table(tpl, doc.tables[b.ref], brand.primary_color, available, brand.font == "sans")
+            entry["subdoc"] = _data_table(tpl, doc.tables[b.ref], brand.primary_color, available,
+                                          brand.font == "sans" or letterhead is not None,
+                                          LETTERHEAD_SLACK if letterhead is not None else 1.0)
         elif b.style == "fields":
             entry["subdoc"] = _fields_table(tpl, b.rows, available)
         elif b.style == "totals":
-            entry["subdoc"] = _totals_table(tpl, doc)
+            entry["subdoc"] = _totals_table(tpl, doc, LETTERHEAD_SLACK if letterhead is not None else 1.0)
         blocks.append(entry)
     context = {
         "letterhead_name": doc.letterhead_name, "letterhead_lines": doc.letterhead_lines,
@@ -224,14 +265,19 @@ def render_docx(doc: Document, *, thumbnail: bytes | None = None) -> bytes:
         "signature_image": (InlineImage(tpl, io.BytesIO(doc.signature_image.data), height=Mm(12))
                             if doc.signature_image else None),
         "company_lines": doc.company_lines,
-        "is_letter": doc.is_letter, "title": doc.title, "address_table": _address_table(tpl, doc),
+        "is_letter": doc.is_letter, "title": doc.title, "address_table": _address_table(tpl, doc, available),
         "reference": doc.reference or "", "place_date": doc.place_date, "blocks": blocks,
         "total_in_words": doc.total_in_words, "signature_lines": doc.signature_lines, "footer": doc.footer,
         **_page_label_parts(doc.page_label),
     }
     env = SandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
     tpl.render(context, jinja_env=env, autoescape=True)
-    finish_package(tpl.docx, doc, thumbnail=thumbnail)  # get_docx() would reload the unrendered template
     out = io.BytesIO()
+    if letterhead is not None:  # the letterhead's package is the base; nothing of it went through Jinja2
+        built = build_on(letterhead, tpl.docx)
+        finish_package(built, doc, thumbnail=thumbnail, embed_fonts=False)  # its own fonts, as Word finds them
+        built.save(out)
+        return out.getvalue()
+    finish_package(tpl.docx, doc, thumbnail=thumbnail)  # get_docx() would reload the unrendered template
     tpl.save(out)
     return out.getvalue()

@@ -6,6 +6,7 @@ and reused: parsing them costs tens of milliseconds per render otherwise.
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 from typing import Any
 from functools import lru_cache
 
@@ -73,6 +74,7 @@ def render_pdf(doc: Document, *, pdfa: bool | None = None, attachments: tuple[Em
     A reminder that spills onto a second page is laid out once more in the compact layout (9.5 pt body
     instead of 10, 7 pt notes, tighter gaps, the closing beside the signature): a one-page reminder is what a
     practitioner signs and sends, and the second layout is kept only if it does fit on one page.
+    `RenderedPdf.compact` says which layout was kept; `render_docx` takes the same decision (`compact_layout`).
     """
     if pdfa is None:
         pdfa = doc.case.options.pdfa if doc.case.options.pdfa is not None else doc.case.kind.value == "legal_notice"
@@ -80,8 +82,29 @@ def render_pdf(doc: Document, *, pdfa: bool | None = None, attachments: tuple[Em
     if rendered.pages == 2 and doc.case.kind in COMPACT_KINDS:
         compact = _render(doc, pdfa=bool(pdfa), compact=True, attachments=attachments)
         if compact.pages == 1:
-            return compact
+            rendered = compact
+    if doc.kit is not None and doc.kit.letterhead_pdf:  # the stationery under each page, before any signature
+        from .pdf_letterhead import lay_under
+
+        rendered = replace(rendered, data=lay_under(rendered.data, doc.kit.letterhead_pdf))
     return rendered
+
+
+def compact_layout(doc: Document) -> bool:
+    """Whether `render_pdf` keeps the compact layout for `doc`: a reminder whose 10 pt layout runs to two
+    pages and whose compact layout fits one. Lays the HTML out without writing a PDF (the DOCX asks this when
+    no PDF was rendered, so both formats of a letter take the same layout)."""
+    if doc.case.kind not in COMPACT_KINDS:
+        return False
+    return _pages(doc, compact=False) == 2 and _pages(doc, compact=True) == 1
+
+
+def _pages(doc: Document, *, compact: bool) -> int:
+    fonts, css = _stylesheet()
+    html = HTML(string=html_for(doc, compact=compact), base_url=(shared_dir() / "layouts").as_uri() + "/",
+                url_fetcher=AssetFetcher())
+    with _lock:
+        return len(html.render(stylesheets=[css], font_config=fonts).pages)
 
 
 def _render(doc: Document, *, pdfa: bool, compact: bool, attachments: tuple[EmbeddedFile, ...] = ()) -> RenderedPdf:
@@ -98,7 +121,8 @@ def _render(doc: Document, *, pdfa: bool, compact: bool, attachments: tuple[Embe
             pdf_identifier=None, attachments=[_attachment(a, doc.case.date) for a in attachments] or None,
             finisher=_unique_associated_files if attachments else None,
         )
-    return RenderedPdf(data=data, pages=len(document.pages), signature_box=box, pdfa=pdfa, boxes=boxes)
+    return RenderedPdf(data=data, pages=len(document.pages), signature_box=box, pdfa=pdfa, boxes=boxes,
+                       compact=compact)
 
 
 def _unique_associated_files(document: WeasyDocument, pdf: Any) -> None:

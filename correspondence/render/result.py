@@ -26,6 +26,7 @@ class RenderedPdf:
     signature_box: SignatureBox | None
     pdfa: bool
     boxes: Mapping[str, SignatureBox] = field(default_factory=dict)  # LAID_OUT ids -> where they landed
+    compact: bool = False  # laid out in the compact second layout (the DOCX follows the same decision)
 
 
 @dataclass(frozen=True)

@@ -193,4 +193,5 @@ def _render(doc: Document, *, pdfa: bool, compact: bool, attachments: tuple[Embe
         elif mark["name"] in LAID_OUT:  # the last one wins, as with WeasyPrint's anchors
             x, y, w, h = (float(mark[k]) for k in ("x", "y", "w", "h"))
             boxes[mark["name"]] = SignatureBox(int(mark["page"]) - 1, (x, A4_HEIGHT_PT - y - h, x + w, A4_HEIGHT_PT - y))
-    return RenderedPdf(data=pdf, pages=pages, signature_box=boxes.get(LAID_OUT[0]), pdfa=pdfa, boxes=boxes)
+    return RenderedPdf(data=pdf, pages=pages, signature_box=boxes.get(LAID_OUT[0]), pdfa=pdfa, boxes=boxes,
+                       compact=compact)

@@ -118,7 +118,10 @@ SVG = (b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 40 10"><rect width
 
 @pytest.mark.parametrize("logo", [png(120, 40), jpeg(90, 30), SVG], ids=["png", "jpeg", "svg"])
 def test_brand_logo_and_handwritten_signature_are_drawn_from_bytes(logo):
-    case = build_case(example("it", kind="first_demand", brand__primary_color="#7a1f3d"))
+    data = example("it", kind="first_demand", brand__primary_color="#7a1f3d")
+    data["brand"]["signatory"] = {"name": "Avv. Maria Verdi", "role": "Avvocato"}
+    del data["signatory"]  # the brand's handwritten signature goes with the brand's own signatory
+    case = build_case(data)
     kit = BrandKit(case.brand, logo=check_logo(logo), signature=check_logo(png(60, 20)))
     rendered = render_typst(compose_document(case, kit=kit))
     images = subprocess.run(["pdfimages", "-list", "-"], input=rendered.data, capture_output=True,

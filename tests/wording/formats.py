@@ -29,7 +29,8 @@ def consumer(language: str, **changes: Any) -> Case:
 def texts(case: Case) -> dict[str, str]:
     """{"pdf": ..., "docx": ...}: each format's whole text on one line."""
     doc = compose_document(case)
-    return {"pdf": pdf_flat(render_pdf(doc).data), "docx": docx_text(render_docx(doc)).replace("\n", " ")}
+    pdf = render_pdf(doc)  # the DOCX takes the PDF's layout decision without laying it out again
+    return {"pdf": pdf_flat(pdf.data), "docx": docx_text(render_docx(doc, compact=pdf.compact)).replace("\n", " ")}
 
 
 def money(language: str, amount: str) -> str:

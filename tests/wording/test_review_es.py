@@ -122,6 +122,19 @@ def test_public_administration_four_years_and_lcsp_periods() -> None:
     assert_in_both(pa, "artículo 198.4 de la Ley 9/2017", "art. 199", "plazo de un mes")
 
 
+@pytest.mark.parametrize("tone,credit_type,offer", [
+    ("courteous", "commercial", "Para cualquier aclaración o para proponernos un calendario de pagos, pueden"),
+    ("firm", "professional_fees", "Para cualquier aclaración o para proponernos un calendario de pagos, pueden"),
+    ("stern", "commercial", "Cualquier propuesta de pago, incluido un calendario de pagos, deberá"),
+    ("stern", "consumer_credit", "Si esa Administración no pudiera atender el pago en un único importe, les invitamos"),
+])
+def test_a_second_demand_offers_a_public_administration_a_payment_plan(tone: str, credit_type: str, offer: str) -> None:
+    # the LCSP periods (arts. 198-199) do not exclude it: PA debts are often settled by a plan or agreement
+    pa = case_of("es", kind="second_demand", tone=tone, credit_type=credit_type, debtor__type="public_administration",
+                 debtor__name="Ayuntamiento de Getafe", debtor__tax_id="P2807900B")
+    assert_in_both(pa, offer, absent=("Si tienen dificultades", "Si atraviesa dificultades"))
+
+
 def test_comunidad_lph_junta_certificate_costs_and_property_liability() -> None:
     condo = case_of("es", credit_type="condominium", creditor__name="Comunidad de Propietarios Alcalá 215",
                     claim__approved_on="2026-03-15")
