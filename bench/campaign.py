@@ -4,13 +4,15 @@ run; Celery with 1 and 2 workers.
 
     .venv/bin/python bench/campaign.py [--letters 200] [--memory-letters 2000] [--celery amqp://...] [--skip ...]
 
-Every figure is wall-clock throughput of one run on this machine; run it on a quiet machine (`uptime`) and
-compare figures from the same invocation only.
+Every rate is wall-clock throughput of one run on this machine; run it on a quiet machine (`uptime`) and
+compare figures from the same invocation only. Each line also gives CPU milliseconds per letter (user +
+system of the process and its children), which stays meaningful when other work shares the cores.
 """
 from __future__ import annotations
 
 import argparse
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -49,7 +51,39 @@ def cases(source: Path, mapping: Path) -> list:
     return [d.case for d in prepare_campaign(source, mapping).drafts]
 
 
+def children_cpu() -> float:
+    """CPU seconds of the finished child processes (a run's whole process tree once it has been waited for)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def process_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+class Cpu:
+    """CPU milliseconds per letter of one measure, printed with its rate."""
+
+    def __init__(self) -> None:
+        self.ms: dict[str, float] = {}
+
+    def __call__(self, name: str, seconds: float, letters: int) -> str:
+        self.ms[name] = seconds / letters * 1000
+        return f"{self.ms[name]:.0f} ms CPU/letter"
+
+
+CPU = Cpu()
+
+
 # --- peers -------------------------------------------------------------------------------------------------
+
+def _weasy_cpu(html: str) -> float:
+    """CPU seconds of one plain render in the pool process (the pool's own overhead is not counted)."""
+    start = process_cpu()
+    _weasy_one(html)
+    return process_cpu() - start
+
 
 def _weasy_one(html: str) -> int:
     from weasyprint import HTML
@@ -70,8 +104,10 @@ def weasyprint_plain(all_cases: list, workers: int) -> float:
     with ProcessPoolExecutor(workers) as pool:
         list(pool.map(_weasy_one, htmls[:workers * 2]))  # warm every process
         start = time.perf_counter()
-        list(pool.map(_weasy_one, htmls, chunksize=4))
-        return len(htmls) / (time.perf_counter() - start)
+        cpu = sum(pool.map(_weasy_cpu, htmls, chunksize=4))
+        rate = len(htmls) / (time.perf_counter() - start)
+    CPU("weasyprint", cpu, len(htmls))
+    return rate
 
 
 def typst_per_letter(all_cases: list, runs: int = 50) -> float:
@@ -108,7 +144,7 @@ def libreoffice(all_cases: list, folder: Path, n: int, workers: int) -> float:
         target = chunks[i % workers] / f"{i}.docx"
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(render_docx(compose_document(case)))
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), children_cpu()
     procs = [subprocess.Popen(["soffice", f"-env:UserInstallation=file://{c}/profile", "--headless",
                                "--convert-to", "pdf", "--outdir", str(c / "pdf"), *map(str, sorted(c.glob("*.docx")))],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for c in chunks]
@@ -116,20 +152,24 @@ def libreoffice(all_cases: list, folder: Path, n: int, workers: int) -> float:
         p.wait()
     elapsed = time.perf_counter() - start
     made = sum(len(list((c / "pdf").glob("*.pdf"))) for c in chunks)
+    CPU("libreoffice", children_cpu() - cpu, made)
     return made / elapsed
 
 
 # --- the project -------------------------------------------------------------------------------------------
 
 def project_cli(source: Path, mapping: Path, out: Path, workers: int, env: dict[str, str],
-                extra: tuple[str, ...] = ()) -> float:
-    """A whole `correspondence batch` run (start-up, validation, pool, signing, manifest), signed B-B."""
+                extra: tuple[str, ...] = (), cpu_name: str = "project") -> float:
+    """A whole `correspondence batch` run (start-up, validation, pool, signing, manifest), signed B-B; its
+    CPU is the whole process tree's (start-up and the pool included)."""
     cmd = [sys.executable, "-m", "correspondence", "batch", str(source), "--mapping", str(mapping), "-o", str(out),
            "--sign", "--workers", str(workers), *extra]
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), children_cpu()
     subprocess.run(cmd, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     elapsed = time.perf_counter() - start
-    return len(list(out.glob("*.pdf"))) / elapsed
+    made = len(list(out.glob("*.pdf")))
+    CPU(cpu_name, children_cpu() - cpu, made)
+    return made / elapsed
 
 
 def rss_kib() -> int:
@@ -153,18 +193,78 @@ def memory(source: Path, mapping: Path, out: Path) -> tuple[int, int, int]:
     return samples[99], samples[-1], len(samples)
 
 
+def proc_cpu(pid: int) -> float:
+    """CPU seconds (user + system) a running process has used so far, from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def celery_rate(source: Path, mapping: Path, folder: Path, workers: int, env: dict[str, str]) -> float:
+    """Letters/s of `batch --queue` over `workers` solo workers; CPU is the workers' and the coordinator's."""
     env = {**env, "CORRESPONDENCE_QUEUE": f"bench-{os.getpid()}-{workers}"}
     procs = [subprocess.Popen([sys.executable, "-m", "correspondence", "worker", "--pool", "solo"], env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for _ in range(workers)]
     try:
         project_cli(source, mapping, folder / f"warm-{workers}", 1, env, ("--queue",))  # workers warm, key loaded
-        return project_cli(source, mapping, folder / f"celery-{workers}", 1, env, ("--queue",))
+        before = sum(proc_cpu(p.pid) for p in procs)
+        rate = project_cli(source, mapping, folder / f"celery-{workers}", 1, env, ("--queue",), f"celery-{workers}")
+        made = len(list((folder / f"celery-{workers}").glob("*.pdf")))
+        CPU.ms[f"celery-{workers}"] += (sum(proc_cpu(p.pid) for p in procs) - before) / made * 1000
+        return rate
     finally:
         for p in procs:
             p.terminate()
         for p in procs:
             p.wait()
+
+
+# --- the project's Typst engine (`--engine typst`, render/typst.py), run with --typst -----------------------
+
+def typst_engine_per_letter(all_cases: list, runs: int = 50) -> tuple[float, float, float]:
+    """Median ms a letter in one warm process: the layout alone (a composed Document -> PDF), the whole
+    unsigned `produce` (figures, wording, layout, empty signature field) and the same signed B-B."""
+    from correspondence.pipeline import Signing, compose
+    from correspondence.render import compose_document
+    from correspondence.render.typst import render_typst
+    from correspondence.sign import SigningKey, ensure_demo_signer
+
+    p12, password, _ca = ensure_demo_signer(Path(tempfile.mkdtemp()) / "cert")
+    signing = Signing(key=SigningKey.from_p12(p12, password))
+    sample = all_cases[:runs]
+    for case in sample[:3]:  # compiler, fonts and wording templates loaded
+        compose(case, engine="typst").sign(signing)
+
+    def median(work: object) -> float:
+        times = []
+        for case in sample:
+            start = time.perf_counter()
+            work(case)  # type: ignore[operator]
+            times.append(time.perf_counter() - start)
+        times.sort()
+        return times[len(times) // 2] * 1000
+
+    docs = {id(c): compose_document(c) for c in sample}
+    layout = median(lambda c: render_typst(docs[id(c)]))
+    unsigned = median(lambda c: compose(c, engine="typst").pdf())
+    signed = median(lambda c: compose(c, engine="typst").sign(signing))
+    return layout, unsigned, signed
+
+
+def typst_report(source: Path, mapping: Path, folder: Path, all_cases: list, env: dict[str, str]) -> None:
+    """The Typst engine beside plain Typst and plain WeasyPrint, in one run."""
+    plain_ms = typst_per_letter(all_cases)
+    layout, unsigned, signed = typst_engine_per_letter(all_cases)
+    print(f"plain Typst, comparable one-page letter, warm: {plain_ms:.1f} ms/letter")
+    print(f"project --engine typst, one warm process: layout {layout:.1f} ms, produce unsigned {unsigned:.1f} ms "
+          f"({unsigned / plain_ms:.1f}x plain Typst), signed B-B {signed:.1f} ms ({signed / plain_ms:.1f}x)")
+    project_cli(source, mapping, folder / "typst-warm", 2, env, ("--engine", "typst"))
+    rate = project_cli(source, mapping, folder / "typst-out", 2, env, ("--engine", "typst"))
+    weasy_rate = project_cli(source, mapping, folder / "weasy-out", 2, env)
+    plain = weasyprint_plain(all_cases, 2)
+    print(f"`batch --engine typst --sign --workers 2`, whole run: {rate:.1f} letters/s "
+          f"({2000 / rate:.0f} ms a letter per worker, {2000 / rate / plain_ms:.1f}x plain Typst); "
+          f"`batch --sign --workers 2` (WeasyPrint): {weasy_rate:.1f} letters/s; "
+          f"plain WeasyPrint, 2 processes: {plain:.1f} letters/s (typst campaign = {rate / plain:.2f}x it)")
 
 
 def main() -> None:
@@ -173,26 +273,34 @@ def main() -> None:
     parser.add_argument("--memory-letters", type=int, default=2000)
     parser.add_argument("--celery", default="amqp://guest:guest@127.0.0.1:5672//")
     parser.add_argument("--skip", nargs="*", default=[], choices=["peers", "libreoffice", "memory", "celery"])
+    parser.add_argument("--typst", action="store_true", help="only the project's Typst engine beside its peers")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         env = {**os.environ, "CORRESPONDENCE_HOME": str(folder / "home"), "CORRESPONDENCE_BROKER_URL": args.celery}
         source, mapping = export(folder / "in", args.letters)
         all_cases = cases(source, mapping)
+        if args.typst:
+            typst_report(source, mapping, folder, all_cases, env)
+            return
         project_cli(source, mapping, folder / "warm", 2, env)  # demo certificate made, page cache warm
         rate = project_cli(source, mapping, folder / "out", 2, env)
-        print(f"project, signed B-B, `correspondence batch` CSV -> PDFs, 2 workers: {rate:.1f} letters/s")
+        print(f"load average before: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+        print(f"project, signed B-B, `correspondence batch` CSV -> PDFs, 2 workers: {rate:.1f} letters/s, "
+              f"{CPU.ms['project']:.0f} ms CPU/letter (whole run)")
         if "peers" not in args.skip:
             plain = weasyprint_plain(all_cases, 2)
             print(f"plain WeasyPrint, project HTML + CSS parsed once, 2 processes: {plain:.1f} letters/s "
-                  f"(project = {rate / plain:.2f} of it)")
+                  f"(project = {rate / plain:.2f} of it), {CPU.ms['weasyprint']:.0f} ms CPU/letter "
+                  f"(project = {CPU.ms['weasyprint'] / CPU.ms['project']:.2f} of it by CPU)")
             typ = typst_per_letter(all_cases)
             print(f"Typst, comparable one-page letter, warm: {typ:.1f} ms/letter "
                   f"(project: {2000 / rate:.0f} ms a letter per worker, {2000 / rate / typ:.1f}x Typst)")
         if "libreoffice" not in args.skip:
             lo = libreoffice(all_cases, folder, min(args.letters, 40), 2)
             print(f"docxtpl + LibreOffice (2 soffice processes, {min(args.letters, 40)} letters): {lo:.1f} letters/s "
-                  f"(project = {rate / lo:.1f}x)")
+                  f"(project = {rate / lo:.1f}x), {CPU.ms['libreoffice']:.0f} ms CPU/letter "
+                  f"(project = {CPU.ms['libreoffice'] / CPU.ms['project']:.1f}x by CPU)")
         if "memory" not in args.skip:
             msource, mmapping = export(folder / "mem", args.memory_letters)
             first, last, n = memory(msource, mmapping, folder / "mem-out")
@@ -202,7 +310,9 @@ def main() -> None:
             one = celery_rate(source, mapping, folder, 1, env)
             two = celery_rate(source, mapping, folder, 2, env)
             print(f"Celery ({args.celery.split(':')[0]}), solo workers: 1 -> {one:.1f} letters/s, 2 -> {two:.1f} "
-                  f"letters/s ({two / one:.2f}x)")
+                  f"letters/s ({two / one:.2f}x); CPU/letter 1 -> {CPU.ms['celery-1']:.0f} ms, 2 -> "
+                  f"{CPU.ms['celery-2']:.0f} ms (workers + coordinator)")
+        print(f"load average after: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
 
 
 if __name__ == "__main__":

@@ -77,7 +77,7 @@ def _start_worker(signing: Optional[BatchSigning]) -> None:
     _signing = signing.open() if signing is not None else None
 
 
-def _produce_one(source: Path, out_dir: Path, formats: tuple[str, ...]) -> BatchResult:
+def _produce_one(source: Path, out_dir: Path, formats: tuple[str, ...], engine: str = "weasyprint") -> BatchResult:
     from .pipeline import produce
 
     try:
@@ -85,7 +85,7 @@ def _produce_one(source: Path, out_dir: Path, formats: tuple[str, ...]) -> Batch
         written = []
         for fmt in formats:
             signing = _signing if fmt == "pdf" else None
-            data = produce(case, fmt, base_dir=source.parent, signing=signing)
+            data = produce(case, fmt, base_dir=source.parent, signing=signing, engine=engine)
             target = out_dir / f"{source.stem}{'.signed' if signing else ''}.{fmt}"
             write_atomic(target, data)
             written.append(target)
@@ -98,8 +98,9 @@ def _produce_one(source: Path, out_dir: Path, formats: tuple[str, ...]) -> Batch
 
 def run_batch(sources: Sequence[Path], out_dir: Path, *, formats: Sequence[str] = ("pdf",),
               signing: Optional[BatchSigning] = None, workers: Optional[int] = None,
-              on_result: Optional[Callable[[BatchResult], None]] = None) -> list[BatchResult]:
-    """Produce every case file into `out_dir` (`<stem>.pdf`, `<stem>.signed.pdf`, `<stem>.docx`)."""
+              on_result: Optional[Callable[[BatchResult], None]] = None, engine: str = "weasyprint") -> list[BatchResult]:
+    """Produce every case file into `out_dir` (`<stem>.pdf`, `<stem>.signed.pdf`, `<stem>.docx`); `engine`
+    lays the PDFs out with WeasyPrint or Typst."""
     formats = tuple(dict.fromkeys(formats))
     bad = [f for f in formats if f not in FORMATS]
     if bad:
@@ -118,13 +119,13 @@ def run_batch(sources: Sequence[Path], out_dir: Path, *, formats: Sequence[str] 
         _start_worker(signing)
         try:
             for source in sources:
-                results.append(_produce_one(source, out_dir, formats))
+                results.append(_produce_one(source, out_dir, formats, engine))
                 report(results[-1])
         finally:
             _start_worker(None)
         return results
     with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=(signing,)) as pool:
-        futures = [pool.submit(_produce_one, source, out_dir, formats) for source in sources]
+        futures = [pool.submit(_produce_one, source, out_dir, formats, engine) for source in sources]
         for future in as_completed(futures):
             results.append(future.result())
             report(results[-1])

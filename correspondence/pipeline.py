@@ -83,8 +83,14 @@ class Composed:
     """
 
     def __init__(self, case: Case, *, base_dir: Path | None = None, wording_dir: Path | WordingOverride | None = None,
-                 pdfa: bool | None = None, kit: BrandKit | None = None) -> None:
+                 pdfa: bool | None = None, kit: BrandKit | None = None, engine: str = "weasyprint") -> None:
+        from .render.engines import check_engine
+
+        self.engine = check_engine(engine)
         self.document = compose_document(case, base_dir=base_dir, wording_dir=wording_dir, kit=kit)
+        if self.engine == "typst" and self.document.pdf_letterhead:  # letter.typ would draw its own letterhead
+            raise InputError("--engine", "a brand with a PDF letterhead (letterhead_pdf) is laid out with WeasyPrint; "
+                                         "leave out --engine typst")
         self.case = self.document.case  # with the resolved brand (the stamp takes its colours)
         self._pdfa = pdfa
         self._pdf: Rendering | None = None
@@ -92,7 +98,13 @@ class Composed:
     def pdf(self) -> Rendering:
         """The PDF (PDF/A-3b by default for legal notices) with its empty signature field; rendered once."""
         if self._pdf is None:
-            rendered = with_signature_field(self.case, render_pdf(self.document, pdfa=self._pdfa))
+            if self.engine == "typst":
+                from .render.typst import render_typst
+
+                laid_out = render_typst(self.document, pdfa=self._pdfa)
+            else:
+                laid_out = render_pdf(self.document, pdfa=self._pdfa)
+            rendered = with_signature_field(self.case, laid_out)
             self._pdf = Rendering(rendered.data, "pdf", rendered.signature_box, rendered.pdfa)
         return self._pdf
 
@@ -121,10 +133,11 @@ class Composed:
 
 
 def compose(case: Case, *, base_dir: Path | None = None, wording_dir: Path | WordingOverride | None = None,
-            pdfa: bool | None = None, kit: BrandKit | None = None) -> Composed:
+            pdfa: bool | None = None, kit: BrandKit | None = None, engine: str = "weasyprint") -> Composed:
     """Compose a case once; render it as PDF and DOCX and sign the PDF from the same composition.
-    `kit` is the resolved brand (`correspondence.brands.resolve_brand`, or the tenant's stored brand)."""
-    return Composed(case, base_dir=base_dir, wording_dir=wording_dir, pdfa=pdfa, kit=kit)
+    `kit` is the resolved brand (`correspondence.brands.resolve_brand`, or the tenant's stored brand);
+    `engine` lays the PDF out with WeasyPrint (the default) or Typst (render/typst.py: faster)."""
+    return Composed(case, base_dir=base_dir, wording_dir=wording_dir, pdfa=pdfa, kit=kit, engine=engine)
 
 
 def render(case: Case, fmt: str, *, base_dir: Path | None = None, pdfa: bool | None = None,
@@ -148,11 +161,12 @@ def sign_rendering(case: Case, rendering: Rendering, signing: Signing) -> bytes:
 
 
 def produce(case: Case, fmt: str, *, base_dir: Path | None = None, pdfa: bool | None = None,
-            wording_dir: Path | WordingOverride | None = None, signing: Signing | None = None, kit: BrandKit | None = None) -> bytes:
+            wording_dir: Path | WordingOverride | None = None, signing: Signing | None = None, kit: BrandKit | None = None,
+            engine: str = "weasyprint") -> bytes:
     """Render a case to PDF or DOCX; PDFs are signed (PAdES) when `signing` is given."""
     if signing is not None and fmt != "pdf":
         raise InputError("sign", "only PDF output is signed here; sign a DOCX as CAdES .p7m with `correspondence sign`")
-    composed = compose(case, base_dir=base_dir, wording_dir=wording_dir, pdfa=pdfa, kit=kit)
+    composed = compose(case, base_dir=base_dir, wording_dir=wording_dir, pdfa=pdfa, kit=kit, engine=engine)
     rendering = composed.render(fmt)
     return rendering.data if signing is None else sign_rendering(composed.case, rendering, signing)
 

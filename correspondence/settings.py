@@ -50,6 +50,9 @@ class Settings(BaseSettings):
     broker_url: Optional[str] = Field(None, repr=False, description="Celery broker; set, API batches are queued")
     result_backend: Optional[str] = Field(None, repr=False, description="Celery results; default the broker")
     queue: str = Field("correspondence", description="Celery queue name")
+    visibility_timeout: PositiveInt = Field(300, description="Redis broker: seconds before a task a worker took "
+                                                             "and never acknowledged is handed to another; must "
+                                                             "exceed the longest task")
     pec_address: Optional[str] = Field(None, description="PEC mailbox of the CLI")
     pec_smtp_url: Optional[SecretStr] = Field(None, description="its SMTP URL with credentials")
     pec_imap_url: Optional[SecretStr] = Field(None, description="its IMAP URL with credentials")
@@ -57,6 +60,8 @@ class Settings(BaseSettings):
     pec_ca_file: Optional[Path] = Field(None, description="extra CA certificates for the PEC servers' TLS")
     background_every: Optional[str] = Field(None, description="seconds between the server's background rounds "
                                                               "(PEC collection, deadlines, webhooks); 0: off")
+    webhook_allow_private: bool = Field(False, description="let webhooks reach private, loopback and link-local "
+                                                           "addresses (a receiver on the server's own network)")
     log_level: Optional[str] = Field(None, description="level of the `correspondence` loggers; default WARNING "
                                                        "for commands, INFO for `serve`")
 

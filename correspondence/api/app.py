@@ -1,6 +1,7 @@
 """The FastAPI application factory (`uvicorn --factory correspondence.api.app:create_app`, or `correspondence serve`)."""
 from __future__ import annotations
 
+import logging
 from contextlib import asynccontextmanager
 from typing import AsyncIterator
 
@@ -29,6 +30,21 @@ Every route except `/health` needs `Authorization: Bearer <API key>`; a key sees
 Receipts and events are append-only evidence: there is no way to edit or delete them."""
 
 
+def _resume_batches(app: FastAPI, store: Store) -> None:
+    """Campaigns a stopped server left running resume from their journals (in the background)."""
+    import threading
+
+    from .routes.batches import batch_jobs
+
+    def resume() -> None:
+        try:
+            batch_jobs(app, store, cache=False).recover()
+        except Exception:  # logged, never fatal to the server
+            logging.getLogger(__name__).exception("resuming batches failed")
+
+    threading.Thread(target=resume, name="batch-recovery", daemon=True).start()
+
+
 def create_app(settings: StoreSettings | None = None, *, store: Store | None = None,
                migrate: bool | None = None, jobs: JobPool | None = None,
                rate_limiter: RateLimiter | None = None, background: float | None = None,
@@ -47,8 +63,9 @@ def create_app(settings: StoreSettings | None = None, *, store: Store | None = N
     every = background_every() if background is None else background
 
     @asynccontextmanager
-    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(started: FastAPI) -> AsyncIterator[None]:
         worker = Background(store, every).start() if every else None  # PEC collection, deadlines, webhooks
+        _resume_batches(started, store)
         yield
         if worker is not None:
             worker.stop()

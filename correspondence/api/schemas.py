@@ -92,6 +92,21 @@ class NextStepOut(BaseModel):
     warnings: list[str]
 
 
+class CasePlanOut(Out):
+    """The plan or promise in force at `at` (the latest agreed by then) and the balance under it."""
+
+    type: Literal["plan", "promise"]
+    agreed_on: dt.date
+    total: Decimal = Field(description="Acknowledged sum plus the agreed interest")
+    paid: Decimal
+    balance: Decimal = Field(description="What is left to pay under the plan")
+    overdue: Decimal = Field(description="Unpaid part of the instalments already due")
+    balance_due: Decimal = Field(description="What may be claimed now: the whole balance once a missed instalment "
+                                             "made it due (art. 1186 c.c.; vencimiento anticipado), else overdue")
+    broken_on: Optional[dt.date] = None
+    status: Literal["running", "kept", "broken"]
+
+
 class CaseOut(CaseSummary):
     version: int = Field(description="Current version of the case data (1 = as opened; each amendment adds one)")
     at: dt.date = Field(description="Date the figures and prescription are computed at")
@@ -103,6 +118,9 @@ class CaseOut(CaseSummary):
     prescription: PrescriptionOut = Field(description="Prescription of the earliest credit at `at`, counting "
                                                       "delivered demands as interruptions")
     next: NextStepOut
+    plan: Optional[CasePlanOut] = Field(default=None, description="The payment plan or promise in force at `at`, "
+                                        "if any: `figures` stay the claim's (with default interest), the plan's "
+                                        "balance is here; every plan at /v1/cases/{id}/plans")
     warnings: list[str] = Field(default_factory=list, description="E.g. a credit prescribed or about to be")
 
 

@@ -16,7 +16,7 @@ from typing import Any, Iterable, Optional
 from ..files import write_atomic
 
 CSV_COLUMNS = ("case", "debtor", "reference", "status", "file", "sha256", "principal", "interest", "compensation", "costs", "total",
-               "source_lines", "warnings", "errors")
+               "source_lines", "warnings", "errors", "brand")
 
 
 @dataclass
@@ -45,6 +45,8 @@ class Entry:
     debtor: Optional[str] = None
     reference: Optional[str] = None
     document_ids: list[str] = field(default_factory=list)
+    brand: Optional[str] = None  # the named brand the letters were made with, and its version
+    brand_version: Optional[int] = None
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -70,9 +72,16 @@ def write_manifest(out_dir: Path, entries: Iterable[Entry], summary: dict[str, A
         for f in e.files or [OutputFile("", "", 0)]:
             writer.writerow([e.case, e.debtor or "", e.reference or "", e.status, f.name, f.sha256, e.principal or "", e.interest or "",
                              e.compensation or "", e.costs or "", e.total or "",
-                             " ".join(map(str, e.source_lines)), " | ".join(e.warnings), " | ".join(e.errors)])
+                             " ".join(map(str, e.source_lines)), " | ".join(e.warnings), " | ".join(e.errors),
+                             _brand(e)])
     write_atomic(csv_path, buffer.getvalue().encode("utf-8-sig"))  # BOM: Excel opens it as UTF-8
     return json_path, csv_path
+
+
+def _brand(entry: Entry) -> str:
+    if not entry.brand:
+        return ""
+    return entry.brand + (f" v{entry.brand_version}" if entry.brand_version is not None else "")
 
 
 def write_error_report(out_dir: Path, errors: Iterable[Any]) -> Path:

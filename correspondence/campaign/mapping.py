@@ -52,6 +52,22 @@ class Mapping(BaseModel):
     values: dict[str, dict[str, str]] = Field(default_factory=dict,
                                               description="case field -> {value in the export: case value}")
 
+    @field_validator("columns", mode="before")
+    @classmethod
+    def _brand_column(cls, columns: Any) -> Any:
+        """`brand: Column` is the per-row brand name (`brand.ref`)."""
+        if isinstance(columns, dict) and "brand" in columns and "brand.ref" not in columns:
+            columns = {("brand.ref" if k == "brand" else k): v for k, v in columns.items()}
+        return columns
+
+    @field_validator("defaults")
+    @classmethod
+    def _brand_name(cls, defaults: dict[str, Any]) -> dict[str, Any]:
+        """`defaults.brand: NAME` names a brand of the library (or the tenant's) for every case."""
+        if isinstance(defaults.get("brand"), str):
+            defaults = {**defaults, "brand": {"ref": defaults["brand"]}}
+        return defaults
+
     @field_validator("columns")
     @classmethod
     def _known_fields(cls, columns: dict[str, str]) -> dict[str, str]:

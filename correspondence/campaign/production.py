@@ -25,15 +25,19 @@ class Job:
     fingerprint: str
     lines: tuple[int, ...]
     base_dir: Optional[str] = None
+    brand: Optional[dict[str, Any]] = None  # `branding.CampaignBrand.payload`: a named brand's fields and files
+    engine: str = "weasyprint"  # or "typst" (render/typst.py)
 
     def to_json(self) -> dict[str, Any]:
         return {"stem": self.stem, "case": self.case, "formats": list(self.formats), "sign": self.sign,
-                "fingerprint": self.fingerprint, "lines": list(self.lines), "base_dir": self.base_dir}
+                "fingerprint": self.fingerprint, "lines": list(self.lines), "base_dir": self.base_dir,
+                "brand": self.brand, "engine": self.engine}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> "Job":
         return cls(stem=data["stem"], case=data["case"], formats=tuple(data["formats"]), sign=bool(data["sign"]),
-                   fingerprint=data["fingerprint"], lines=tuple(data["lines"]), base_dir=data.get("base_dir"))
+                   fingerprint=data["fingerprint"], lines=tuple(data["lines"]), base_dir=data.get("base_dir"),
+                   brand=data.get("brand"), engine=data.get("engine") or "weasyprint")
 
 
 @dataclass
@@ -97,21 +101,24 @@ def produce_job(job: Job, signing: Any = None) -> Produced:
     """Render (and sign) one case; input and configuration problems come back as `error`, not raised."""
     from ..casefile import build_case
     from ..pipeline import compose, sign_rendering
+    from .branding import worker_kit
 
     try:
         case = build_case(job.case)
+        kit = worker_kit(job.brand)
         figures, warnings = figures_of(case)
         base_dir = Path(job.base_dir) if job.base_dir else None
         files, layout = {}, {}
         sign_now = signing is not None and job.sign and "pdf" in job.formats
         # signed at once: the signature creates its field over the reserved box in the same update, so the
         # empty field (an extra incremental update, for signing later) is not drawn first
-        composed = compose(_without_empty_field(case) if sign_now else case, base_dir=base_dir)  # once, all formats
+        composed = compose(_without_empty_field(case) if sign_now else case, base_dir=base_dir,
+                           kit=kit, engine=job.engine)  # once, all formats
         for fmt in job.formats:
             sign = signing if (sign_now and fmt == "pdf") else None
             rendering = composed.render(fmt)
             name = output_name(job.stem, fmt, sign is not None)
-            files[name] = rendering.data if sign is None else sign_rendering(case, rendering, sign)
+            files[name] = rendering.data if sign is None else sign_rendering(composed.case, rendering, sign)
             box = rendering.signature_box
             layout[name] = {"fmt": fmt, "pdfa": rendering.pdfa, "box": [box.page, list(box.box)] if box else None}
         return Produced(job.stem, files, figures, warnings, layout=layout)

@@ -6,6 +6,14 @@ rendering: late acknowledgement redelivers it) still gives one letter. Each work
 key once (`pipeline.server_key`: $CORRESPONDENCE_SIGNING_P12, else the demo certificate); keys never cross the
 broker. Broker: $CORRESPONDENCE_BROKER_URL (default the local Redis); results: $CORRESPONDENCE_RESULT_BACKEND
 (default the same Redis, or `rpc://` for an AMQP broker).
+
+RabbitMQ gives a killed worker's unacknowledged task to another worker as soon as the connection drops.
+Redis has no such signal: a task taken and not acknowledged goes back to the queue after
+$CORRESPONDENCE_VISIBILITY_TIMEOUT seconds (default 300). It must exceed the longest a task may be held
+before its acknowledgement (with late acknowledgement: waiting in the worker's prefetch plus rendering and
+signing one letter, a timestamp authority included), or a slow task is run a second time meanwhile (still
+one letter: the coordinator writes and journals each case once); shorter means a killed worker's letter
+comes back sooner.
 """
 from __future__ import annotations
 
@@ -48,10 +56,17 @@ def celery_app(broker: Optional[str] = None, queue: Optional[str] = None) -> Any
         task_acks_late=True, task_reject_on_worker_lost=True,  # a killed worker's task is redelivered
         worker_prefetch_multiplier=1, task_track_started=True, task_default_queue=queue, result_expires=24 * 3600,
         broker_connection_retry_on_startup=True, worker_hijack_root_logger=False,
-        broker_transport_options={"visibility_timeout": 3600},
+        broker_transport_options=_transport_options(settings().visibility_timeout),
     )
     app.task(name=TASK_NAME, acks_late=True, reject_on_worker_lost=True)(_produce_task)
     return app
+
+
+def _transport_options(visibility_timeout: int) -> dict[str, int]:
+    """Redis: unacknowledged tasks older than the timeout are looked for every tenth of it (at most every
+    10 s), so a killed worker's task comes back about `visibility_timeout` seconds after it was taken."""
+    return {"visibility_timeout": visibility_timeout,
+            "unacked_restore_interval": max(1, min(10, visibility_timeout // 10)), "unacked_restore_throttle": 1}
 
 
 def _produce_task(job: dict[str, Any], sign_level: Optional[str] = None) -> dict[str, Any]:

@@ -20,6 +20,7 @@ class Registration:
     record_id: uuid.UUID
     request: Any  # casework.standing.DocumentRequest
     case: Any  # the case as it stands: what the worker renders
+    brand: Optional[dict[str, Any]] = None  # the named brand the worker renders it with (`Job.brand`)
 
 
 @dataclass
@@ -49,9 +50,10 @@ class Registrar:
         """Open (or, on a rerun, find) the campaign case; returns the case as it stands for its letter."""
         from ..casework import cases as casework
         from ..casework.standing import DocumentRequest, fold
+        from .branding import case_data
 
         assert self.tenant_id is not None
-        data = case.model_dump(mode="json")
+        data = case_data(case)
         idem = IdempotencyKey.of(f"campaign-{fingerprint}", data)
         request = DocumentRequest(kind=case.kind, tone=case.tone, date=case.date)
         with self.store.session() as session:
@@ -66,6 +68,7 @@ class Registrar:
         name, and the document ids."""
         from ..casework.documents import render_document
         from ..pipeline import render
+        from .branding import same_brand
         from .production import output_name
 
         assert self.tenant_id is not None
@@ -77,13 +80,17 @@ class Registrar:
             fmt = rendering.fmt
             signing = self.signing if fmt == "pdf" else None
 
-            def renderer(case: Any, asked: str, rendering: Any = rendering) -> Any:
-                # the worker rendered the same case as it stands; anything else is rendered here, never reused
-                return rendering if (case == registration.case and asked == rendering.fmt) else render(case, asked)
+            def renderer(case: Any, asked: str, rendering: Any = rendering, **extra: Any) -> Any:
+                # the worker rendered the same case as it stands with the same brand and the packaged wording;
+                # anything else (a tenant's wording override, another brand version) is rendered here
+                same = (case == registration.case and asked == rendering.fmt and extra.get("wording_dir") is None
+                        and same_brand(extra.get("kit"), registration.brand))
+                return rendering if same else render(case, asked, **extra)
 
             with self.store.session() as session:
                 made = render_document(session, self.store.blobs, self.tenant_id, registration.record_id,
-                                       registration.request, fmt, signing=signing, renderer=renderer)
+                                       registration.request, fmt, signing=signing, renderer=renderer,
+                                       reuse_signed=True)
                 files[output_name(stem, fmt, signing is not None)] = self.store.blobs.read_verified(made.document.sha256)
                 ids.append(str(made.document.id))
         return files, ids

@@ -1,7 +1,9 @@
 """Resuming an interrupted campaign: a journal of finished cases, appended after their files are in place.
 
-Each output file is written to a temporary name and renamed (`files.write_atomic`), then one JSON line is
-appended to `.campaign-journal.jsonl` and synced. A run killed at any point (SIGKILL included) leaves
+Each output file is written to a temporary name, synced and renamed (`files.write_atomic`), then one JSON line
+is appended to `.campaign-journal.jsonl`; the journal is synced once at the end of the run, not per line: a
+line is only written once its files are on disk, so a line lost with the machine (a killed process loses
+none) only means that case is produced again. A run killed at any point (SIGKILL included) leaves
 either a finished case with its journal line, a finished file without one (redone next time), or a
 `.part` temporary that the next run removes. A case counts as finished only if its input fingerprint is
 unchanged and every file still has the SHA-256 the journal recorded, so edited rows are redone.
@@ -67,9 +69,13 @@ class Journal:
         line = json.dumps(entry.to_json(), ensure_ascii=False) + "\n"
         with open(self.path, "a", encoding="utf-8") as f:
             f.write(line)
-            f.flush()
-            os.fsync(f.fileno())
         self.entries[entry.case] = entry
+
+    def sync(self) -> None:
+        """Make the lines appended so far durable (once per run: see the module docstring)."""
+        if self.path.exists():
+            with open(self.path, "rb") as f:
+                os.fsync(f.fileno())
 
 
 def remove_partial_files(out_dir: Path) -> int:

@@ -18,6 +18,7 @@ from typing import Any, Callable, Iterator, Optional, Sequence
 from ..errors import InputError, InputErrors
 from ..files import write_atomic
 from ..render import FORMATS
+from .branding import CampaignBrand, case_data
 from .grouping import CaseDraft, RowError, check_columns, group_rows
 from .manifest import Entry, OutputFile, write_error_report, write_manifest
 from .mapping import Mapping, load_mapping
@@ -35,6 +36,7 @@ class Campaign:
     sheet: Sheet
     drafts: list[CaseDraft]
     errors: list[RowError]
+    brands: dict[str, CampaignBrand] = field(default_factory=dict)  # case stem -> its named brand
 
     @property
     def valid(self) -> list[CaseDraft]:
@@ -103,11 +105,16 @@ def _main_thread() -> bool:
 def run_campaign(campaign: Campaign, out_dir: Path, *, formats: Sequence[str] = ("pdf",), signing: Any = None,
                  sign_level: Optional[str] = None, workers: Optional[int] = None, skip_invalid: bool = False,
                  queue: bool = False, on_result: Optional[Callable[[Entry, bool], None]] = None,
-                 on_start: Optional[Callable[[int, int], None]] = None, registrar: Any = None) -> CampaignResult:
+                 on_start: Optional[Callable[[int, int], None]] = None, registrar: Any = None,
+                 engine: str = "weasyprint") -> CampaignResult:
     """Produce the campaign into `out_dir`. `signing` is a `batch.BatchSigning` for the local pool; with
     `queue`, `sign_level` asks the Celery workers to sign with their own key. `on_result(entry, resumed)`
     is called once per case; `on_start(total, already_done)` before the first. With a `register.Registrar`
-    each case is opened in the store and its letters stored under it (signed by this process)."""
+    each case is opened in the store and its letters stored under it (signed by this process). `engine`
+    lays the PDFs out with WeasyPrint or Typst (a Typst campaign reuses one compiler per process)."""
+    from ..render.engines import check_engine
+
+    check_engine(engine)
     formats = tuple(dict.fromkeys(formats))
     bad = [f for f in formats if f not in FORMATS]
     if bad:
@@ -119,6 +126,8 @@ def run_campaign(campaign: Campaign, out_dir: Path, *, formats: Sequence[str] = 
     sign = signing is not None or (queue and sign_level is not None)
     settings = {"formats": formats, "sign": (sign_level or getattr(signing, "level", None)) if sign else None,
                 "tenant": registrar.tenant_name if registrar is not None else None}
+    if engine != "weasyprint":  # a letter laid out by another engine is another letter (resume redoes it)
+        settings["engine"] = engine
     base_dir = str(campaign.source.parent.resolve())
     if signing is not None and not queue:
         _close(signing, signing.open())  # a wrong password or PIN fails here, before any work
@@ -131,14 +140,19 @@ def run_campaign(campaign: Campaign, out_dir: Path, *, formats: Sequence[str] = 
     pending: list[tuple[Job, CaseDraft]] = []
     for draft in campaign.valid:
         assert draft.case is not None
-        case_json = draft.case.model_dump(mode="json")
-        fp = fingerprint(case_json, settings)
+        case_json = case_data(draft.case)
+        named = campaign.brands.get(draft.stem)
+        brand = named.payload(draft.case.brand) if named is not None else None
+        fp = fingerprint(case_json, {**settings, "brand": brand["key"]} if brand else settings)
         if (previous := journal.finished(draft.stem, fp)) is not None:
             entries[draft.stem] = previous
             continue
         if registrar is not None:  # workers render the case as it stands in the store; signing happens here
-            case_json = registrar.open_case(draft.stem, draft.case, fp).case.model_dump(mode="json")
-        job = Job(draft.stem, case_json, formats, sign and registrar is None, fp, tuple(draft.lines), base_dir)
+            registration = registrar.open_case(draft.stem, draft.case, fp)
+            registration.brand = brand
+            case_json = case_data(registration.case)
+        job = Job(draft.stem, case_json, formats, sign and registrar is None, fp, tuple(draft.lines), base_dir,
+                  brand, engine)
         pending.append((job, draft))
     if registrar is not None and sign and pending:
         from ..pipeline import server_signing
@@ -156,13 +170,16 @@ def run_campaign(campaign: Campaign, out_dir: Path, *, formats: Sequence[str] = 
             produced_iter: Iterator[Produced] = run_on_queue([j for j, _ in pending], sign_level, stop)
         else:
             produced_iter = _run_on_pool([j for j, _ in pending], signing, workers, stop)
-        for produced in produced_iter:
-            job, draft = by_stem[produced.stem]
-            entry = _finish(out_dir, job, draft, produced, registrar)
-            if entry.status == "done":
-                journal.record(entry)
-            entries[job.stem] = entry
-            report(entry, False)
+        try:
+            for produced in produced_iter:
+                job, draft = by_stem[produced.stem]
+                entry = _finish(out_dir, job, draft, produced, registrar)
+                if entry.status == "done":
+                    journal.record(entry)
+                entries[job.stem] = entry
+                report(entry, False)
+        finally:
+            journal.sync()
         interrupted = stop.requested
     ordered = []
     for draft in campaign.drafts:
@@ -202,7 +219,8 @@ def _finish(out_dir: Path, job: Job, draft: CaseDraft, produced: Produced, regis
     return Entry(job.stem, "done", list(job.lines), job.fingerprint, files, principal=fig.get("principal"),
                  interest=fig.get("interest"), compensation=fig.get("compensation"), costs=fig.get("costs"),
                  total=fig.get("total"), warnings=produced.warnings, debtor=debtor, reference=reference,
-                 document_ids=ids)
+                 document_ids=ids, brand=job.brand["ref"] if job.brand else None,
+                 brand_version=job.brand["version"] if job.brand else None)
 
 
 def _close(signing: Any, opened: Any) -> None:
@@ -226,18 +244,17 @@ def _produce(job: Job) -> Produced:
 def _run_on_pool(jobs: list[Job], signing: Any, workers: Optional[int], stop: _Stop) -> Iterator[Produced]:
     workers = max(1, min(workers or os.cpu_count() or 1, len(jobs) or 1))
     if workers == 1:
-        opened = signing.open() if signing is not None else None
-        try:
-            for job in jobs:
-                if stop.requested:
-                    return
-                yield produce_job(job, opened)
-        finally:
-            if opened is not None:
-                _close(signing, opened)
+        yield from _run_here(jobs, signing, stop)
         return
     # a pool started from a thread (the API's jobs) must not fork a process holding other threads' locks
-    context = None if _main_thread() else multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("fork" if _can_fork() else "spawn")
+    if context.get_start_method() == "fork":
+        # the first letter is produced here: the renderer's caches it builds (fonts, stylesheet, layout
+        # template, wording, signer) are then inherited by every forked worker instead of built in each
+        yield from _run_here(jobs[:1], signing, stop)
+        jobs = jobs[1:]
+        if not jobs or stop.requested:
+            return
     with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=(signing,),
                              mp_context=context) as pool:
         futures = [pool.submit(_produce, job) for job in jobs]
@@ -250,3 +267,19 @@ def _run_on_pool(jobs: list[Job], signing: Any, workers: Optional[int], stop: _S
             if future.cancelled():
                 continue
             yield future.result()
+
+
+def _can_fork() -> bool:
+    return _main_thread() and "fork" in multiprocessing.get_all_start_methods()
+
+
+def _run_here(jobs: list[Job], signing: Any, stop: _Stop) -> Iterator[Produced]:
+    opened = signing.open() if signing is not None else None
+    try:
+        for job in jobs:
+            if stop.requested:
+                return
+            yield produce_job(job, opened)
+    finally:
+        if opened is not None:
+            _close(signing, opened)

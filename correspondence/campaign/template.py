@@ -40,6 +40,9 @@ MAPPING_YAML = """\
 #   (strftime; ISO 2026-03-31 is always accepted). Spreadsheet number and date cells are read as they are.
 # encoding / delimiter: `auto` reads UTF-8 (with or without BOM) or Latin-1/Windows-1252, and `;` `,` or tab.
 # defaults: fields every case shares, written as in a case file; a column wins over a default.
+# brand: `defaults: {brand: NAME}` gives every letter a brand of the library (brands/NAME/brand.yaml; the
+#   tenant's stored brands with --tenant or through the API); `columns: {brand: Column}` names each row's
+#   brand (an empty cell takes the default); `batch --brand NAME` wins over both.
 columns:
   reference: Codice cliente
   debtor.name: Ragione sociale

@@ -1,7 +1,7 @@
 """The periodic work of the service: collect every stored PEC mailbox, notice expired deadlines, send due
 webhook deliveries. It runs inside `correspondence serve` (a thread started by the app lifespan) or as
-its own process (`correspondence background`); running it in two places at once is safe for the evidence
-(receipts are attached once) but may send a webhook twice (receivers de-duplicate by webhook-id).
+its own process (`correspondence background`); running it in two places at once is safe: receipts are
+attached once, and a webhook delivery is claimed by one runner before it is sent (`webhook_delivery`).
 
 ``CORRESPONDENCE_BACKGROUND_EVERY`` (seconds between rounds; 0 or unset: off) turns it on in the app;
 `correspondence serve` sets it to 60 unless told otherwise.

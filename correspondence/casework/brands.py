@@ -55,12 +55,19 @@ def list_brands(session: Session, tenant_id: uuid.UUID) -> list[BrandVersion]:
 def stored_kit(session: Session, blobs: BlobStore, tenant_id: uuid.UUID, name: str,
                version: int | None = None) -> BrandKit:
     """A stored brand version with its files, checked again, ready for the renderer."""
+    return stored_brand(session, blobs, tenant_id, name, version)[0]
+
+
+def stored_brand(session: Session, blobs: BlobStore, tenant_id: uuid.UUID, name: str,
+                 version: int | None = None) -> tuple[BrandKit, dict[str, bytes]]:
+    """`stored_kit` and the version's asset files as stored (a campaign hands them to its workers)."""
     row = brand_store.get_brand(session, tenant_id, name, version)
     if row is None:
         raise InputError("brand.ref", f"no brand '{name}'" + (f" version {version}" if version else ""))
     brand = parse_brand(row.data, source="brand")
-    kit = check_assets(brand, brand_store.brand_files(blobs, row))
-    return replace(kit, ref=row.name, version=row.version)
+    files = brand_store.brand_files(blobs, row)
+    kit = check_assets(brand, files)
+    return replace(kit, ref=row.name, version=row.version), files
 
 
 def case_kit(session: Session, blobs: BlobStore, tenant_id: uuid.UUID, case: Case) -> BrandKit | None:
@@ -69,3 +76,16 @@ def case_kit(session: Session, blobs: BlobStore, tenant_id: uuid.UUID, case: Cas
         return None
     kit = stored_kit(session, blobs, tenant_id, case.brand.ref, case.brand.version)
     return replace(kit, brand=merge_brand(kit.brand, case.brand, ref=kit.ref or case.brand.ref, version=kit.version))
+
+
+def recorded_brand(session: Session, tenant_id: uuid.UUID, case: Case, made_from: Mapping[str, Any] | None) -> Case:
+    """The case with the brand a stored document recorded (`made_from["brand"]`: ref and version) laid back
+    over it, the case's own fields winning as when it was rendered: signing that document later stamps it in
+    its brand's colours. Versions are append-only, so this is the brand exactly as it was."""
+    if not made_from or not made_from.get("ref"):
+        return case
+    row = brand_store.get_brand(session, tenant_id, str(made_from["ref"]), made_from.get("version"))
+    if row is None:  # cannot happen for a document of this tenant; keep the case as recorded
+        return case
+    brand = merge_brand(parse_brand(row.data, source="brand"), case.brand, ref=row.name, version=row.version)
+    return case.model_copy(update={"brand": brand})

@@ -23,7 +23,7 @@ from ..store import cases as case_store
 from ..store.documents import MEDIA_TYPES, get_document, record_document
 from ..store.models import CaseRecord, Document
 from ..wording.catalogue import wording_version
-from .brands import case_kit
+from .brands import case_kit, recorded_brand
 from .wording import tenant_override
 from .cases import find_case
 from .standing import DocumentRequest, Standing, fold
@@ -54,9 +54,11 @@ def figures_summary(statement: Statement) -> dict[str, str]:
 
 def render_document(session: Session, blobs: BlobStore, tenant_id: uuid.UUID, case_id: uuid.UUID,
                     request: DocumentRequest, fmt: str = "pdf", *, signing: Signing | None = None,
-                    renderer: Renderer | None = None, strict: bool = False) -> Produced:
+                    renderer: Renderer | None = None, strict: bool = False, reuse_signed: bool = False) -> Produced:
     """Render the case as it stands at the letter date into a document of the requested kind and store it;
     with `signing`, sign exactly the rendered bytes and store the signed version too (pointing at it).
+    With `reuse_signed` (a resumed campaign), a rendering stored before that already has a signed version
+    gives back that version instead of a second signature over the same letter.
     `renderer` lets a caller run the rendering elsewhere (a bounded worker pool). With `strict`, a letter
     whose figures use a rate not marked verified is refused; otherwise the warning is recorded with it."""
     from ..pipeline import render, sign_rendering
@@ -90,6 +92,12 @@ def render_document(session: Session, blobs: BlobStore, tenant_id: uuid.UUID, ca
                                         made=made)
     if signed is None:
         return Produced(unsigned, created, unsigned, standing)
+    if reuse_signed and not created:
+        earlier = session.scalars(select(Document).where(Document.tenant_id == tenant_id,
+                                                         Document.signed_from_id == unsigned.id,
+                                                         Document.origin == "signed").limit(1)).first()
+        if earlier is not None:
+            return Produced(earlier, False, unsigned, standing)
     doc, created = record_document(session, tenant_id, blobs.put_bytes(signed), origin="signed",
                                    media_type=MEDIA_TYPES["pdf"], filename=f"{name}.signed.pdf", case_id=record.id,
                                    signed_from=unsigned, made={**made, "made_from": {**made["made_from"],
@@ -126,7 +134,7 @@ def sign_document(session: Session, blobs: BlobStore, tenant_id: uuid.UUID, docu
     record = session.get(CaseRecord, doc.case_id)
     assert record is not None
     data = blobs.read_verified(doc.sha256)
-    case = document_case(session, record, doc)
+    case = recorded_brand(session, tenant_id, document_case(session, record, doc), doc.made_from.get("brand"))
     box = doc.made_from.get("signature_box")
     rendering = Rendering(data, "pdf", SignatureBox(box["page"], tuple(box["box"])) if box else None)
     signed = sign_rendering(case, rendering, signing)

@@ -19,12 +19,12 @@ from sqlalchemy.orm import Session
 from ..casefile import validation_errors
 from ..errors import InputError, NotFound
 from ..figures import PlanFigures, check_plan, plan_figures, prescription
-from ..model import Plan, PlanType
+from ..model import Case, Plan, PlanType
 from ..store import cases as store
 from ..store import plans as plan_store
 from ..store.models import PlanRecord
 from .cases import find_case, transaction
-from .standing import fold, today_in
+from .standing import Standing, fold, plan_as_of, today_in
 
 
 @dataclass(frozen=True)
@@ -104,17 +104,26 @@ def plan_standing(session: Session, tenant_id: uuid.UUID, case_id: uuid.UUID, pl
     at = at or today_in(record.jurisdiction)
     if at < row.agreed_on:
         raise InputError("at", f"{at.isoformat()} is before the plan was agreed ({row.agreed_on.isoformat()})")
-    standing = fold(session, record, at=at, plan_id=plan_id)
-    assert standing.case.plan is not None
-    figures = plan_figures(standing.case, at)
-    return PlanStanding(row, standing.case.plan, figures, figures.balance <= 0 and figures.broken_on is None,
-                        figures.broken_on is not None)
+    return _standing_of(row, fold(session, record, at=at).case, at)
 
 
 def case_plan_standings(session: Session, tenant_id: uuid.UUID, case_id: uuid.UUID,
-                        at: dt.date | None = None) -> list[PlanStanding]:
-    """Every plan and promise of the case at `at`, oldest first (for the report: kept or broken)."""
+                        at: dt.date | None = None, *, standing: Standing | None = None) -> list[PlanStanding]:
+    """Every plan and promise of the case at `at`, oldest first (for the report: kept or broken). The case is
+    folded once for all of them; a caller that already folded it at `at` passes its `standing`."""
     record = find_case(session, tenant_id, case_id)
-    at = at or today_in(record.jurisdiction)
-    return [plan_standing(session, tenant_id, case_id, row.id, at) for row in plan_store.case_plans(session, record)
-            if row.agreed_on <= at]
+    at = at or (standing.at if standing is not None else today_in(record.jurisdiction))
+    rows = [row for row in plan_store.case_plans(session, record) if row.agreed_on <= at]
+    if not rows:
+        return []
+    if standing is None or standing.at != at or standing.version != record.version:
+        standing = fold(session, record, at=at)
+    return [_standing_of(row, standing.case, at) for row in rows]
+
+
+def _standing_of(row: PlanRecord, case: Case, at: dt.date) -> PlanStanding:
+    """`row` on the folded `case` (payments and actions up to `at`) in place of the plan the fold chose."""
+    plan = plan_as_of(row, at)
+    figures = plan_figures(case.model_copy(update={"plan": plan}), at)
+    return PlanStanding(row, plan, figures, figures.balance <= 0 and figures.broken_on is None,
+                        figures.broken_on is not None)

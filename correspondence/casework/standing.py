@@ -30,7 +30,7 @@ from ..dispatch.legal import LEGAL_ZONES
 from ..dispatch.model import EventType
 from ..figures import Prescription, Statement, compute_statement, prescription
 from ..model import Action, ActionType, Case, DeliveryChannel, DocumentKind, Payment, Plan, Tone
-from ..store.models import ActionRecord, CaseRecord, Dispatch, Document, EventRecord, PaymentRecord
+from ..store.models import ActionRecord, CaseRecord, Dispatch, Document, EventRecord, PaymentRecord, PlanRecord
 from ..store.plans import case_plans
 
 SENT_EVENTS = frozenset({EventType.submitted, EventType.accepted})
@@ -144,9 +144,12 @@ def recorded_plan(session: Session, record: CaseRecord, at: dt.date, plan_id: uu
     """The latest plan or promise agreed by `at` (or the one asked), as it stood then: a signature dated
     after `at` does not count yet."""
     rows = [r for r in case_plans(session, record) if r.agreed_on <= at and (plan_id is None or r.id == plan_id)]
-    if not rows:
-        return None
-    plan = Plan.model_validate(rows[-1].data)
+    return plan_as_of(rows[-1], at) if rows else None
+
+
+def plan_as_of(row: PlanRecord, at: dt.date) -> Plan:
+    """A recorded plan as it stood at `at`: a signature dated after `at` does not count yet."""
+    plan = Plan.model_validate(row.data)
     if plan.signed_on is not None and plan.signed_on > at:
         plan = plan.model_copy(update={"signed_on": None})
     return plan

@@ -21,9 +21,11 @@ from sqlalchemy.orm import Session
 
 from ..dispatch.model import DeliveryState
 from ..errors import InputError, NotFound
+from ..settings import Settings, resolve
 from ..store.models import Dispatch, Receipt, Webhook, WebhookDelivery
 from ..store.secretbox import seal
 from ..store.types import utcnow
+from .webhook_targets import check_subscription
 
 EVENTS = ("receipt.attached", "dispatch.delivered", "dispatch.failed", "deadline.expired")
 FAILED_STATES = {DeliveryState.undeliverable.value, DeliveryState.rejected.value, DeliveryState.failed.value,
@@ -31,14 +33,17 @@ FAILED_STATES = {DeliveryState.undeliverable.value, DeliveryState.rejected.value
 MAX_WEBHOOKS = 20
 
 
-def create_webhook(session: Session, tenant_id: uuid.UUID, url: str, events: Iterable[str]) -> tuple[Webhook, str]:
-    """Subscribe `url` to `events`; returns the row and its signing secret (``whsec_...``, shown once)."""
+def create_webhook(session: Session, tenant_id: uuid.UUID, url: str, events: Iterable[str], *,
+                   config: Settings | None = None) -> tuple[Webhook, str]:
+    """Subscribe `url` to `events`; returns the row and its signing secret (``whsec_...``, shown once).
+    A private or local host is refused (`webhook_targets`)."""
     url = (url or "").strip()
     parts = urlsplit(url)
     if parts.scheme not in ("https", "http") or not parts.hostname:
         raise InputError("url", "must be an http:// or https:// URL with a host")
     if parts.username or parts.password:
         raise InputError("url", "must not contain credentials: the payload signature authenticates us")
+    check_subscription(url, allow_private=resolve(config).webhook_allow_private)
     chosen = list(dict.fromkeys(events))
     if not chosen:
         raise InputError("events", f"must name at least one of {', '.join(EVENTS)}")

@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from .options import LEVEL, TSA_URL, key_options, wants_key
+from .options import ENGINE, LEVEL, TSA_URL, key_options, wants_key
 
 console = Console()
 err_console = Console(stderr=True)
@@ -33,6 +33,11 @@ def batch(
                                                                   "in the store, for this tenant"),
     queue: bool = typer.Option(False, "--queue", help="Export: one Celery task per case "
                                                       "($CORRESPONDENCE_BROKER_URL; see `correspondence worker`)"),
+    brand: Optional[str] = typer.Option(None, "--brand", help="Export: one brand for every letter (brands/NAME; "
+                                                              "with --tenant, one of the tenant's brands)"),
+    brands_dir: Optional[Path] = typer.Option(None, "--brands-dir", help="Export: the brand library (default: "
+                                                                         "brands/ beside the export, else ./brands)"),
+    engine: str = ENGINE,
     key_source: Any = None,
 ) -> None:
     """Render (and sign) many letters; a bad case file is reported and skipped, exit code 2 at the end.
@@ -41,8 +46,11 @@ def batch(
     checked before anything is rendered, and the output folder gets manifest.csv/json; rerunning resumes."""
     from ..batch import BatchResult, BatchSigning, run_batch
     from ..errors import InputError
+    from ..render.engines import check_engine
     from ..sign import Level
     from .signing import key_recipe_for_cli
+
+    check_engine(engine)
 
     signing = None
     if sign or wants_key(key_source):
@@ -60,11 +68,12 @@ def batch(
             raise InputError("--queue", "queued letters are signed by the workers with their own key "
                                         "($CORRESPONDENCE_SIGNING_P12); drop --p12/--pkcs11-module")
         run_campaign_cli(case_files[0], mapping, output, fmt, workers, signing,
-                         level if (sign and queue) else None, kind, tone, skip_invalid, queue, tenant)
+                         level if (sign and queue) else None, kind, tone, skip_invalid, queue, tenant,
+                         brand=brand, brands_dir=brands_dir, engine=engine)
         return
-    if queue or kind or tone or skip_invalid or tenant:
-        raise InputError("--mapping", "--kind, --tone, --skip-invalid, --tenant and --queue apply to a CSV/XLSX "
-                                      "export")
+    if queue or kind or tone or skip_invalid or tenant or brand or brands_dir:
+        raise InputError("--mapping", "--kind, --tone, --skip-invalid, --tenant, --queue, --brand and --brands-dir "
+                                      "apply to a CSV/XLSX export")
     failed = []
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=console) as progress:
@@ -75,7 +84,8 @@ def batch(
             if not result.ok:
                 failed.append(result)
 
-        results = run_batch(case_files, output, formats=fmt, signing=signing, workers=workers, on_result=advance)
+        results = run_batch(case_files, output, formats=fmt, signing=signing, workers=workers, on_result=advance,
+                            engine=engine)
     done = sum(len(r.outputs) for r in results)
     console.print(f"{done} file(s) written to {output}/, {len(results) - len(failed)} of {len(results)} cases",
                   soft_wrap=True)

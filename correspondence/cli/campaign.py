@@ -61,23 +61,38 @@ class Feedback:
 
 def run_campaign_cli(source: Path, mapping: Optional[Path], output: Path, fmt: list[str], workers: Optional[int],
                      signing: Any, sign_level: Optional[str], kind: Optional[str], tone: Optional[str],
-                     skip_invalid: bool, queue: bool, tenant: Optional[str] = None) -> None:
+                     skip_invalid: bool, queue: bool, tenant: Optional[str] = None, *, brand: Optional[str] = None,
+                     brands_dir: Optional[Path] = None, engine: str = "weasyprint") -> None:
     from ..campaign import prepare_campaign, run_campaign
+    from ..campaign.branding import check_name, library_lookup, resolve_brands, store_lookup
     from ..errors import InputError
 
     if mapping is None:
         raise InputError("--mapping", "a CSV/XLSX export needs its column mapping (see `correspondence batch-template`)")
-    campaign = prepare_campaign(source, mapping, {"kind": kind, "tone": tone})
+    if tenant is not None and brands_dir is not None:
+        raise InputError("--brands-dir", "with --tenant, brands are the tenant's stored brands (/v1/brands)")
+    if brand is not None:
+        check_name(brand, "--brand")
+    campaign = prepare_campaign(source, mapping, {"kind": kind, "tone": tone, "brand.ref": brand})
     registrar = None
     if tenant is not None:
         from ..campaign.register import Registrar
 
         registrar = Registrar.open(tenant)
+    try:
+        assert registrar is None or registrar.tenant_id is not None
+        lookup = (store_lookup(registrar.store, registrar.tenant_id) if registrar is not None and registrar.tenant_id
+                  else library_lookup(brands_dir or _default_brands_dir(source)))
+        resolve_brands(campaign, lookup, option="--brand" if brand else None)
+    except BaseException:
+        if registrar is not None:
+            registrar.close()
+        raise
     feedback = Feedback(console.is_terminal)
     try:
         result = run_campaign(campaign, output, formats=fmt, signing=signing, sign_level=sign_level, workers=workers,
                               skip_invalid=skip_invalid, queue=queue, on_result=feedback.result,
-                              on_start=feedback.start, registrar=registrar)
+                              on_start=feedback.start, registrar=registrar, engine=engine)
     finally:
         feedback.stop()
         if registrar is not None:
@@ -99,6 +114,12 @@ def run_campaign_cli(source: Path, mapping: Optional[Path], output: Path, fmt: l
         raise typer.Exit(130)
     if result.failed:
         raise typer.Exit(2)
+
+
+def _default_brands_dir(source: Path) -> Path:
+    from ..brands import default_brands_dir
+
+    return default_brands_dir(source)
 
 
 def batch_template(folder: Path = typer.Argument(..., help="Folder for debtors.csv, debtors.xlsx, mapping.yaml")

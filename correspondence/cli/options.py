@@ -32,6 +32,8 @@ KEY_OPTIONS: tuple[tuple[str, Any, Any], ...] = (
 )
 LEVEL = typer.Option("B-B", "--level", help="PAdES level: B-B, B-T, B-LT, B-LTA")
 TSA_URL = typer.Option(None, "--tsa-url", help="RFC 3161 timestamp authority (B-T and above)")
+ENGINE = typer.Option("weasyprint", "--engine", help="PDF layout engine: weasyprint (default) or typst (faster; "
+                                                     "see README, Render)")
 
 
 def key_options(command: F) -> F:

@@ -17,7 +17,7 @@ from ..model import Case, CreditType, DebtorType, DocumentKind, Jurisdiction, La
 from ..render import FORMATS
 from ..packaged import available_languages
 from ..wording import available_kinds
-from .options import LEVEL, TSA_URL, key_options, wants_key
+from .options import ENGINE, LEVEL, TSA_URL, key_options, wants_key
 
 console = Console()
 
@@ -58,6 +58,7 @@ def render(
     level: str = LEVEL,
     tsa_url: Optional[str] = TSA_URL,
     invisible: bool = typer.Option(False, "--invisible", help="Invisible signature (no stamp)"),
+    engine: str = ENGINE,
     strict: bool = typer.Option(False, "--strict", help="Refuse to write a letter whose figures use a rate "
                                                         "not marked verified"),
     key_source: Any = None,
@@ -74,7 +75,11 @@ def render(
     from ..sign import Level
     from .signing import load_key
 
+    from ..render.engines import check_engine
+
     fmt_ = _format_for(output, fmt)
+    if check_engine(engine) != "weasyprint" and fmt_ != "pdf":
+        raise InputError("--engine", f"'{engine}' lays out PDF output only, not {fmt_}")
     case = load_case(case_file, overrides)
     signing = None
     if sign or wants_key(key_source):
@@ -102,7 +107,7 @@ def render(
         data = compose(case, base_dir=case_file.parent, wording_dir=wording_dir, kit=kit).html().data
     else:
         data = produce(case, fmt_, base_dir=case_file.parent, pdfa=pdfa, wording_dir=wording_dir,
-                       signing=signing, kit=kit)
+                       signing=signing, kit=kit, engine=engine)
     write_atomic(output, data)
     note = f", signed {signing.level.value}" if signing else ""
     console.print(f"wrote {output} ({len(data):,} bytes, {case.kind.value}, {case.language.value}, "

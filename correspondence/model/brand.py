@@ -106,10 +106,12 @@ class Brand(Model):
     company: Optional[Company] = None
     signatory: Optional[BrandSignatory] = None
     margins: Optional[Margins] = None
-    letterhead_docx: Optional[str] = Field(default=None, pattern=FILE_PATTERN,
-                                           description="Reserved: a Word letterhead (.docx); not supported yet")
-    letterhead_pdf: Optional[str] = Field(default=None, pattern=FILE_PATTERN,
-                                          description="Reserved: a PDF letterhead background; not supported yet")
+    letterhead_docx: Optional[str] = Field(default=None, pattern=FILE_PATTERN, description=(
+        "A Word letterhead (.docx) of the brand: DOCX letters are built on it (its headers, footers, page "
+        "set-up and styles; our content in the body)"))
+    letterhead_pdf: Optional[str] = Field(default=None, pattern=FILE_PATTERN, description=(
+        "A PDF letterhead of the brand, one A4 page (every page) or two (the first, then the following "
+        "pages), laid under each page of PDF letters in place of the drawn letterhead and footer"))
 
     @model_validator(mode="before")
     @classmethod

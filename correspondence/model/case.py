@@ -102,7 +102,8 @@ class Case(Model):
     representative: Optional[Representative] = None
     claim: Claim
     deadline_days: Optional[int] = Field(default=None, ge=1, le=120)
-    signatory: Signatory
+    signatory: Optional[Signatory] = Field(default=None, description=(
+        "Who signs; may be left out when the letter's brand names a signatory (the case's own wins)"))
     brand: Brand = Field(default_factory=Brand)
     actions: list[Action] = Field(default_factory=list, max_length=MAX_ACTIONS)
     report: ReportInfo = Field(default_factory=ReportInfo)

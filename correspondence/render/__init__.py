@@ -1,4 +1,4 @@
-"""Render: a composed Document -> PDF (WeasyPrint, PDF/A) or DOCX (docxtpl), same content in both.
+"""Render: a composed Document -> PDF (WeasyPrint or Typst, PDF/A) or DOCX (docxtpl), same content in all.
 
 `correspondence.pipeline.produce` is the entry point that also signs; this package stops at bytes.
 Names are imported on first use (PEP 562), so the CLI starts without loading WeasyPrint.
@@ -16,6 +16,7 @@ if TYPE_CHECKING:  # the same names, typed for callers and checkers; imported la
     from .pdf import (
         EmbeddedFile as EmbeddedFile, RenderedPdf as RenderedPdf, SignatureBox as SignatureBox,
         render_pdf as render_pdf)
+    from .typst import render_typst as render_typst
 
 FORMATS = ("pdf", "docx")
 
@@ -27,6 +28,7 @@ _EXPORTS = {
     "SignatureBox": "pdf",
     "EmbeddedFile": "pdf",
     "render_pdf": "pdf",
+    "render_typst": "typst",
 }
 
 __all__ = ["FORMATS", *sorted(_EXPORTS)]

@@ -17,7 +17,7 @@ from ..model.brand import Brand
 from .document import Logo, check_logo
 from .fonts import MAX_FONT_FILES, FontFace, check_font
 
-MAX_ASSET_BYTES = 10 * 1024 * 1024  # a Word or PDF letterhead; logos and fonts have their own, lower limits
+MAX_ASSET_BYTES = 10 * 1024 * 1024  # any file read; logos, fonts and letterheads have their own, lower limits
 MAX_BRAND_BYTES = 30 * 1024 * 1024
 MAX_ASSETS = 8
 
@@ -68,11 +68,17 @@ def check_assets(brand: Brand, files: Mapping[str, bytes], *, field_prefix: str 
     family = brand.fonts.family if brand.fonts else ""
     fonts = tuple(check_font(files[name], family=family, style=style, field=f"{field_prefix}.fonts.{style}")
                   for style, name in (brand.fonts.files().items() if brand.fonts else ()))
-    for name in ("letterhead_docx", "letterhead_pdf"):  # reserved names (issue 15 item 2), not applied yet
-        if getattr(brand, name):
-            raise InputError(f"{field_prefix}.{name}", "Word and PDF letterheads are not supported yet; use "
-                                                        "logo, letterhead_lines, company and footer")
     docx = pdf = None
+    if brand.letterhead_docx:
+        from .docx_letterhead import check_letterhead_docx
+
+        docx = files[brand.letterhead_docx]
+        check_letterhead_docx(docx, field=f"{field_prefix}.letterhead_docx")
+    if brand.letterhead_pdf:
+        from .pdf_letterhead import check_letterhead_pdf
+
+        pdf = files[brand.letterhead_pdf]
+        check_letterhead_pdf(pdf, field=f"{field_prefix}.letterhead_pdf")
     return BrandKit(brand, logo, signature, fonts, docx, pdf, brand.ref, brand.version,
                     brand_digest(brand, {n: files[n] for n in names.values()}), tuple(notes))
 

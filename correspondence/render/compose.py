@@ -6,7 +6,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Mapping
 
-from ..errors import RenderingError
+from ..errors import InputError, RenderingError
 
 from ..figures import (
     Statement, assert_may_demand, check_plan, compute_statement, interest_cutoff, plan_figures, prescription,
@@ -32,9 +32,14 @@ def compose_document(case: Case, *, base_dir: Path | None = None, wording_dir: P
     kit = kit or inline_kit(case.brand, base_dir)  # input errors first, before any rendering work
     if kit.brand != case.brand:
         case = case.model_copy(update={"brand": kit.brand})
-    if kit.brand.signatory:  # the brand's designated signatory signs its letters
+    brand_signs = case.signatory is None  # the case's own signatory wins; else the brand's designated one
+    if brand_signs:
+        if not kit.brand.signatory:
+            raise InputError("signatory", "required: the case names none" + (f" and its brand '{kit.ref}' has none"
+                                                                             if kit.ref else " and no brand that has one"))
         case = case.model_copy(update={"signatory": Signatory(name=kit.brand.signatory.name,
                                                               role=kit.brand.signatory.role)})
+    assert case.signatory is not None
     if case.kind.is_letter:
         assert_may_demand(case)
     pack = language_pack(case.language.value)
@@ -84,7 +89,7 @@ def compose_document(case: Case, *, base_dir: Path | None = None, wording_dir: P
         signature_lines=signature,
         footer=brand.footer or ("" if brand.company else " · ".join(x for x in (sender.name, sender.tax_id) if x)),
         company_lines=company_lines(brand.company, pack) if brand.company else [],
-        logo=kit.logo, kit=kit,
+        logo=kit.logo, kit=kit, brand_signs=brand_signs,
         window=brand.window or rules_for(case.jurisdiction or Jurisdiction.IT).window,
         page_label=pack.label("page"),
     )

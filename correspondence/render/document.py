@@ -68,10 +68,16 @@ class Document:
     page_label: str = "{page}/{pages}"  # continuation header: "Pagina {page} di {pages}"
     company_lines: list[str] = field(default_factory=list)  # legal mentions of the issuing company
     kit: "BrandKit | None" = None  # the resolved brand with its checked assets
+    brand_signs: bool = False  # the brand's signatory signs (the case named none): its handwritten image too
 
     @property
     def brand(self) -> Brand:
         return self.case.brand
+
+    @property
+    def pdf_letterhead(self) -> bool:
+        """A PDF letterhead is laid under the pages: the layout draws no letterhead, footer or sender line."""
+        return bool(self.kit and self.kit.letterhead_pdf)
 
     @property
     def fonts(self) -> tuple["FontFace", ...]:
@@ -79,7 +85,8 @@ class Document:
 
     @property
     def signature_image(self) -> Logo | None:
-        return self.kit.signature if self.kit else None
+        """The brand's handwritten signature, only under its own signatory's name."""
+        return self.kit.signature if self.kit and self.brand_signs else None
 
     @property
     def font_family(self) -> str | None:

@@ -25,10 +25,12 @@ from ..errors import ConfigurationError
 from ..packaged import shared_dir
 from ..wording.paragraph import Runs
 from .document import Document, Logo, Table
+from .docx_letterhead import available_mm, build_on, open_letterhead
 from .docx_package import finish_package
 from .docx_tables import CELL_PADDING_MM, cell_rule, column_widths, fix_widths, no_grid, text_mm
 
 FONT_NAMES = {"serif": "Liberation Serif", "sans": "Liberation Sans"}
+LETTERHEAD_SLACK = 1.3  # the Word letterhead's font is not ours to measure: Liberation Sans plus 30%
 BRANDED_STYLES = ("Letterhead", "SectionHeading", "AnnexTitle", "ReportTitle")
 
 
@@ -78,7 +80,8 @@ def _spaced(sub: Subdoc) -> Subdoc:
 RULE = "BBBBBB"  # the thin rule between rows, as in letter.css
 
 
-def _data_table(tpl: DocxTemplate, table: Table, primary: str, available_mm: float, sans: bool) -> Subdoc:
+def _data_table(tpl: DocxTemplate, table: Table, primary: str, available_mm: float, sans: bool,
+                slack: float = 1.0) -> Subdoc:
     sub = tpl.new_subdoc()
     t = sub.add_table(rows=1, cols=len(table.headers))
     no_grid(t)
@@ -98,11 +101,12 @@ def _data_table(tpl: DocxTemplate, table: Table, primary: str, available_mm: flo
         for i, text in enumerate(table.footer):
             _cell_text(cells[i], text, align_right=table.numeric[i], bold=True)
             cell_rule(cells[i], "top", size=6, color=primary)
-    fix_widths(t, column_widths(table.headers, table.rows, table.footer, table.numeric, available_mm, sans=sans))
+    fix_widths(t, column_widths(table.headers, table.rows, table.footer, table.numeric, available_mm, sans=sans,
+                                slack=slack))
     return _spaced(sub)
 
 
-def _totals_table(tpl: DocxTemplate, doc: Document) -> Subdoc:
+def _totals_table(tpl: DocxTemplate, doc: Document, slack: float = 1.0) -> Subdoc:
     """Right-aligned, at least 110 mm wide; the total due under a rule in the brand colour (letter.css)."""
     sub = tpl.new_subdoc()
     t = sub.add_table(rows=0, cols=2)
@@ -118,9 +122,10 @@ def _totals_table(tpl: DocxTemplate, doc: Document) -> Subdoc:
                 cell_rule(cell, "top", size=6, color=primary)
                 for run in cell.paragraphs[0].runs:
                     run.font.color.rgb = RGBColor.from_string(primary.lstrip("#"))
-    sans = doc.brand.font == "sans"
-    amounts = max(text_mm(a, bold=True, sans=sans) for _, a, _ in doc.totals) + CELL_PADDING_MM
-    labels = max(max(text_mm(lab, bold=True, sans=sans) for lab, _, _ in doc.totals) + CELL_PADDING_MM, 110 - amounts)
+    sans = doc.brand.font == "sans" or slack > 1
+    amounts = max(text_mm(a, bold=True, sans=sans) for _, a, _ in doc.totals) * slack + CELL_PADDING_MM
+    labels = max(max(text_mm(lab, bold=True, sans=sans) for lab, _, _ in doc.totals) * slack + CELL_PADDING_MM,
+                 110 - amounts)
     fix_widths(t, [labels, amounts])
     _keep_together(t)
     return sub
@@ -195,6 +200,7 @@ def render_docx(doc: Document, *, thumbnail: bytes | None = None) -> bytes:
     brand = doc.case.brand
     document = tpl.get_docx()
     styles = document.styles
+    letterhead = open_letterhead(doc.kit.letterhead_docx) if doc.kit and doc.kit.letterhead_docx else None
     styles["Normal"].font.name = doc.font_family or FONT_NAMES[brand.font]
     section = document.sections[0]
     if brand.margins:
@@ -202,6 +208,8 @@ def render_docx(doc: Document, *, thumbnail: bytes | None = None) -> bytes:
         section.top_margin, section.right_margin = Mm(m.top), Mm(m.right)
         section.bottom_margin, section.left_margin = Mm(m.bottom), Mm(m.left)
     available = (section.page_width - section.left_margin - section.right_margin) / Mm(1)
+    if letterhead is not None:  # its page size and margins hold: our tables fit its text width
+        available = available_mm(letterhead)
     for name in BRANDED_STYLES:
         styles[name].font.color.rgb = RGBColor.from_string(brand.primary_color.lstrip("#"))
     blocks: list[dict[str, Any]] = []
@@ -212,11 +220,13 @@ def render_docx(doc: Document, *, thumbnail: bytes | None = None) -> bytes:
         if b.style == "table":
             if b.ref is None:  # the wording parser gives every table its ref; a Block built by hand may not
                 raise ConfigurationError("a table block names no table (ref)")
-            entry["subdoc"] = _data_table(tpl, doc.tables[b.ref], brand.primary_color, available, brand.font == "sans")
+            entry["subdoc"] = _data_table(tpl, doc.tables[b.ref], brand.primary_color, available,
+                                          brand.font == "sans" or letterhead is not None,
+                                          LETTERHEAD_SLACK if letterhead is not None else 1.0)
         elif b.style == "fields":
             entry["subdoc"] = _fields_table(tpl, b.rows, available)
         elif b.style == "totals":
-            entry["subdoc"] = _totals_table(tpl, doc)
+            entry["subdoc"] = _totals_table(tpl, doc, LETTERHEAD_SLACK if letterhead is not None else 1.0)
         blocks.append(entry)
     context = {
         "letterhead_name": doc.letterhead_name, "letterhead_lines": doc.letterhead_lines,
@@ -231,7 +241,12 @@ def render_docx(doc: Document, *, thumbnail: bytes | None = None) -> bytes:
     }
     env = SandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
     tpl.render(context, jinja_env=env, autoescape=True)
-    finish_package(tpl.docx, doc, thumbnail=thumbnail)  # get_docx() would reload the unrendered template
     out = io.BytesIO()
+    if letterhead is not None:  # the letterhead's package is the base; nothing of it went through Jinja2
+        built = build_on(letterhead, tpl.docx)
+        finish_package(built, doc, thumbnail=thumbnail, embed_fonts=False)  # its own fonts, as Word finds them
+        built.save(out)
+        return out.getvalue()
+    finish_package(tpl.docx, doc, thumbnail=thumbnail)  # get_docx() would reload the unrendered template
     tpl.save(out)
     return out.getvalue()

@@ -37,11 +37,12 @@ APP_XML = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Properties
            '<DocSecurity>0</DocSecurity><Company>{company}</Company></Properties>')
 
 
-def finish_package(document: Any, doc: Document, *, thumbnail: bytes | None = None) -> None:
+def finish_package(document: Any, doc: Document, *, thumbnail: bytes | None = None, embed_fonts: bool = True) -> None:
     """Set the properties, replace the thumbnail and embed the fonts of a rendered python-docx document."""
     _properties(document, doc)
     _thumbnail(document, thumbnail)
-    _embed_fonts(document, doc)
+    if embed_fonts:
+        _embed_fonts(document, doc)
 
 
 CORE_XML = (
@@ -65,6 +66,7 @@ def _properties(document: Any, doc: Document) -> None:
                            keywords=escape(doc.case.reference or ""), category=doc.case.kind.value,
                            language=doc.case.language.value, created=created)
     package = document.part.package
+    document.core_properties  # a Word letterhead may lack the part: python-docx adds a default one
     for rel in package.rels.values():
         if rel.reltype == RT.CORE_PROPERTIES:
             rel.target_part._element = parse_xml(core.encode())

@@ -35,17 +35,19 @@ def text_mm(text: str, *, size: float = 9, bold: bool = False, sans: bool = Fals
 
 
 def column_widths(headers: Sequence[str], rows: Sequence[Sequence[str]], footer: Sequence[str],
-                  numeric: Sequence[bool], available_mm: float, *, sans: bool = False) -> list[float]:
+                  numeric: Sequence[bool], available_mm: float, *, sans: bool = False,
+                  slack: float = 1.0) -> list[float]:
     """Widths (mm) summing to `available_mm`: every column its content's width (a header may wrap between
     words, as in the PDF), the rest to the text columns; when too wide, the text columns shrink (never below
-    22 mm), dates and amounts never. `sans`: the body face is Liberation Sans."""
+    22 mm), dates and amounts never. `sans`: the body face is Liberation Sans; `slack` widens every measure
+    for a face that cannot be measured (a Word letterhead's own font: measured as Liberation Sans, plus 30%)."""
     natural, wraps = [], []
     for i, head in enumerate(headers):
         cells = [r[i] for r in rows if i < len(r)]
         widest = max([text_mm(word, size=8.5, bold=True, sans=True) for word in head.split()]
                      + [text_mm(c, sans=sans) for c in cells]
                      + ([text_mm(footer[i], bold=True, sans=sans)] if i < len(footer) and footer[i] else []))
-        natural.append(widest + CELL_PADDING_MM)
+        natural.append(widest * slack + CELL_PADDING_MM)
         wraps.append(not numeric[i] and max((len(c) for c in cells), default=0) > WRAPPING_TEXT)
     if not any(wraps):  # dates and amounts only: every column grows (or shrinks) in proportion
         return [w * available_mm / sum(natural) for w in natural]

@@ -6,7 +6,7 @@ and reused: parsing them costs tens of milliseconds per render otherwise.
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Mapping
 from functools import lru_cache
 
@@ -108,7 +108,11 @@ def render_pdf(doc: Document, *, pdfa: bool | None = None, attachments: tuple[Em
     if rendered.pages == 2 and doc.case.kind in COMPACT_KINDS:
         compact = _render(doc, pdfa=bool(pdfa), compact=True, attachments=attachments)
         if compact.pages == 1:
-            return compact
+            rendered = compact
+    if doc.kit is not None and doc.kit.letterhead_pdf:  # the stationery under each page, before any signature
+        from .pdf_letterhead import lay_under
+
+        rendered = replace(rendered, data=lay_under(rendered.data, doc.kit.letterhead_pdf))
     return rendered
 
 

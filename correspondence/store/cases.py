@@ -27,8 +27,13 @@ def create_case(session: Session, tenant_id: uuid.UUID, data: Mapping[str, Any] 
 
 
 def canonical(case: Case) -> dict[str, Any]:
-    """The JSON form a case is stored in (what `Case.model_validate` reads back)."""
-    return case.model_dump(mode="json", exclude_none=True)
+    """The JSON form a case is stored in (what `Case.model_validate` reads back). A case naming a brand keeps
+    only the brand fields it set itself: the brand gives the others (a default colour or an empty letterhead
+    written here would otherwise be laid over the tenant's brand)."""
+    data: dict[str, Any] = case.model_dump(mode="json", exclude_none=True)
+    if case.brand.ref:
+        data["brand"] = case.brand.model_dump(mode="json", exclude_none=True, exclude_unset=True)
+    return data
 
 
 def create_case_once(session: Session, tenant_id: uuid.UUID, data: Mapping[str, Any] | Case,

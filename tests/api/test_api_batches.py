@@ -112,3 +112,48 @@ def test_batch_through_a_celery_worker(api: Api, app, api_store, tmp_path, monke
     finally:
         _stop(worker)
         _drop_queue(env)
+
+
+def _brand(api: Api, name: str, fields: dict, *, version: bool = False) -> None:
+    import yaml
+
+    from tests.brandkit import PLAIN_SVG
+
+    url = f"/v1/brands/{name}/versions" if version else "/v1/brands"
+    data = {"brand": yaml.safe_dump({**fields, "logo": "logo.svg"}, allow_unicode=True),
+            **({} if version else {"name": name})}
+    r = api.post(url, data=data, files=[("files", ("logo.svg", PLAIN_SVG, "image/svg+xml"))])
+    assert r.status_code == 201, r.text
+
+
+def test_a_batch_names_the_tenants_brands_and_each_document_records_the_version(api: Api, other: Api,
+                                                                              tmp_path) -> None:
+    from tests.campaign.test_brands import BRANDS, branded_export
+
+    _brand(api, "alfa", {**BRANDS["alfa"], "name": "Alfa Cobros (antigua)"})
+    _brand(api, "alfa", BRANDS["alfa"], version=True)  # version 2: the latest, pinned for the batch
+    _brand(api, "beta", BRANDS["beta"])
+    source, mapping = branded_export(tmp_path, ["alfa", "alfa", ""], default=None)
+    r = _post(api, ("clientes.csv", source.read_bytes()), mapping.read_bytes(), brand="nobody")
+    assert r.status_code == 422 and r.json()["field"] == "brand" and "no brand 'nobody'" in r.json()["detail"]
+    r = _post(other, ("clientes.csv", source.read_bytes()), mapping.read_bytes())  # another tenant's names
+    assert r.status_code == 422 and r.json()["errors"] == [{"field": "line 2, Marca", "reason": "no brand 'alfa'"}]
+    r = _post(api, ("clientes.csv", source.read_bytes()), mapping.read_bytes(), brand="beta")
+    assert r.status_code == 202, r.text
+    status = _wait(api, r.json()["id"])
+    assert status["status"] == "done" and status["done"] == 2 and status["brand_versions"] == {"beta": 1}
+    source, mapping = branded_export(tmp_path / "column", ["alfa", "alfa", "beta"], default=None)
+    r = _post(api, ("clientes.csv", source.read_bytes()), mapping.read_bytes())
+    assert r.status_code == 202, r.text
+    status = _wait(api, r.json()["id"])
+    assert status["status"] == "done" and status["done"] == 2, status
+    archive = zipfile.ZipFile(io.BytesIO(api.get(f"/v1/batches/{r.json()['id']}/archive").content))
+    alcala, penalara = pdf_flat(archive.read("A28015865.pdf")), pdf_flat(archive.read("B86561412.pdf"))
+    assert "Alfa Cobros Profesionales" in alcala and "antigua" not in alcala and "Beta Gestión" not in alcala
+    assert "Beta Gestión de Impagados" in penalara and "Gran Vía 30, Madrid" in penalara
+    manifest = {c["case"]: c for c in json.loads(archive.read("manifest.json"))["cases"]}
+    assert (manifest["A28015865"]["brand"], manifest["A28015865"]["brand_version"]) == ("alfa", 2)
+    for case, version in (("A28015865", ("alfa", 2)), ("B86561412", ("beta", 1))):
+        [doc_id] = manifest[case]["document_ids"]
+        made = api.get(f"/v1/documents/{doc_id}").json()["made_from"]["brand"]
+        assert (made["ref"], made["version"]) == version

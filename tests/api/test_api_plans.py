@@ -29,10 +29,17 @@ def test_a_plan_paid_on_time_then_missed_raises_the_missed_instalment_notice(api
     assert running["balance"] == "1184.63" and running["balance_due"] == "0.00" and not running["accelerated"]
     step = api.get(f"/v1/cases/{case['id']}/next", params={"at": "2026-11-05"}).json()
     assert step["phase"] == "plan" and step["step"] == "await_instalment" and step["due"] == "2026-12-11"
+    seen = api.get(f"/v1/cases/{case['id']}", params={"at": "2026-11-05"}).json()  # the case view shows it too
+    assert seen["plan"] == {"type": "plan", "agreed_on": plan["agreed_on"], "total": "1889.27", "paid": "704.64",
+                            "balance": "1184.63", "overdue": "0.00", "balance_due": "0.00", "broken_on": None,
+                            "status": "running"}
+    assert api.get(f"/v1/cases/{case['id']}", params={"at": plan["agreed_on"]}).json()["plan"]["paid"] == "0.00"
 
     broken = api.get(url, params={"at": "2026-12-20"}).json()
     assert [i["status"] for i in broken["instalments"]] == ["paid", "missed", "pending"]
     assert broken["accelerated"] and broken["broken_on"] == "2026-12-11" and broken["balance_due"] == "1183.41"
+    seen = api.get(f"/v1/cases/{case['id']}", params={"at": "2026-12-20"}).json()["plan"]
+    assert seen["status"] == "broken" and seen["broken_on"] == "2026-12-11" and seen["balance_due"] == "1183.41"
     step = api.get(f"/v1/cases/{case['id']}/next", params={"at": "2026-12-20"}).json()
     assert step["step"] == "missed_instalment" and step["overdue"] and "1183.41" in step["summary"]
     assert "art. 1186" in step["summary"]
@@ -62,6 +69,8 @@ def test_a_promise_kept_closes_the_case(api: Api) -> None:
                     ).status_code == 201
     kept = api.get(f"/v1/cases/{case['id']}/plans", params={"at": "2026-11-20"}).json()
     assert [(p["type"], p["kept"]) for p in kept] == [("promise", True)]
+    assert api.get(f"/v1/cases/{case['id']}", params={"at": "2026-11-20"}).json()["plan"]["status"] == "kept"
+    assert api.get(f"/v1/cases/{case['id']}", params={"at": "2026-10-31"}).json()["plan"] is None  # not yet agreed
     step = api.get(f"/v1/cases/{case['id']}/next", params={"at": "2026-11-20"}).json()
     assert step["step"] == "close" and "promise was kept" in step["summary"]
 

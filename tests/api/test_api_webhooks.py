@@ -53,6 +53,19 @@ def server_key(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CORRESPONDENCE_SECRET_KEY", "test-server-key-0123456789abcdef")
 
 
+@pytest.fixture(autouse=True)
+def loopback_allowed(app, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The receivers here listen on loopback, which the default settings refuse (see the SSRF tests)."""
+    allow_private(app, monkeypatch, True)
+
+
+def allow_private(app, monkeypatch: pytest.MonkeyPatch, allowed: bool) -> None:
+    """Both the app's settings (subscription) and the process's (the delivery runner); undone after the test."""
+    monkeypatch.setitem(app.state._state, "settings",
+                        app.state.settings.model_copy(update={"webhook_allow_private": allowed}))
+    monkeypatch.setenv("CORRESPONDENCE_WEBHOOK_ALLOW_PRIVATE", "true" if allowed else "false")
+
+
 @pytest.fixture
 def receiver() -> Iterator[Receiver]:
     r = Receiver()
@@ -152,3 +165,59 @@ def test_expired_deadlines_are_noticed_by_the_periodic_check(api: Api, receiver:
 def test_bad_subscriptions_name_the_field(api: Api, body: dict, field: str) -> None:
     r = api.post("/v1/webhooks", json=body)
     assert r.status_code == 422 and field in json.dumps(r.json()), r.text
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1:8080/hook", "https://10.1.2.3/hook", "http://169.254.169.254/latest",
+                                 "http://[::1]/hook", "http://[::ffff:192.168.1.1]/hook", "https://localhost/hook",
+                                 "https://printer.local/hook", "http://0.0.0.0/hook"])
+def test_private_hosts_are_refused_by_default(app, api: Api, monkeypatch: pytest.MonkeyPatch, url: str) -> None:
+    """SSRF: a tenant cannot make the server post to loopback, the metadata address or the office network."""
+    allow_private(app, monkeypatch, False)
+    r = api.post("/v1/webhooks", json={"url": url, "events": ["dispatch.delivered"]})
+    assert r.status_code == 422, r.text
+    assert "url" in json.dumps(r.json()) and "public address" in r.text
+
+
+def test_a_name_resolving_to_a_private_address_is_not_posted_to(app, api: Api, receiver: Receiver,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """Checked again when sending, on the address actually connected to (DNS can change after subscribing)."""
+    hook = subscribe(api, receiver.url.replace("127.0.0.1", "localhost"), "dispatch.delivered")
+    delivered_letter(api, "2026-11-20")
+    allow_private(app, monkeypatch, False)
+    assert deliver_due(api.store)["retrying"] == 1
+    assert receiver.received == []
+    [pending] = api.get(f"/v1/webhooks/{hook['id']}/deliveries").json()
+    assert "not a public address" in pending["attempts"][0]["error"], pending
+    allow_private(app, monkeypatch, True)
+    later = dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=11)
+    assert deliver_due(api.store, now=later)["delivered"] == 1
+    [(headers, _)] = receiver.received
+    assert headers["host"] == receiver.url.split("/")[2].replace("127.0.0.1", "localhost")  # the URL's own host
+
+
+def test_two_runners_send_a_delivery_once(api: Api, receiver: Receiver) -> None:
+    """The server's background thread and `correspondence background` may run at once: a claimed delivery
+    is not sent by the other runner while the first is still waiting for the receiver."""
+    hook = subscribe(api, receiver.url, "dispatch.delivered")
+    delivered_letter(api, "2026-11-20")
+    entered, release = threading.Event(), threading.Event()
+    handler = receiver.server.RequestHandlerClass
+    original = handler.do_POST
+
+    def slow_post(self) -> None:  # the first runner is inside its request until the second one is done
+        entered.set()
+        release.wait(10)
+        original(self)
+
+    handler.do_POST = slow_post  # type: ignore[method-assign]
+    results: list[dict] = []
+    first = threading.Thread(target=lambda: results.append(deliver_due(api.store)))
+    first.start()
+    assert entered.wait(10)
+    assert deliver_due(api.store) == {"delivered": 0, "retrying": 0, "failed": 0}  # claimed by the first
+    release.set()
+    first.join(10)
+    assert results == [{"delivered": 1, "retrying": 0, "failed": 0}]
+    assert len(receiver.received) == 1
+    [done] = api.get(f"/v1/webhooks/{hook['id']}/deliveries").json()
+    assert done["status"] == "delivered" and len(done["attempts"]) == 1

@@ -116,8 +116,9 @@ def test_an_unreachable_broker_is_a_clear_error(tmp_path, monkeypatch, capsys):
     assert "cannot reach the Celery broker at redis://127.0.0.1:1/0" in err and "Traceback" not in err
 
 
-def test_a_worker_killed_mid_campaign_has_its_task_redelivered_and_each_letter_made_once(tmp_path, monkeypatch):
-    """Late acknowledgement: RabbitMQ hands the killed worker's unacknowledged task to the other worker."""
+def _kill_a_worker_mid_campaign(env: dict[str, str], tmp_path, rows: int = 10) -> None:
+    """Run a campaign on one worker, SIGKILL it once a letter is journaled (holding its next task,
+    unacknowledged), start another: the campaign completes and each letter is produced once."""
     import threading
 
     from correspondence.campaign import prepare_campaign, run_campaign
@@ -125,8 +126,7 @@ def test_a_worker_killed_mid_campaign_has_its_task_redelivered_and_each_letter_m
     from tests.campaign.helpers import spanish_export
     from tests.campaign.test_run import _many_rows
 
-    env = _environment(tmp_path, monkeypatch, BROKERS["rabbitmq"])
-    source, mapping = spanish_export(tmp_path / "in", _many_rows(10))
+    source, mapping = spanish_export(tmp_path / "in", _many_rows(rows))
     campaign = prepare_campaign(source, mapping)
     out = tmp_path / "out"
     first = _start(env)
@@ -149,7 +149,7 @@ def test_a_worker_killed_mid_campaign_has_its_task_redelivered_and_each_letter_m
         os.killpg(first.pid, signal.SIGKILL)  # holding its next task, unacknowledged
         first.wait()
         done_before = len(journal.read_text().splitlines())
-        assert done_before < 10
+        assert done_before < rows
         second = _start(env)
         thread.join(timeout=180)
         assert not thread.is_alive(), "the killed worker's task was never redelivered"
@@ -160,7 +160,38 @@ def test_a_worker_killed_mid_campaign_has_its_task_redelivered_and_each_letter_m
         _drop_queue(env)
     assert "error" not in outcome, outcome.get("error")
     result = outcome["result"]
-    assert len(result.done) == 10 and not result.failed
+    assert len(result.done) == rows and not result.failed
     lines = [json.loads(x)["case"] for x in (out / JOURNAL).read_text().splitlines()]
-    assert sorted(lines) == sorted(set(lines)) and len(lines) == 10  # each letter produced once
-    assert len(list(out.glob("*.pdf"))) == 10
+    assert sorted(lines) == sorted(set(lines)) and len(lines) == rows  # each letter produced once
+    assert len(list(out.glob("*.pdf"))) == rows
+
+
+def test_a_worker_killed_mid_campaign_has_its_task_redelivered_and_each_letter_made_once(tmp_path, monkeypatch):
+    """Late acknowledgement: RabbitMQ hands the killed worker's unacknowledged task to the other worker."""
+    _kill_a_worker_mid_campaign(_environment(tmp_path, monkeypatch, BROKERS["rabbitmq"]), tmp_path)
+
+
+REDIS_SPARE = "redis://127.0.0.1:6379/13"  # a database of its own: the unacknowledged set is per database
+
+
+def test_on_redis_a_killed_workers_task_comes_back_after_the_visibility_timeout(tmp_path, monkeypatch):
+    """Redis has no connection-bound acknowledgement: the task comes back once it has been unacknowledged
+    for CORRESPONDENCE_VISIBILITY_TIMEOUT seconds (3 here; the default 300 would make this test wait)."""
+    monkeypatch.setenv("CORRESPONDENCE_VISIBILITY_TIMEOUT", "3")
+    env = _environment(tmp_path, monkeypatch, REDIS_SPARE)
+    env["CORRESPONDENCE_VISIBILITY_TIMEOUT"] = "3"
+    assert campaign_queue.celery_app(REDIS_SPARE, env["CORRESPONDENCE_QUEUE"]).conf.broker_transport_options[
+        "visibility_timeout"] == 3
+    started = time.monotonic()
+    _kill_a_worker_mid_campaign(env, tmp_path, rows=4)
+    assert time.monotonic() - started < 90  # not the hour the timeout used to be
+
+
+def test_the_visibility_timeout_is_a_setting(monkeypatch):
+    from correspondence.errors import ConfigurationError
+    from correspondence.settings import Settings
+
+    assert Settings.from_env({}).visibility_timeout == 300
+    assert Settings.from_env({"CORRESPONDENCE_VISIBILITY_TIMEOUT": "7200"}).visibility_timeout == 7200
+    with pytest.raises(ConfigurationError, match="VISIBILITY_TIMEOUT"):
+        Settings.from_env({"CORRESPONDENCE_VISIBILITY_TIMEOUT": "0"})

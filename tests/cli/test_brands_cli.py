@@ -17,9 +17,11 @@ CASE = str(EXAMPLES / "case-it.yaml")
 
 def test_render_with_a_library_brand(tmp_path):
     out = tmp_path / "l.pdf"
-    assert main(["render", CASE, "--brand", "rossi-legal", "--brands-dir", str(EXAMPLES / "brands"), "-o", str(out)]) == 0
+    assert main(["render", CASE, "--brand", "verdi-legal", "--brands-dir", str(EXAMPLES / "brands"), "-o", str(out)]) == 0
     text = pdf_flat(out.read_bytes())
-    assert "Studio Legale Rossi" in text and "Capitale sociale € 50.000,00 i.v." in text
+    assert "Studio Legale Verdi S.t.A. S.r.l." in text and "Capitale sociale € 50.000,00 i.v." in text
+    # the README's example agrees with itself: one firm writes (letterhead, return line, company, signatory)
+    assert "Rossi Recupero" not in text and "Studio Legale Rossi" not in text and "Avv. Maria Verdi" in text
 
 
 def test_unknown_brand_is_exit_2_naming_it(tmp_path, capsys):

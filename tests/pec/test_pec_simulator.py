@@ -6,6 +6,8 @@ import datetime as dt
 from email import message_from_bytes, policy
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from correspondence.dispatch.daticert import parse_daticert
 from correspondence.figures import deadline_from_effect
 from correspondence.model import Jurisdiction
@@ -100,10 +102,12 @@ def test_serve_collects_in_the_background(api: Api, gestore: Gestore) -> None:
     assert len(gestore.imap.messages("Processed")) == 2
 
 
-def test_collected_receipts_raise_signed_webhook_events(api: Api, gestore: Gestore) -> None:
+def test_collected_receipts_raise_signed_webhook_events(app, api: Api, gestore: Gestore,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     from correspondence.casework.webhook_delivery import deliver_due
-    from tests.api.test_api_webhooks import Receiver
+    from tests.api.test_api_webhooks import Receiver, allow_private
 
+    allow_private(app, monkeypatch, True)  # the receiver is on loopback
     receiver = Receiver()
     receiver.thread.start()
     try:

@@ -44,9 +44,11 @@ def _page_png(pdf: bytes):
 def two_letters(tmp_path_factory):
     root = tmp_path_factory.mktemp("brands")
     write_brand(root, "verdi", GREEN, green_files())
-    case = build_case(example("it"))
     out = {}
-    for name in ("verdi", "rossi-legal"):
+    for name in ("verdi", "verdi-legal"):
+        data = example("it", brand={"ref": name})
+        del data["signatory"]  # the brand's signatory signs a case that names none
+        case = build_case(data)
         kit = resolve_brand(case, brands_dir=root if name == "verdi" else EXAMPLE_BRANDS, name=name)
         letter = compose(case, kit=kit)
         out[name] = (kit, letter.pdf().data, letter.docx().data)
@@ -55,26 +57,44 @@ def two_letters(tmp_path_factory):
 
 def test_two_brands_print_their_own_letterhead_footer_and_signatory(two_letters):
     _, green_pdf, green_docx = two_letters["verdi"]
-    _, red_pdf, red_docx = two_letters["rossi-legal"]
+    _, red_pdf, red_docx = two_letters["verdi-legal"]
     green, red = pdf_flat(green_pdf), pdf_flat(red_pdf)
-    assert "Verdi & Associati" in green and "Studio Legale Rossi" not in green
-    assert "Studio Legale Rossi" in red
+    assert "Verdi & Associati" in green and "Studio Legale Verdi S.t.A. S.r.l." not in green
+    assert "Studio Legale Verdi S.t.A. S.r.l." in red and "Verdi & Associati" not in red
     assert "Capitale sociale € 120.000,00 i.v." in green and "REA MI-7654321" in green  # art. 2250 c.c.
     assert "Capitale sociale € 50.000,00 i.v." in red
-    assert "Dott. Paolo Verdi" in green and "Avv. Giulia Rossi" in red
-    assert "Verdi Crediti S.p.A." in docx_text(green_docx) and "Rossi Recupero Crediti S.r.l." in docx_text(red_docx)
+    assert "Dott. Paolo Verdi" in green and "Avv. Maria Verdi" in red
+    assert "Verdi Crediti S.p.A." in docx_text(green_docx) and "Studio Legale Verdi S.t.A. S.r.l." in docx_text(red_docx)
+
+
+def test_the_case_signatory_wins_and_the_brand_signature_image_stays_with_its_own_signatory(two_letters, tmp_path):
+    """Precedence: the brand names the firm that writes; its signatory signs (with the handwritten image)
+    only a case that names none; a case's own signatory signs without the brand signatory's image."""
+    root = tmp_path / "brands"
+    write_brand(root, "verdi", GREEN, green_files())
+    case = build_case(example("it", brand={"ref": "verdi"}, signatory={"name": "Avv. Anna Neri", "role": "Avvocato"}))
+    letter = compose(case, kit=resolve_brand(case, brands_dir=root))
+    text = pdf_flat(letter.pdf().data)
+    assert "Avv. Anna Neri" in text and "Dott. Paolo Verdi" not in text and "Verdi & Associati" in text
+
+    def media(docx: bytes) -> int:
+        return sum(n.startswith("word/media/") for n in zipfile.ZipFile(io.BytesIO(docx)).namelist())
+
+    assert media(letter.docx().data) == media(two_letters["verdi"][2]) - 1  # no handwritten signature image
+    with pytest.raises(InputError, match="signatory: required: the case names none and no brand"):
+        compose(build_case({k: v for k, v in example("it").items() if k != "signatory"}))
 
 
 def test_brand_font_is_embedded_in_the_pdf_and_the_packaged_one_otherwise(two_letters):
     assert "Verdana-Brand" in _fonts(two_letters["verdi"][1])
-    assert "Verdana-Brand" not in _fonts(two_letters["rossi-legal"][1])
+    assert "Verdana-Brand" not in _fonts(two_letters["verdi-legal"][1])
 
 
 def test_brand_colours_reach_both_formats(two_letters):
-    green_docx, red_docx = two_letters["verdi"][2], two_letters["rossi-legal"][2]
+    green_docx, red_docx = two_letters["verdi"][2], two_letters["verdi-legal"][2]
     assert b"0B6E4F" in zipfile.ZipFile(io.BytesIO(green_docx)).read("word/styles.xml")
     assert b"7A1F2B" in zipfile.ZipFile(io.BytesIO(red_docx)).read("word/styles.xml")
-    green, red = _page_png(two_letters["verdi"][1]), _page_png(two_letters["rossi-legal"][1])
+    green, red = _page_png(two_letters["verdi"][1]), _page_png(two_letters["verdi-legal"][1])
     colours_green = {c for _, c in green.getcolors(1 << 20)}
     colours_red = {c for _, c in red.getcolors(1 << 20)}
     assert (11, 110, 79) in colours_green and (11, 110, 79) not in colours_red  # the header rule / table head

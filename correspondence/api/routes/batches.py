@@ -23,7 +23,7 @@ from ..problems import Problem, not_found
 from .common import responses
 
 router = APIRouter(tags=["batches"])
-FIELDS = ("kind", "tone", "sign", "level", "skip_invalid", "format")
+FIELDS = ("kind", "tone", "sign", "level", "skip_invalid", "format", "brand")
 CHUNK = 1 << 16
 BODY = {"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
     "type": "object", "required": ["sheet", "mapping"], "properties": {
@@ -31,19 +31,27 @@ BODY = {"requestBody": {"required": True, "content": {"multipart/form-data": {"s
         "mapping": {"type": "string", "format": "binary", "description": "Column mapping (YAML, see batch-template)"},
         "kind": {"type": "string"}, "tone": {"type": "string"}, "sign": {"type": "boolean"},
         "level": {"type": "string", "default": "B-B"}, "skip_invalid": {"type": "boolean"},
-        "format": {"type": "string", "enum": ["pdf", "docx"], "default": "pdf"}}}}}}}
+        "format": {"type": "string", "enum": ["pdf", "docx"], "default": "pdf"},
+        "brand": {"type": "string", "description": "One of your brands (/v1/brands) for every letter, at its "
+                                                   "latest version"}}}}}}}
 
 
-def _jobs(request: Request, store: Any) -> Any:
-    jobs = getattr(request.app.state, "batches", None)
+def batch_jobs(app: Any, store: Any, *, cache: bool = True) -> Any:
+    """The app's campaign jobs (built on first use from its settings; `cache=False` leaves none behind)."""
+    jobs = getattr(app.state, "batches", None)
     if jobs is None:
         from correspondence.campaign.jobs import BatchJobs
 
-        config = request.app.state.settings
+        config = app.state.settings
         jobs = BatchJobs(store.settings.blob_dir.parent / "batches", store, workers=config.batch_workers,
                          queue=config.broker_url is not None)
-        request.app.state.batches = jobs
+        if cache:
+            app.state.batches = jobs
     return jobs
+
+
+def _jobs(request: Request, store: Any) -> Any:
+    return batch_jobs(request.app, store)
 
 
 async def _read(part: Any, field: str, limit: int) -> tuple[str, bytes]:
@@ -90,7 +98,8 @@ async def create_batch(request: Request, store: StoreDep, who: TenantDep) -> JSO
         status = await run_in_threadpool(
             _jobs(request, store).submit, who.tenant_id, who.tenant_name, filename, sheet, mapping,
             kind=fields.get("kind"), tone=fields.get("tone"), sign=_flag(fields.get("sign")),
-            level=fields.get("level", "B-B"), formats=(fmt,), skip_invalid=_flag(fields.get("skip_invalid")))
+            level=fields.get("level", "B-B"), formats=(fmt,), skip_invalid=_flag(fields.get("skip_invalid")),
+            brand=fields.get("brand"))
     except InputErrors as exc:
         more = f" (and {len(exc.errors) - 1} more)" if len(exc.errors) > 1 else ""
         raise Problem(422, f"{exc.errors[0].field}: {exc.errors[0].reason}{more}; nothing was rendered",

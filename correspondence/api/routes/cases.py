@@ -11,7 +11,7 @@ from correspondence.casework import cases as casework
 from correspondence.casework.standing import Standing
 from correspondence.casework.steps import NextStep, next_step
 from correspondence.evidence import case_timeline
-from correspondence.figures import rate_warnings
+from correspondence.figures import plan_figures, rate_warnings
 from correspondence.model import Case
 from correspondence.store import cases as store
 from correspondence.store.idempotency import IdempotencyKey
@@ -19,7 +19,7 @@ from correspondence.store.models import CaseRecord
 
 from ..deps import IdempotencyDep, SessionDep, StoreDep, TenantDep
 from ..schemas import (
-    ActionIn, ActionOut, CaseOut, CasePatchIn, CaseSummary, CaseVersionOut, FiguresOut, NextStepOut, PaymentIn,
+    ActionIn, ActionOut, CaseOut, CasePatchIn, CasePlanOut, CaseSummary, CaseVersionOut, FiguresOut, NextStepOut, PaymentIn,
     PaymentOut, PrescriptionOut, StepDoneOut, TimelineEntryOut, TimelineOut,
 )
 from .common import case_or_404, responses
@@ -32,6 +32,16 @@ def next_out(step: NextStep) -> NextStepOut:
     return NextStepOut(phase=step.phase, step=step.step, due=step.due, overdue=step.overdue, summary=step.summary,
                        done=[StepDoneOut(step=d.step, on=d.on, detail=d.detail) for d in step.done],
                        warnings=list(step.warnings))
+
+
+def plan_out(standing: Standing) -> CasePlanOut | None:
+    plan = standing.case.plan
+    if plan is None:
+        return None
+    f = plan_figures(standing.case, standing.at)
+    status = "broken" if f.broken_on is not None else "kept" if f.balance <= 0 else "running"
+    return CasePlanOut(type=plan.type.value, agreed_on=f.start, total=f.total, paid=f.paid, balance=f.balance,
+                       overdue=f.overdue, balance_due=f.balance_due, broken_on=f.broken_on, status=status)
 
 
 def case_out(record: CaseRecord, standing: Standing) -> CaseOut:
@@ -48,7 +58,7 @@ def case_out(record: CaseRecord, standing: Standing) -> CaseOut:
                                                                 "article": presc.article, "invoice": presc.invoice,
                                                                 "interrupted": presc.interrupted,
                                                                 "since": presc.since}),
-                   next=next_out(step), warnings=warnings)
+                   next=next_out(step), plan=plan_out(standing), warnings=warnings)
 
 
 @router.post("/cases", status_code=status.HTTP_201_CREATED, response_model=CaseOut,

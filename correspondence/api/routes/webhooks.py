@@ -6,7 +6,7 @@ import datetime as dt
 import uuid
 from typing import Any, Literal, Optional
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from correspondence.casework.webhooks import EVENTS, create_webhook, deliveries, get_webhook, list_webhooks
@@ -60,10 +60,11 @@ def _out(row: Webhook, secret: str | None = None) -> WebhookOut:
 
 
 @router.post("/webhooks", response_model=WebhookOut, status_code=201, responses=responses(422, 503))
-def post_webhook(body: WebhookIn, session: SessionDep, who: TenantDep) -> WebhookOut:
+def post_webhook(body: WebhookIn, session: SessionDep, who: TenantDep, request: Request) -> WebhookOut:
     """Subscribe `url` to events. Each event is POSTed as JSON with the Standard Webhooks headers
-    (webhook-id, webhook-timestamp, webhook-signature); a non-2xx answer is retried with backoff."""
-    row, secret = create_webhook(session, who.tenant_id, body.url, body.events)
+    (webhook-id, webhook-timestamp, webhook-signature); a non-2xx answer is retried with backoff.
+    Private, loopback and link-local hosts are refused unless the server allows them."""
+    row, secret = create_webhook(session, who.tenant_id, body.url, body.events, config=request.app.state.settings)
     return _out(row, secret)
 
 

@@ -71,7 +71,7 @@ def case_context(db: Session, tenant_id: uuid.UUID, case_id: uuid.UUID) -> dict[
             "suggested_kind": SUGGESTED_KIND.get(step.step, "first_demand"),
             "timeline": case_timeline(db, record), "documents": case_documents(db, tenant_id, case_id),
             "dispatches": [d for d, _ in list_dispatches(db, tenant_id, case_id=case_id)],
-            "plans": case_plan_standings(db, tenant_id, case_id, at=standing.at),
+            "plans": case_plan_standings(db, tenant_id, case_id, standing=standing),
             "today": today_in(record.jurisdiction), "action_types": STAFF_ACTIONS, "kinds": LETTER_KINDS,
             "tones": tuple(Tone), "channels": CHANNELS}
 

@@ -1,0 +1,186 @@
+"""PDF rendering with Typst: the same Document as the WeasyPrint layout, several times faster per letter.
+
+The layout is `templates/shared/typst/letter.typ`; the letter reaches it only as JSON in `sys.inputs`, and
+the layout shows every string of it as text, so case data and wording can never become Typst markup (a
+debtor named `#read("/etc/passwd")` prints those characters). The compiler's root is the layout's own
+folder, system fonts are ignored (the packaged Liberation faces, the brand's checked faces as bytes) and
+images travel inside the JSON as bytes: Typst opens no file but the layout and the packaged fonts.
+
+What does not depend on the letter is built once per process and reused: the compiler with its parsed
+fonts and layout (Typst also memoises the layout's evaluation between letters). Where the signature block
+landed is read back from the layout (`metadata` labelled `<layout>`, a query on the compiled document), so
+the empty signature field and the visible stamp go exactly where they go with WeasyPrint.
+"""
+from __future__ import annotations
+
+import atexit
+import datetime as dt
+import io
+import json
+import shutil
+import tempfile
+import threading
+from pathlib import Path
+from functools import lru_cache
+from typing import Any
+
+from ..errors import ConfigurationError, RenderingError
+from ..packaged import shared_dir
+from ..wording.paragraph import Runs
+from .document import Document, Logo, Table
+from .docx_tables import WRAPPING_TEXT, text_mm
+from .fonts import FontFace
+from .pdf import COMPACT_KINDS, LAID_OUT, EmbeddedFile, RenderedPdf, SignatureBox
+
+A4_HEIGHT_PT = 297 / 25.4 * 72
+_FORMATS = {"image/png": "png", "image/jpeg": "jpg", "image/svg+xml": "svg"}
+_lock = threading.Lock()
+
+
+def layout_dir() -> Path:
+    return shared_dir() / "typst"
+
+
+@lru_cache(maxsize=8)
+def _compiler(brand_fonts: tuple[bytes, ...]) -> Any:
+    """One compiler per set of brand faces: fonts parsed once, the layout file read once (then memoised).
+    The binding takes font folders only, so a brand's checked faces are written to a private folder holding
+    nothing else (removed at exit)."""
+    import typst
+
+    folders = [str(shared_dir() / "fonts")]
+    if brand_fonts:
+        folder = Path(tempfile.mkdtemp(prefix="correspondence-fonts-"))
+        atexit.register(shutil.rmtree, folder, True)
+        for i, data in enumerate(brand_fonts):
+            (folder / f"brand-{i}.{'otf' if data[:4] == b'OTTO' else 'ttf'}").write_bytes(data)
+        folders.append(str(folder))
+    fonts = typst.Fonts(include_system_fonts=False, include_embedded_fonts=False, font_paths=folders)
+    return typst.Compiler(str(layout_dir() / "letter.typ"), root=str(layout_dir()), font_paths=fonts,
+                          ignore_system_fonts=True)
+
+
+def _family(face: FontFace) -> str:
+    """The family name inside the font file: Typst selects faces by it (CSS renames them in @font-face)."""
+    from fontTools.ttLib import TTFont
+
+    names = TTFont(io.BytesIO(face.sfnt), lazy=True)["name"]
+    name = names.getDebugName(16) or names.getDebugName(1)
+    return str(name or face.family)
+
+
+def _columns(table: Table, available_mm: float, sans: bool) -> list[dict[str, Any]]:
+    """Column widths as CSS's automatic table layout gives them (letter.css: `width: 100%`): each column its
+    content's width unwrapped, grown in proportion to fill the text width; when that is too wide, dates and
+    amounts keep their width and the wrapping text columns share what is left."""
+    natural = []
+    for i, head in enumerate(table.headers):
+        cells = [r[i] for r in table.rows if i < len(r)]
+        foot = [table.footer[i]] if i < len(table.footer) and table.footer[i] else []
+        natural.append(max([text_mm(head, size=8.5, bold=True, sans=True)] + [text_mm(c, sans=sans) for c in cells]
+                           + [text_mm(c, bold=True, sans=sans) for c in foot]) + CELL_PADDING_MM)
+    flex = [not table.numeric[i] and max((len(r[i]) for r in table.rows), default=0) > WRAPPING_TEXT
+            for i in range(len(table.headers))]
+    if sum(natural) <= available_mm or not any(flex):
+        return [{"fr": w, "auto": False} for w in natural]
+    return [{"fr": w, "auto": not f} for w, f in zip(natural, flex)]
+
+
+CELL_PADDING_MM = 3.2  # letter.css: 1.6 mm either side
+
+
+def _runs(runs: Runs) -> list[list[Any]]:
+    return [[r.text, r.bold, r.italic] for r in runs]
+
+
+def _image(logo: Logo | None) -> dict[str, Any] | None:
+    if logo is None:
+        return None
+    fmt = _FORMATS[logo.media_type]
+    if fmt == "svg":  # sanitised SVG text (render/svg.py)
+        return {"format": fmt, "svg": logo.data.decode("utf-8"), "data": None}
+    return {"format": fmt, "svg": None, "data": list(logo.data)}  # bytes as numbers: JSON has no bytes
+
+
+def layout_data(doc: Document, *, compact: bool = False,
+                attachments: tuple[EmbeddedFile, ...] = ()) -> dict[str, Any]:
+    """Everything the Typst layout prints, as plain JSON values (the same fields letter.html.j2 reads)."""
+    brand = doc.brand
+    m = brand.margins
+    margins = {"top": m.top, "right": m.right, "bottom": m.bottom, "left": m.left} if m else \
+        {"top": 16.0, "right": 20.0, "bottom": 16.0, "left": 25.0}
+    available = 210 - margins["left"] - margins["right"]
+    sans = brand.font == "sans"
+    blocks: list[dict[str, Any]] = []
+    for b in doc.blocks:
+        entry: dict[str, Any] = {"style": b.style, "runs": _runs(b.runs), "items": [_runs(i) for i in b.items],
+                                 "rows": [[label, _runs(value)] for label, value in b.rows], "title": b.title or ""}
+        if b.style == "table":
+            if b.ref is None:
+                raise ConfigurationError("a table block names no table (ref)")
+            t = doc.tables[b.ref]
+            entry["table"] = {"headers": list(t.headers), "rows": [list(r) for r in t.rows], "numeric": list(t.numeric),
+                              "footer": list(t.footer),
+                              "columns": _columns(t, available, sans)}
+        blocks.append(entry)
+    before, _, rest = doc.page_label.partition("{page}")
+    between, _, after = rest.partition("{pages}")
+    family = next((_family(f) for f in doc.fonts if f.style == "regular"), None) if doc.font_family else None
+    return {
+        "lang": doc.case.language.value, "compact": compact, "font": brand.font, "family": family,
+        "primary": brand.primary_color, "accent": brand.accent_color, "margins": margins,
+        "head_top": max(11.5 + 16 - margins["top"], 0.0),
+        "recipient_left": 0.0 if doc.window == "left" else 105 - margins["left"],
+        "is_letter": doc.is_letter, "title": doc.title,
+        "description": doc.title + (f" – {doc.reference}" if doc.reference else ""),
+        "letterhead_name": doc.letterhead_name, "letterhead_lines": list(doc.letterhead_lines),
+        "logo": _image(doc.logo), "signature_image": _image(doc.signature_image),
+        "return_line": doc.return_line, "delivery_line": doc.delivery_line,
+        "recipient_lines": list(doc.recipient_lines), "reference": doc.reference, "place_date": doc.place_date,
+        "blocks": blocks, "totals": [list(t) for t in doc.totals], "words": doc.total_in_words,
+        "signature_lines": list(doc.signature_lines), "footer": doc.footer, "company_lines": list(doc.company_lines),
+        "page_label": [before, between, after],
+        "attachments": [{"name": a.filename, "data": list(a.data), "mime": a.media_type, "description": a.description,
+                         "relationship": a.relationship.lower()} for a in attachments],
+    }
+
+
+def render_typst(doc: Document, *, pdfa: bool | None = None,
+                 attachments: tuple[EmbeddedFile, ...] = ()) -> RenderedPdf:
+    """Render a composed document with Typst, as `render_pdf` does with WeasyPrint: PDF/A-3b when asked (by
+    default for legal notices), the compact second layout for a reminder that spills onto a second page."""
+    if pdfa is None:
+        pdfa = doc.case.options.pdfa if doc.case.options.pdfa is not None else doc.case.kind.value == "legal_notice"
+    rendered = _render(doc, pdfa=bool(pdfa), compact=False, attachments=attachments)
+    if rendered.pages == 2 and doc.case.kind in COMPACT_KINDS:
+        compact = _render(doc, pdfa=bool(pdfa), compact=True, attachments=attachments)
+        if compact.pages == 1:
+            return compact
+    return rendered
+
+
+def _render(doc: Document, *, pdfa: bool, compact: bool, attachments: tuple[EmbeddedFile, ...]) -> RenderedPdf:
+    import typst
+
+    data = json.dumps(layout_data(doc, compact=compact, attachments=attachments), ensure_ascii=False)
+    compiler = _compiler(tuple(f.sfnt for f in doc.fonts))
+    stamp = dt.datetime.combine(doc.case.date, dt.time(12, 0), tzinfo=dt.timezone.utc)  # reproducible bytes
+    try:
+        with _lock:  # one compiler per process, shared by the API's threads
+            pdf = compiler.compile(format="pdf", sys_inputs={"data": data}, timestamp=stamp,
+                                   pdf_standards=["a-3b"] if pdfa else [],
+                                   pdf_tags=False)  # untagged, as WeasyPrint writes it (and lighter to sign)
+            marks = json.loads(compiler.query("<layout>", field="value"))
+    except typst.TypstError as exc:
+        raise RenderingError(f"Typst could not lay out the letter: {exc.message}") from None
+    if not isinstance(pdf, bytes):
+        raise RenderingError("Typst returned no PDF")
+    boxes: dict[str, SignatureBox] = {}
+    pages = 1
+    for mark in marks:
+        if mark["name"] == "pages":
+            pages = int(mark["page"])
+        elif mark["name"] in LAID_OUT:  # the last one wins, as with WeasyPrint's anchors
+            x, y, w, h = (float(mark[k]) for k in ("x", "y", "w", "h"))
+            boxes[mark["name"]] = SignatureBox(int(mark["page"]) - 1, (x, A4_HEIGHT_PT - y - h, x + w, A4_HEIGHT_PT - y))
+    return RenderedPdf(data=pdf, pages=pages, signature_box=boxes.get(LAID_OUT[0]), pdfa=pdfa, boxes=boxes)
