@@ -14,6 +14,7 @@ import mailbox
 import os
 import socket
 import ssl
+import warnings
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -24,6 +25,11 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from .gestore import GestoreKey, Original, accettazione, avvenuta_consegna, mancata_consegna
+
+# aiosmtpd counts only a STARTTLS session as TLS and warns that AUTH is allowed without it; under implicit TLS
+# (SMTPS, port 465 style) the whole connection is encrypted from the first byte, so the warning is wrong here.
+IMPLICIT_TLS_WARNING = "Requiring AUTH while not requiring TLS"
+warnings.filterwarnings("ignore", message=IMPLICIT_TLS_WARNING, category=UserWarning, module="aiosmtpd")
 
 log = logging.getLogger(__name__)
 Deliver = Callable[[str, bytes], None]

@@ -15,8 +15,10 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.diff_analysis import ModificationLevel
 from pyhanko.sign.validation import async_validate_pdf_signature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
+from pyhanko_certvalidator import ValidationContext
 
 from ..errors import EvidenceRefused
+from . import trust
 from .sync import run_sync
 
 FIELD = "signed_from"
@@ -44,7 +46,10 @@ async def _covering_signature(signed: bytes, original_length: int) -> str | None
             start, first, second, length = (int(v) for v in emb.byte_range)
             if start != 0 or second + length < original_length or first < original_length:
                 continue  # this signature's revision does not contain the whole original
-            status = await async_validate_pdf_signature(emb)
+            # integrity and coverage are what count here, not trust: the system roots, named explicitly,
+            # and nothing fetched over the network while an upload is being checked
+            status = await async_validate_pdf_signature(
+                emb, ValidationContext(**trust.context_kwargs((), allow_fetching=False)))
         except Exception as exc:
             reason = f"a signature is damaged ({type(exc).__name__})"
             continue
