@@ -7,7 +7,7 @@ demo:
 
 test:
 	scripts/setup test
-	.venv/bin/python -m pytest -n 2 -q
+	.venv/bin/python -m pytest -n 2 --dist worksteal -q
 
 bench:
 	scripts/setup test

@@ -83,7 +83,7 @@ def _run(app: FastAPI, key: str, ids: dict[str, list[str]]) -> tuple[list[str], 
         "phases": {"examples": {"enabled": False}, "coverage": {"enabled": False},
                    "fuzzing": {"enabled": True}, "stateful": {"enabled": True, "max-steps": 6}},
         "checks": {"positive_data_acceptance": {"enabled": False}, "negative_data_rejection": {"enabled": False}},
-        "max-time": 40, "request-timeout": 60,  # the engine stops cleanly when the time is up
+        "max-time": 25, "request-timeout": 60,  # the engine stops cleanly when the time is up
     })
     schema = schemathesis.openapi.from_asgi("/openapi.json", app, config=config)
     failures: list[str] = []
