@@ -22,7 +22,8 @@ from ..packaged import shared_dir
 from .assets import AssetFetcher
 from .document import Document
 from .result import (  # noqa: F401  (re-exported: the types' historical home)
-    COMPACT_KINDS, LAID_OUT, SIGNATURE_ANCHOR, EmbeddedFile, RenderedPdf, SignatureBox)
+    COMPACT_KINDS, LAID_OUT, SIGNATURE_ANCHOR, EmbeddedFile, RenderedPdf, SignatureBox, one_page_if_it_fits,
+    wants_pdfa)
 
 PX_TO_PT = 0.75  # CSS px are 1/96 in, PDF points 1/72 in
 _lock = threading.Lock()
@@ -76,13 +77,9 @@ def render_pdf(doc: Document, *, pdfa: bool | None = None, attachments: tuple[Em
     practitioner signs and sends, and the second layout is kept only if it does fit on one page.
     `RenderedPdf.compact` says which layout was kept; `render_docx` takes the same decision (`compact_layout`).
     """
-    if pdfa is None:
-        pdfa = doc.case.options.pdfa if doc.case.options.pdfa is not None else doc.case.kind.value == "legal_notice"
-    rendered = _render(doc, pdfa=bool(pdfa), compact=False, attachments=attachments)
-    if rendered.pages == 2 and doc.case.kind in COMPACT_KINDS:
-        compact = _render(doc, pdfa=bool(pdfa), compact=True, attachments=attachments)
-        if compact.pages == 1:
-            rendered = compact
+    archival = wants_pdfa(doc, pdfa)
+    rendered = one_page_if_it_fits(doc, lambda compact: _render(doc, pdfa=archival, compact=compact,
+                                                                attachments=attachments))
     if doc.kit is not None and doc.kit.letterhead_pdf:  # the stationery under each page, before any signature
         from .pdf_letterhead import lay_under
 

@@ -6,9 +6,12 @@ MiB per worker) only to name these types.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Mapping
+from typing import TYPE_CHECKING, Callable, Mapping
 
 from ..model import DocumentKind
+
+if TYPE_CHECKING:
+    from .document import Document
 
 
 @dataclass(frozen=True)
@@ -46,3 +49,21 @@ COMPACT_KINDS = frozenset({DocumentKind.first_demand, DocumentKind.second_demand
 SIGNATURE_ANCHOR = "signature-box"
 #: Elements of the layout whose position is reported (envelope window checks, signature placement).
 LAID_OUT = (SIGNATURE_ANCHOR, "recipient", "return-line", "sender")
+
+
+def wants_pdfa(doc: "Document", pdfa: bool | None) -> bool:
+    """PDF/A-3b when asked, else as the case option says, else for legal notices (the ones kept as evidence)."""
+    if pdfa is not None:
+        return pdfa
+    return doc.case.options.pdfa if doc.case.options.pdfa is not None else doc.case.kind.value == "legal_notice"
+
+
+def one_page_if_it_fits(doc: "Document", render: Callable[[bool], RenderedPdf]) -> RenderedPdf:
+    """`render(compact)` in the normal layout; a reminder that spills onto a second page is laid out once more
+    compact, and that layout is kept only if it fits one page (whichever engine lays it out)."""
+    rendered = render(False)
+    if rendered.pages == 2 and doc.case.kind in COMPACT_KINDS:
+        compact = render(True)
+        if compact.pages == 1:
+            return compact
+    return rendered

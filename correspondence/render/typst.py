@@ -30,7 +30,7 @@ from ..wording.paragraph import Runs
 from .document import Document, Logo, Table
 from .docx_tables import WRAPPING_TEXT, text_mm
 from .fonts import FontFace
-from .result import COMPACT_KINDS, LAID_OUT, EmbeddedFile, RenderedPdf, SignatureBox
+from .result import LAID_OUT, EmbeddedFile, RenderedPdf, SignatureBox, one_page_if_it_fits, wants_pdfa
 
 A4_HEIGHT_PT = 297 / 25.4 * 72
 _FORMATS = {"image/png": "png", "image/jpeg": "jpg", "image/svg+xml": "svg"}
@@ -157,14 +157,9 @@ def render_typst(doc: Document, *, pdfa: bool | None = None,
                  attachments: tuple[EmbeddedFile, ...] = ()) -> RenderedPdf:
     """Render a composed document with Typst, as `render_pdf` does with WeasyPrint: PDF/A-3b when asked (by
     default for legal notices), the compact second layout for a reminder that spills onto a second page."""
-    if pdfa is None:
-        pdfa = doc.case.options.pdfa if doc.case.options.pdfa is not None else doc.case.kind.value == "legal_notice"
-    rendered = _render(doc, pdfa=bool(pdfa), compact=False, attachments=attachments)
-    if rendered.pages == 2 and doc.case.kind in COMPACT_KINDS:
-        compact = _render(doc, pdfa=bool(pdfa), compact=True, attachments=attachments)
-        if compact.pages == 1:
-            return compact
-    return rendered
+    archival = wants_pdfa(doc, pdfa)
+    return one_page_if_it_fits(doc, lambda compact: _render(doc, pdfa=archival, compact=compact,
+                                                            attachments=attachments))
 
 
 def _render(doc: Document, *, pdfa: bool, compact: bool, attachments: tuple[EmbeddedFile, ...]) -> RenderedPdf:
