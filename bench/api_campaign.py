@@ -15,7 +15,6 @@ import argparse
 import io
 import json
 import os
-import signal
 import subprocess
 import sys
 import tempfile
@@ -31,21 +30,12 @@ import httpx  # noqa: E402
 
 from bench.campaign import export  # noqa: E402
 from tests.ports import free_port  # noqa: E402
+from tests.processes import stop_group  # noqa: E402
 
 
 def _start(cmd: list[str], env: dict[str, str]) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "correspondence", *cmd], env=env, cwd=ROOT,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
 
 
 def run(letters: int, sign: bool, broker: str | None, celery_workers: int, batch_workers: int | None) -> dict:
@@ -88,7 +78,7 @@ def run(letters: int, sign: bool, broker: str | None, celery_workers: int, batch
                                                        timeout=600).content))
     finally:
         for proc in procs:
-            _stop(proc)
+            stop_group(proc)
     names = archive.namelist()
     manifest = json.loads(archive.read("manifest.json"))
     cases_out = status.get("cases_out", [])

@@ -15,6 +15,7 @@ from correspondence.campaign import queue as campaign_queue
 from correspondence.cli.app import main
 from correspondence.sign import ensure_demo_signer, verify_pdf
 from tests.campaign.helpers import template
+from tests.processes import stop_group
 from tests.textutil import pdf_flat
 
 BROKERS = {"redis": "redis://127.0.0.1:6379/0", "rabbitmq": "amqp://guest:guest@127.0.0.1:5672//"}
@@ -47,16 +48,6 @@ def _start(env: dict[str, str]) -> subprocess.Popen:
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
 
 
-def _stop(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
-
-
 def _drop_queue(env: dict[str, str]) -> None:
     from kombu import Connection
 
@@ -75,7 +66,7 @@ def worker(request, tmp_path, monkeypatch):
     try:
         yield tmp_path / "home", proc
     finally:
-        _stop(proc)
+        stop_group(proc)
         _drop_queue(env)
 
 
@@ -154,9 +145,9 @@ def _kill_a_worker_mid_campaign(env: dict[str, str], tmp_path, rows: int = 10) -
         thread.join(timeout=180)
         assert not thread.is_alive(), "the killed worker's task was never redelivered"
     finally:
-        _stop(first)
+        stop_group(first)
         if second is not None:
-            _stop(second)
+            stop_group(second)
         _drop_queue(env)
     assert "error" not in outcome, outcome.get("error")
     result = outcome["result"]
