@@ -19,7 +19,6 @@ import argparse
 import asyncio
 import os
 import random
-import socket
 import statistics
 import subprocess
 import sys
@@ -32,27 +31,21 @@ import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from tests.ports import free_port  # noqa: E402
+from tests.processes import wait_healthy  # noqa: E402
+
 PEC = ROOT / "tests/api/fixtures/pec"
 ACCETTAZIONE = PEC / "seedoo__accettazione__accettazione__aruba-2021.eml"
 MSGID = "<R43XS7$8A2B712B1EC45527B69E94AB60B8CA07@pec.it>"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def start_server(env: dict[str, str], port: int, workers: int) -> subprocess.Popen:
     cmd = [sys.executable, "-m", "uvicorn", "--factory", "correspondence.api.app:create_app", "--host", "127.0.0.1",
            "--port", str(port), "--workers", str(workers), "--log-level", "warning", "--no-access-log"]
     proc = subprocess.Popen(cmd, env=env, cwd=ROOT)
-    for _ in range(300):
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
-                return proc
-        except httpx.TransportError:
-            time.sleep(0.1)
+    if wait_healthy(f"http://127.0.0.1:{port}", proc, timeout=60):
+        return proc
     proc.kill()
     raise SystemExit("server did not start")
 

@@ -30,7 +30,7 @@ import httpx  # noqa: E402
 
 from bench.campaign import export  # noqa: E402
 from tests.ports import free_port  # noqa: E402
-from tests.processes import stop_group  # noqa: E402
+from tests.processes import stop_group, wait_healthy  # noqa: E402
 
 
 def _start(cmd: list[str], env: dict[str, str]) -> subprocess.Popen:
@@ -55,12 +55,8 @@ def run(letters: int, sign: bool, broker: str | None, celery_workers: int, batch
     procs = [_start(["serve", "--port", str(port), "--log-level", "warning", "--background-every", "0"], env)]
     procs += [_start(["worker", "--pool", "solo"], env) for _ in range(celery_workers if broker else 0)]
     try:
-        for _ in range(600):
-            try:
-                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
+        if not wait_healthy(base, procs[0], timeout=120):
+            raise SystemExit("the server did not start")
         started = time.perf_counter()
         r = httpx.post(f"{base}/v1/batches", headers=auth, timeout=600,
                        data={"sign": "true"} if sign else {},

@@ -20,6 +20,7 @@ from correspondence.cli.app import main
 from tests.campaign.helpers import spanish_export
 from tests.campaign.test_run import _many_rows
 from tests.ports import free_port
+from tests.processes import wait_healthy
 
 ROOT = Path(__file__).resolve().parents[2]
 ROWS = 12
@@ -30,14 +31,10 @@ def _serve(env: dict[str, str], port: int) -> subprocess.Popen:
     proc = subprocess.Popen([sys.executable, "-c", code, "serve", "--port", str(port), "--log-level", "warning",
                              "--background-every", "0"], env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE, start_new_session=True)
-    for _ in range(300):
-        if proc.poll() is not None:
-            raise AssertionError(proc.stderr.read().decode() if proc.stderr else "server exited")
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
-                return proc
-        except httpx.TransportError:
-            time.sleep(0.1)
+    if wait_healthy(f"http://127.0.0.1:{port}", proc, timeout=60):
+        return proc
+    if proc.poll() is not None:
+        raise AssertionError(proc.stderr.read().decode() if proc.stderr else "server exited")
     raise AssertionError("server did not start")
 
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
 
 from correspondence.cli.app import main
 from tests.ports import free_port
+from tests.processes import wait_healthy
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -40,13 +40,7 @@ def test_serve_answers_over_http(tmp_path, monkeypatch, capsys) -> None:
                             env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
         base = f"http://127.0.0.1:{port}"
-        for _ in range(100):
-            try:
-                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
-        else:
+        if not wait_healthy(base, proc):
             raise AssertionError(proc.stderr.read().decode() if proc.poll() is not None else "server did not start")
         assert httpx.get(f"{base}/v1/cases").status_code == 401
         r = httpx.get(f"{base}/v1/cases", headers={"Authorization": f"Bearer {token}"})

@@ -8,7 +8,6 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +20,7 @@ from correspondence.store import Store, StoreSettings
 from correspondence.store.apikeys import create_api_key
 from tests.casedata import example
 from tests.ports import free_port
+from tests.processes import wait_healthy
 
 CHROMIUM = Path("/usr/bin/chromium")  # Debian's, installed by scripts/setup (scripts/system-packages.txt)
 
@@ -45,18 +45,10 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
                             env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
+        if not wait_healthy(url, proc, timeout=60):
             if proc.poll() is not None:
                 raise RuntimeError(f"uvicorn exited: {(tmp / 'uvicorn.log').read_text()[-2000:]}")
-            try:
-                if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError("uvicorn did not start in 60 s")
-            time.sleep(0.2)
+            raise RuntimeError("uvicorn did not start in 60 s")
         yield Server(url, store, env)
     finally:
         proc.terminate()
