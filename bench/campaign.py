@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -25,6 +24,7 @@ sys.path.insert(0, str(ROOT))
 
 import yaml  # noqa: E402
 
+from bench.cpu import CPU, children_cpu, proc_cpu, process_cpu, rss_kib, tree_cpu  # noqa: E402
 from tests.campaign.helpers import ES_HEADER, ES_MAPPING  # noqa: E402
 
 DNI_LETTERS = "TRWAGMYFPDXBNJZSQVHLCKE"
@@ -49,31 +49,6 @@ def cases(source: Path, mapping: Path) -> list:
     from correspondence.campaign import prepare_campaign
 
     return [d.case for d in prepare_campaign(source, mapping).drafts]
-
-
-def children_cpu() -> float:
-    """CPU seconds of the finished child processes (a run's whole process tree once it has been waited for)."""
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
-
-
-def process_cpu() -> float:
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
-
-
-class Cpu:
-    """CPU milliseconds per letter of one measure, printed with its rate."""
-
-    def __init__(self) -> None:
-        self.ms: dict[str, float] = {}
-
-    def __call__(self, name: str, seconds: float, letters: int) -> str:
-        self.ms[name] = seconds / letters * 1000
-        return f"{self.ms[name]:.0f} ms CPU/letter"
-
-
-CPU = Cpu()
 
 
 # --- peers -------------------------------------------------------------------------------------------------
@@ -154,33 +129,13 @@ def _chromium_pages(htmls: list[str], warm: int) -> tuple[float, float, int]:
 
         for html in htmls[:warm]:
             one(html)
-        tree = _tree_cpu(os.getpid())
+        tree = tree_cpu(os.getpid())
         start = time.perf_counter()
         made = sum(one(h) > 0 for h in htmls[warm:])
         elapsed = time.perf_counter() - start
-        used = _tree_cpu(os.getpid()) - tree
+        used = tree_cpu(os.getpid()) - tree
         browser.close()
     return elapsed, used, made
-
-
-def _tree_cpu(pid: int) -> float:
-    """CPU seconds so far of a process and all its descendants (Playwright's driver, the browser's renderer,
-    GPU and utility processes)."""
-    stats: dict[int, list[str]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stats[int(entry.name)] = (entry / "stat").read_text().rpartition(")")[2].split()
-            except OSError:
-                continue
-    total = 0.0
-    for proc, stat in stats.items():
-        cur = proc
-        while cur > 1 and cur != pid and cur in stats:
-            cur = int(stats[cur][1])
-        if cur == pid:
-            total += (int(stat[11]) + int(stat[12])) / os.sysconf("SC_CLK_TCK")
-    return total
 
 
 def chromium_plain(all_cases: list, workers: int) -> float:
@@ -235,13 +190,6 @@ def project_cli(source: Path, mapping: Path, out: Path, workers: int, env: dict[
     return made / elapsed
 
 
-def rss_kib() -> int:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1])
-    return 0
-
-
 def memory(source: Path, mapping: Path, out: Path) -> tuple[int, int, int]:
     """RSS of one process producing every letter (workers=1, signed): after letter 100 and at the end."""
     from correspondence.batch import BatchSigning
@@ -254,12 +202,6 @@ def memory(source: Path, mapping: Path, out: Path) -> tuple[int, int, int]:
     run_campaign(campaign, out, workers=1, signing=BatchSigning(KeyRecipe(p12=p12, password=password)),
                  on_result=lambda _e, _r: samples.append(rss_kib()))
     return samples[99], samples[-1], len(samples)
-
-
-def proc_cpu(pid: int) -> float:
-    """CPU seconds (user + system) a running process has used so far, from /proc."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def celery_rate(source: Path, mapping: Path, folder: Path, workers: int, env: dict[str, str]) -> float:
