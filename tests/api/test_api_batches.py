@@ -93,7 +93,8 @@ def test_bad_uploads_are_problems_not_errors(api: Api, tmp_path) -> None:
 def test_batch_through_a_celery_worker(api: Api, app, api_store, tmp_path, monkeypatch) -> None:
     """With a broker configured the API sends one task per case to the workers and registers what comes back."""
     from correspondence.campaign.jobs import BatchJobs
-    from tests.campaign.test_queue import BROKERS, _drop_queue, _environment, _start, _stop
+    from tests.campaign.test_queue import BROKERS, _drop_queue, _environment, _start
+    from tests.processes import stop_group
 
     env = _environment(tmp_path, monkeypatch, BROKERS["redis"])
     worker = _start(env)
@@ -110,7 +111,7 @@ def test_batch_through_a_celery_worker(api: Api, app, api_store, tmp_path, monke
         doc_id = status["cases_out"][0]["documents"][0]
         assert api.get(f"/v1/documents/{doc_id}").json()["origin"] == "signed"
     finally:
-        _stop(worker)
+        stop_group(worker)
         _drop_queue(env)
 
 
