@@ -17,6 +17,7 @@ comes back sooner.
 """
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from typing import Any, Iterator, Optional
 
@@ -138,8 +139,18 @@ def _safe(url: str) -> str:
     return url
 
 
-def start_worker(*, concurrency: int = 1, pool: str = "solo", loglevel: str = "warning") -> None:
+def node_name(name: Optional[str] = None) -> str:
+    """The worker's node name, unique on the broker. Celery names every worker `celery@HOST` by default, and
+    on RabbitMQ a second worker of that name on the same machine cannot open its remote-control queue
+    (exclusive: RESOURCE_LOCKED) and stops at start-up, so two workers on one machine ran as one. The
+    default adds the process id; Celery replaces `%h` with the host name."""
+    return name or f"correspondence-{os.getpid()}@%h"
+
+
+def start_worker(*, concurrency: int = 1, pool: str = "solo", loglevel: str = "warning",
+                 name: Optional[str] = None) -> None:
     """Run a worker in this process until it is stopped (SIGTERM: warm shutdown after the task at hand)."""
     app = celery_app(broker_url(), queue_name())
     app.worker_main(["worker", f"--pool={pool}", f"--concurrency={concurrency}", f"--loglevel={loglevel}",
-                     f"--queues={queue_name()}", "--without-gossip", "--without-mingle"])
+                     f"--queues={queue_name()}", f"--hostname={node_name(name)}", "--without-gossip",
+                     "--without-mingle"])

@@ -135,12 +135,15 @@ def worker(
     concurrency: int = typer.Option(1, "--concurrency", "-c", min=1, max=64, help="Tasks at once"),
     pool: str = typer.Option("solo", "--pool", help="Celery pool: solo, threads or prefork"),
     loglevel: str = typer.Option("warning", "--loglevel"),
+    name: Optional[str] = typer.Option(None, "--name", "-n",
+                                       help="Node name, unique on the broker (default correspondence-PID@HOST)"),
 ) -> None:
     """Start a Celery worker for `batch --queue` (broker: $CORRESPONDENCE_BROKER_URL; signs with
-    $CORRESPONDENCE_SIGNING_P12 or the demo certificate, loaded once)."""
+    $CORRESPONDENCE_SIGNING_P12 or the demo certificate, loaded once). Start as many as the machine has cores:
+    each is named after its process, so several run side by side."""
     from ..campaign.queue import start_worker
 
-    start_worker(concurrency=concurrency, pool=pool, loglevel=loglevel)
+    start_worker(concurrency=concurrency, pool=pool, loglevel=loglevel, name=name)
 
 
 def register(app: typer.Typer) -> None:

@@ -186,3 +186,35 @@ def test_the_visibility_timeout_is_a_setting(monkeypatch):
     assert Settings.from_env({"CORRESPONDENCE_VISIBILITY_TIMEOUT": "7200"}).visibility_timeout == 7200
     with pytest.raises(ConfigurationError, match="VISIBILITY_TIMEOUT"):
         Settings.from_env({"CORRESPONDENCE_VISIBILITY_TIMEOUT": "0"})
+
+
+@pytest.mark.parametrize("broker", sorted(BROKERS))
+def test_two_workers_on_one_machine_both_take_tasks(broker, tmp_path, monkeypatch):
+    """Two `correspondence worker` processes on one host: each has a node name of its own (on RabbitMQ a
+    second `celery@HOST` could not open its remote-control queue and stopped), and the campaign's tasks are
+    shared between them."""
+    from correspondence.campaign import prepare_campaign, run_campaign
+    from tests.campaign.helpers import spanish_export
+    from tests.campaign.test_run import _many_rows
+
+    env = _environment(tmp_path, monkeypatch, BROKERS[broker])
+    workers = [_start(env), _start(env)]
+    try:
+        app = campaign_queue.celery_app(env["CORRESPONDENCE_BROKER_URL"], env["CORRESPONDENCE_QUEUE"])
+        names: set[str] = set()
+        deadline = time.monotonic() + 60
+        while len(names) < 2 and time.monotonic() < deadline and all(w.poll() is None for w in workers):
+            names = {n for reply in app.control.ping(timeout=1.0) for n in reply
+                     if n.endswith(tuple(f"-{w.pid}@{os.uname().nodename}" for w in workers))}
+        assert [w.poll() for w in workers] == [None, None], "a worker stopped at start-up"
+        assert names == {f"correspondence-{w.pid}@{os.uname().nodename}" for w in workers}
+        source, mapping = spanish_export(tmp_path / "in", _many_rows(12))
+        result = run_campaign(prepare_campaign(source, mapping), tmp_path / "out", queue=True)
+        assert len(result.done) == 12 and not result.failed
+        stats = app.control.inspect(destination=sorted(names), timeout=2.0).stats() or {}
+        taken = {n: s.get("total", {}).get(campaign_queue.TASK_NAME, 0) for n, s in stats.items()}
+        assert set(taken) == names and all(k >= 1 for k in taken.values()) and sum(taken.values()) == 12, taken
+    finally:
+        for w in workers:
+            stop_group(w)
+        _drop_queue(env)
