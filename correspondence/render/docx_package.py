@@ -97,7 +97,7 @@ def _letter_text(document: Any) -> str:
 #: Characters a letter in Italian or Spanish normally uses: Basic Latin, Latin-1, Latin Extended-A, the general
 #: punctuation block (dashes, quotes, ellipsis, thin spaces), the euro, numero and trade mark signs.
 REPERTOIRE = frozenset(chr(c) for c in [*range(0x20, 0x7F), *range(0xA0, 0x180), *range(0x2000, 0x2070),
-                                        0x20AC, 0x2116, 0x2122])
+                                        0x20AC, 0x2116, 0x2122, 0x2212])  # U+2212: the minus of negative figures
 _SUBSETS_KEPT = 512
 _subsets: OrderedDict[tuple[bytes, frozenset[str]], bytes] = OrderedDict()
 _subsets_lock = threading.Lock()

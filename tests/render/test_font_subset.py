@@ -29,3 +29,23 @@ def test_characters_outside_the_repertoire_come_from_the_full_face():
     cmap = TTFont(io.BytesIO(_subset(data, text))).getBestCmap()
     assert {ord(c) for c in text if c != " "} <= set(cmap)
     assert ord("Q") not in cmap  # still a subset
+
+
+@pytest.mark.parametrize("language", ["it", "es"])
+def test_a_letter_with_a_payment_stays_within_the_repertoire(language, monkeypatch):
+    """A payment is shown as a negative row ("− 500,00 €", U+2212): outside the repertoire every face of the
+    letter would be subset from the full font, three times slower (issue 19)."""
+    from correspondence.casefile import build_case
+    from correspondence.render import compose_document, render_docx
+    from correspondence.render import docx_package
+    from tests.casedata import example
+
+    data = example(language)
+    data["claim"]["payments"].append({"date": "2026-10-30", "amount": "100.00"})
+    texts: list[str] = []
+    real = docx_package._subset
+    monkeypatch.setattr(docx_package, "_subset", lambda face, text: texts.append(text) or real(face, text))
+    render_docx(compose_document(build_case(data)))
+    letter = [text for text in texts if set(text) != REPERTOIRE]
+    assert letter and all("\u2212 " in text for text in letter)
+    assert all(set(text) <= REPERTOIRE for text in texts)
