@@ -53,7 +53,7 @@ def run(letters: int, sign: bool, broker: str | None, celery_workers: int, batch
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     procs = [_start(["serve", "--port", str(port), "--log-level", "warning", "--background-every", "0"], env)]
-    procs += [_start(["worker", "--pool", "solo"], env) for _ in range(celery_workers if broker else 0)]
+    procs += [_start(["worker"], env) for _ in range(celery_workers if broker else 0)]
     try:
         if not wait_healthy(base, procs[0], timeout=120):
             raise SystemExit("the server did not start")

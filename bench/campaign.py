@@ -205,9 +205,9 @@ def memory(source: Path, mapping: Path, out: Path) -> tuple[int, int, int]:
 
 
 def celery_rate(source: Path, mapping: Path, folder: Path, workers: int, env: dict[str, str]) -> float:
-    """Letters/s of `batch --queue` over `workers` solo workers; CPU is the workers' and the coordinator's."""
+    """Letters/s of `batch --queue` over `workers` workers (default pool); CPU is the workers' and the coordinator's."""
     env = {**env, "CORRESPONDENCE_QUEUE": f"bench-{os.getpid()}-{workers}"}
-    procs = [subprocess.Popen([sys.executable, "-m", "correspondence", "worker", "--pool", "solo"], env=env,
+    procs = [subprocess.Popen([sys.executable, "-m", "correspondence", "worker"], env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for _ in range(workers)]
     try:
         project_cli(source, mapping, folder / f"warm-{workers}", 1, env, ("--queue",))  # workers warm, key loaded
@@ -341,7 +341,7 @@ def main() -> None:
         if "celery" not in args.skip:
             one = celery_rate(source, mapping, folder, 1, env)
             two = celery_rate(source, mapping, folder, 2, env)
-            print(f"Celery ({args.celery.split(':')[0]}), solo workers: 1 -> {one:.1f} letters/s, 2 -> {two:.1f} "
+            print(f"Celery ({args.celery.split(':')[0]}), workers (threads pool): 1 -> {one:.1f} letters/s, 2 -> {two:.1f} "
                   f"letters/s ({two / one:.2f}x); CPU/letter 1 -> {CPU.ms['celery-1']:.0f} ms, 2 -> "
                   f"{CPU.ms['celery-2']:.0f} ms (workers + coordinator)")
         print(f"load average after: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")

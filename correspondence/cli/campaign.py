@@ -133,7 +133,7 @@ def batch_template(folder: Path = typer.Argument(..., help="Folder for debtors.c
 
 def worker(
     concurrency: int = typer.Option(1, "--concurrency", "-c", min=1, max=64, help="Tasks at once"),
-    pool: str = typer.Option("solo", "--pool", help="Celery pool: solo, threads or prefork"),
+    pool: str = typer.Option("threads", "--pool", help="Celery pool: threads (the default), solo or prefork"),
     loglevel: str = typer.Option("warning", "--loglevel"),
     name: Optional[str] = typer.Option(None, "--name", "-n",
                                        help="Node name, unique on the broker (default correspondence-PID@HOST)"),

@@ -44,7 +44,7 @@ def _environment(tmp_path, monkeypatch, url: str) -> dict[str, str]:
 
 
 def _start(env: dict[str, str]) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "correspondence", "worker", "--pool", "solo"], env=env,
+    return subprocess.Popen([sys.executable, "-m", "correspondence", "worker"], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
 
 
@@ -91,6 +91,48 @@ def test_campaign_on_a_celery_worker(worker, tmp_path, capsys):
     assert main(["batch", str(folder / "debtors.csv"), "--mapping", str(folder / "mapping.yaml"), "--kind",
                  "second_demand", "-o", str(out), "--queue", "--sign"]) == 0
     assert "3 from an earlier run" in capsys.readouterr().out
+
+
+def test_ctrl_c_on_a_queued_campaign_finishes_what_is_in_flight_and_the_rerun_completes(worker, tmp_path):
+    """Ctrl-C revokes the tasks no worker has started, waits for those in flight, writes the manifest; the
+    rerun on the same worker (which remembers the revoked ids) produces the rest and redoes nothing."""
+    from correspondence.campaign.resume import JOURNAL
+    from tests.campaign.helpers import spanish_export
+    from tests.campaign.test_run import _many_rows
+
+    home, proc = worker
+    source, mapping = spanish_export(tmp_path / "in", _many_rows(30))
+    out = tmp_path / "out"
+    env = {**os.environ}
+    cmd = [sys.executable, "-m", "correspondence", "batch", str(source), "--mapping", str(mapping), "-o", str(out),
+           "--queue"]
+    batch = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             start_new_session=True)
+    journal = out / JOURNAL
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and batch.poll() is None:
+        if journal.exists() and len(journal.read_text(encoding="utf-8").splitlines()) >= 2:
+            break
+        time.sleep(0.02)
+    stopped = time.monotonic()
+    os.killpg(batch.pid, signal.SIGINT)
+    _stdout, stderr = batch.communicate(timeout=120)
+    assert batch.returncode == 130, stderr
+    assert time.monotonic() - stopped < 15  # not the whole campaign: the rest was revoked
+    assert "interrupted" in stderr and "Traceback" not in stderr
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    done = [c for c in manifest["cases"] if c["status"] == "done"]
+    assert manifest["summary"]["complete"] is False and 2 <= len(done) < 30
+    assert sorted(p.name for p in out.glob("*.pdf")) == sorted(c["files"][0]["name"] for c in done)
+    before = {p.name: p.stat().st_mtime_ns for p in out.glob("*.pdf")}
+    rerun = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300)
+    assert rerun.returncode == 0, rerun.stderr
+    assert f"{len(done)} from an earlier run" in rerun.stdout
+    assert proc.poll() is None
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["summary"]["done"] == 30 and manifest["summary"]["complete"] is True
+    assert len(list(out.glob("*.pdf"))) == 30
+    assert all(p.stat().st_mtime_ns == before[p.name] for p in out.glob("*.pdf") if p.name in before)
 
 
 def test_an_unreachable_broker_is_a_clear_error(tmp_path, monkeypatch, capsys):
