@@ -46,6 +46,9 @@ def run(letters: int, sign: bool, broker: str | None, celery_workers: int, batch
         env["CORRESPONDENCE_BATCH_WORKERS"] = str(batch_workers)
     if broker:
         env.update(CORRESPONDENCE_BROKER_URL=broker, CORRESPONDENCE_QUEUE=f"bench-api-{uuid.uuid4().hex[:8]}")
+    if env.get("CORRESPONDENCE_DATABASE_URL"):  # a server database: its schema first (SQLite makes its own)
+        subprocess.run([sys.executable, "-m", "correspondence", "db", "upgrade"], env=env, check=True,
+                       capture_output=True)
     key = subprocess.run([sys.executable, "-m", "correspondence", "apikey", "create", "--tenant", "bench"], env=env,
                          check=True, capture_output=True, text=True).stdout.strip()
     auth = {"Authorization": f"Bearer {key}"}
