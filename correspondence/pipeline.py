@@ -15,7 +15,7 @@ from typing import Optional
 from .errors import InputError
 from .model import Case, Jurisdiction
 from .model.jurisdiction import rules_for
-from .render import FORMATS, compose_document, render_docx
+from .render import FORMATS, compose_document
 from .render.brandkit import BrandKit
 from .wording.overrides import WordingOverride
 from .render.result import RenderedPdf, SignatureBox
@@ -116,6 +116,8 @@ class Composed:
     def docx(self) -> Rendering:
         """The DOCX; its thumbnail is page 1 of the PDF when that was rendered already, and it takes the PDF's
         layout (compact or not) without laying the PDF out again."""
+        from .render.docx import render_docx  # here: python-docx is loaded only when a DOCX is made
+
         thumbnail = None
         if self._pdf is not None:
             from .render.preview import pdf_page_png

@@ -28,9 +28,9 @@ from ..errors import ConfigurationError, RenderingError
 from ..packaged import shared_dir
 from ..wording.paragraph import Runs
 from .document import Document, Logo, Table
-from .docx_tables import WRAPPING_TEXT, text_mm
 from .fonts import FontFace
 from .result import LAID_OUT, EmbeddedFile, RenderedPdf, SignatureBox, one_page_if_it_fits, wants_pdfa
+from .widths import WRAPPING_TEXT, text_mm
 
 A4_HEIGHT_PT = 297 / 25.4 * 72
 _FORMATS = {"image/png": "png", "image/jpeg": "jpg", "image/svg+xml": "svg"}
