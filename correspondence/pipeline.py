@@ -15,7 +15,7 @@ from typing import Optional
 from .errors import InputError
 from .model import Case, Jurisdiction
 from .model.jurisdiction import rules_for
-from .render import FORMATS, compose_document, render_docx
+from .render import FORMATS, compose_document
 from .render.brandkit import BrandKit
 from .wording.overrides import WordingOverride
 from .render.result import RenderedPdf, SignatureBox
@@ -38,8 +38,9 @@ class Signing:
     certify: bool = False
 
 
-def sign_options(case: Case, box: SignatureBox | None, signing: Signing) -> SignOptions:
-    """Signature options for a rendered letter: a stamp in the brand's colours over the signature block."""
+def sign_options(case: Case, box: SignatureBox | None, signing: Signing, engine: str = "weasyprint") -> SignOptions:
+    """Signature options for a rendered letter: a stamp in the brand's colours over the signature block, drawn
+    by the engine that laid the letter out."""
     pack_labels = _stamp_labels(case)
     stamp = None
     if signing.visible and box is not None:
@@ -48,7 +49,7 @@ def sign_options(case: Case, box: SignatureBox | None, signing: Signing) -> Sign
             case.brand, (x1, y1, x2, y2), page=box.page,
             title=pack_labels["title"], date_label=pack_labels["date"], reason_label=pack_labels["reason"],
             timezone=rules_for(case.jurisdiction or Jurisdiction.IT).zone.key,
-            date_format="%d/%m/%Y %H:%M %Z",
+            date_format="%d/%m/%Y %H:%M %Z", engine=engine,
         )
     reason = " ".join(x for x in (pack_labels["document"], case.reference) if x)
     return SignOptions(level=signing.level, tsa_url=signing.tsa_url, reason=reason, location=case.place,
@@ -72,6 +73,7 @@ class Rendering:
     fmt: str
     signature_box: Optional[SignatureBox] = None
     pdfa: bool = False
+    engine: str = "weasyprint"  # the PDF's layout engine; its signature stamp is drawn by the same one
 
 
 class Composed:
@@ -108,7 +110,7 @@ class Composed:
 
                 laid_out = render_pdf(self.document, pdfa=self._pdfa)
             rendered = with_signature_field(self.case, laid_out)
-            self._pdf = Rendering(rendered.data, "pdf", rendered.signature_box, rendered.pdfa)
+            self._pdf = Rendering(rendered.data, "pdf", rendered.signature_box, rendered.pdfa, self.engine)
             if self.engine == "weasyprint":  # the DOCX follows the WeasyPrint layout decision (compact_layout)
                 self._compact = rendered.compact
         return self._pdf
@@ -116,6 +118,8 @@ class Composed:
     def docx(self) -> Rendering:
         """The DOCX; its thumbnail is page 1 of the PDF when that was rendered already, and it takes the PDF's
         layout (compact or not) without laying the PDF out again."""
+        from .render.docx import render_docx  # here: python-docx is loaded only when a DOCX is made
+
         thumbnail = None
         if self._pdf is not None:
             from .render.preview import pdf_page_png
@@ -161,7 +165,8 @@ def sign_rendering(case: Case, rendering: Rendering, signing: Signing) -> bytes:
     """PAdES-sign a rendered PDF: an incremental update, so the result begins with `rendering.data`."""
     if rendering.fmt != "pdf":
         raise InputError("sign", "only PDF output is signed here; sign a DOCX as CAdES .p7m with `correspondence sign`")
-    signed: bytes = sign_pdf(signing.key, rendering.data, sign_options(case, rendering.signature_box, signing))
+    options = sign_options(case, rendering.signature_box, signing, rendering.engine)
+    signed: bytes = sign_pdf(signing.key, rendering.data, options)
     log.debug("signed %s at PAdES %s: %d bytes", case.kind.value, signing.level.value, len(signed))
     return signed
 

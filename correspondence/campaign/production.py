@@ -49,7 +49,7 @@ class Produced:
     figures: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     error: Optional[str] = None
-    layout: dict[str, dict[str, Any]] = field(default_factory=dict)  # name -> fmt, signature box, pdfa
+    layout: dict[str, dict[str, Any]] = field(default_factory=dict)  # name -> fmt, signature box, pdfa, engine
 
     def to_json(self) -> dict[str, Any]:
         return {"stem": self.stem, "files": {k: base64.b64encode(v).decode() for k, v in self.files.items()},
@@ -69,7 +69,7 @@ class Produced:
         meta = self.layout[name]
         box = meta.get("box")
         return Rendering(self.files[name], meta["fmt"], SignatureBox(box[0], tuple(box[1])) if box else None,
-                         bool(meta.get("pdfa")))
+                         bool(meta.get("pdfa")), meta.get("engine") or "weasyprint")
 
     @staticmethod
     def digest(data: bytes) -> str:
@@ -120,7 +120,8 @@ def produce_job(job: Job, signing: Any = None) -> Produced:
             name = output_name(job.stem, fmt, sign is not None)
             files[name] = rendering.data if sign is None else sign_rendering(composed.case, rendering, sign)
             box = rendering.signature_box
-            layout[name] = {"fmt": fmt, "pdfa": rendering.pdfa, "box": [box.page, list(box.box)] if box else None}
+            layout[name] = {"fmt": fmt, "pdfa": rendering.pdfa, "box": [box.page, list(box.box)] if box else None,
+                            "engine": rendering.engine}
         return Produced(job.stem, files, figures, warnings, layout=layout)
     except CorrespondenceError as exc:
         return Produced(job.stem, error=str(exc))

@@ -136,7 +136,8 @@ def sign_document(session: Session, blobs: BlobStore, tenant_id: uuid.UUID, docu
     data = blobs.read_verified(doc.sha256)
     case = recorded_brand(session, tenant_id, document_case(session, record, doc), doc.made_from.get("brand"))
     box = doc.made_from.get("signature_box")
-    rendering = Rendering(data, "pdf", SignatureBox(box["page"], tuple(box["box"])) if box else None)
+    rendering = Rendering(data, "pdf", SignatureBox(box["page"], tuple(box["box"])) if box else None,
+                          engine=doc.made_from.get("engine") or "weasyprint")  # the stamp in the letter's engine
     signed = sign_rendering(case, rendering, signing)
     made = {"kind": doc.kind, "case_version": doc.case_version, "letter_date": doc.letter_date,
             "made_from": {**doc.made_from, "signed": _signed(signing)}}
@@ -180,6 +181,7 @@ def _made(record: CaseRecord, standing: Standing, request: DocumentRequest, fmt:
             "payments_recorded": standing.payments_recorded, "actions_recorded": standing.actions_recorded,
             "letters": [s.dispatch_id for s in standing.letters],
             "signature_box": {"page": box.page, "box": list(box.box)} if box else None,
+            **({"engine": rendering.engine} if rendering.engine != "weasyprint" else {}),  # as a campaign's settings
             "pdfa": rendering.pdfa,
         },
     }

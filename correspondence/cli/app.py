@@ -1,14 +1,14 @@
 """The `correspondence` command: one Typer app, one error boundary.
 
 Each command group lives in its own module under `correspondence.cli` and exposes
-``register(app: typer.Typer) -> None``, which only attaches the module-level command functions. `main` is
+``register(app: typer.Typer) -> None``, which only attaches the module-level command functions; the table in
+`commands.py` names them, so a command's module is imported only when that command runs. `main` is
 the boundary every command runs inside (as pyHanko's CLI exception manager): a library error is printed as
 one ``error:`` line per problem with the exit code of `EXIT_CODES`; a system error (OSError) or an
 unexpected one as one line and exit 1. ``--debug`` adds the traceback and DEBUG logging.
 """
 from __future__ import annotations
 
-import importlib
 import sys
 import traceback
 
@@ -23,15 +23,14 @@ from ..errors import (
 
 from click.exceptions import ClickException
 
+from .commands import LazyCommands
+
 try:  # Typer >= 0.20 vendors click; older releases use the click package
     from typer._click.exceptions import ClickException as _VendoredClickException
     CLICK_ERRORS: tuple[type[ClickException] | type[_VendoredClickException], ...] = \
         (ClickException, _VendoredClickException)
 except ImportError:  # pragma: no cover
     CLICK_ERRORS = (ClickException,)
-
-COMMAND_MODULES = ("render", "batch", "campaign", "figures", "signing", "trust", "pec", "serve", "demo", "case",
-                   "plans", "background", "user", "wording", "preview")
 
 EXIT_CODES: dict[type[CorrespondenceError], int] = {
     CorrespondenceError: 1,   # unclassified: a failure of ours
@@ -54,6 +53,7 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
+    cls=LazyCommands,
 )
 err_console = Console(stderr=True)
 _options = {"debug": False}
@@ -71,8 +71,6 @@ def global_options(
 
 
 app.callback()(global_options)
-for _name in COMMAND_MODULES:
-    importlib.import_module(f"{__package__}.{_name}").register(app)
 
 
 def report_error(exc: CorrespondenceError) -> None:

@@ -6,32 +6,16 @@ on one line); only text columns (descriptions) give up room when a table is wide
 """
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Any, Sequence
 
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm
 
-from ..packaged import shared_dir
+from .widths import WRAPPING_TEXT, text_mm as text_mm
 
-PT_TO_MM = 25.4 / 72
 CELL_PADDING_MM = 2 * 1.9 + 0.8  # Word's default left and right cell margins (0.19 cm), and a little slack
 MIN_TEXT_MM = 22.0
-WRAPPING_TEXT = 14  # a non-numeric column whose longest cell is longer than this may wrap (a description)
-
-
-@lru_cache(maxsize=8)
-def _font(file: str, size: float) -> Any:
-    from PIL import ImageFont
-
-    return ImageFont.truetype(str(shared_dir() / "fonts" / file), size=size * 10)  # 10x for precision
-
-
-def text_mm(text: str, *, size: float = 9, bold: bool = False, sans: bool = False) -> float:
-    """The printed width of `text` in millimetres, in the packaged face the DOCX layout uses."""
-    face = f"Liberation{'Sans' if sans else 'Serif'}-{'Bold' if bold else 'Regular'}.ttf"
-    return float(_font(face, size).getlength(text)) / 10 * PT_TO_MM
 
 
 def column_widths(headers: Sequence[str], rows: Sequence[Sequence[str]], footer: Sequence[str],

@@ -10,6 +10,9 @@ What does not depend on the letter is built once per process and reused: the com
 fonts and layout (Typst also memoises the layout's evaluation between letters). Where the signature block
 landed is read back from the layout (`metadata` labelled `<layout>`, a query on the compiled document), so
 the empty signature field and the visible stamp go exactly where they go with WeasyPrint.
+
+The visible signature stamp of a Typst letter is drawn here too (`render_stamp`, layout `stamp.typ`), so a
+process that lays letters out with Typst and signs them never imports WeasyPrint.
 """
 from __future__ import annotations
 
@@ -22,15 +25,15 @@ import tempfile
 import threading
 from pathlib import Path
 from functools import lru_cache
-from typing import Any
+from typing import Any, Mapping, Sequence
 
 from ..errors import ConfigurationError, RenderingError
 from ..packaged import shared_dir
 from ..wording.paragraph import Runs
 from .document import Document, Logo, Table
-from .docx_tables import WRAPPING_TEXT, text_mm
 from .fonts import FontFace
 from .result import LAID_OUT, EmbeddedFile, RenderedPdf, SignatureBox, one_page_if_it_fits, wants_pdfa
+from .widths import WRAPPING_TEXT, text_mm
 
 A4_HEIGHT_PT = 297 / 25.4 * 72
 _FORMATS = {"image/png": "png", "image/jpeg": "jpg", "image/svg+xml": "svg"}
@@ -50,6 +53,14 @@ def layout_dir() -> Path:
 
 
 @lru_cache(maxsize=8)
+def _fonts(folders: tuple[str, ...]) -> Any:
+    """The faces of these folders, parsed once (the letter and the stamp compilers share the packaged ones)."""
+    import typst
+
+    return typst.Fonts(include_system_fonts=False, include_embedded_fonts=False, font_paths=list(folders))
+
+
+@lru_cache(maxsize=8)
 def _compiler(brand_fonts: tuple[bytes, ...]) -> Any:
     """One compiler per set of brand faces: fonts parsed once, the layout file read once (then memoised).
     The binding takes font folders only, so a brand's checked faces are written to a private folder holding
@@ -63,9 +74,17 @@ def _compiler(brand_fonts: tuple[bytes, ...]) -> Any:
         for i, data in enumerate(brand_fonts):
             (folder / f"brand-{i}.{'otf' if data[:4] == b'OTTO' else 'ttf'}").write_bytes(data)
         folders.append(str(folder))
-    fonts = typst.Fonts(include_system_fonts=False, include_embedded_fonts=False, font_paths=folders)
-    return typst.Compiler(str(layout_dir() / "letter.typ"), root=str(layout_dir()), font_paths=fonts,
+    return typst.Compiler(str(layout_dir() / "letter.typ"), root=str(layout_dir()), font_paths=_fonts(tuple(folders)),
                           ignore_system_fonts=True)
+
+
+@lru_cache(maxsize=1)
+def _stamp_compiler() -> Any:
+    """The stamp's compiler: the packaged Liberation faces only, as the WeasyPrint stamp uses."""
+    import typst
+
+    return typst.Compiler(str(layout_dir() / "stamp.typ"), root=str(layout_dir()),
+                          font_paths=_fonts((str(shared_dir() / "fonts"),)), ignore_system_fonts=True)
 
 
 def _family(face: FontFace) -> str:
@@ -190,3 +209,39 @@ def _render(doc: Document, *, pdfa: bool, compact: bool, attachments: tuple[Embe
             boxes[mark["name"]] = SignatureBox(int(mark["page"]) - 1, (x, A4_HEIGHT_PT - y - h, x + w, A4_HEIGHT_PT - y))
     return RenderedPdf(data=pdf, pages=pages, signature_box=boxes.get(LAID_OUT[0]), pdfa=pdfa, boxes=boxes,
                        compact=compact)
+
+
+_STAMP_FAMILIES = {"sans": "Liberation Sans", "serif": "Liberation Serif"}
+
+
+def render_stamp(lines: Sequence[tuple[str, str]], *, width: float, height: float, size: float, font: str,
+                 colors: Mapping[str, str]) -> bytes:
+    """The visible signature stamp as a one-page PDF of `width` x `height` points, laid out by `stamp.typ`.
+
+    `lines` are (kind, text) pairs, kind one of title, name, meta, extra (sign/stamp.py `stamp_lines`);
+    `colors` gives primary, accent, text and background as #RRGGBB. A batch stamps many letters in the same
+    minute, so the same stamp is compiled once (cached)."""
+    data = json.dumps({"width": width, "height": height, "size": size, "font": _STAMP_FAMILIES[font],
+                       "lines": [list(line) for line in lines],
+                       **{k: colors[k] for k in ("primary", "accent", "text", "background")}}, ensure_ascii=False)
+    return _compile_stamp(data)
+
+
+@lru_cache(maxsize=64)
+def _compile_stamp(data: str) -> bytes:
+    import typst
+
+    global _ran
+    try:
+        with _lock:  # the compilers share one thread pool: one compilation at a time, as for letters
+            _ran = True
+            pdf = _stamp_compiler().compile(format="pdf", sys_inputs={"data": data}, timestamp=_STAMP_TIME,
+                                            pdf_tags=False)
+    except typst.TypstError as exc:
+        raise RenderingError(f"Typst could not lay out the signature stamp: {exc.message}") from None
+    if not isinstance(pdf, bytes):
+        raise RenderingError("Typst returned no stamp PDF")
+    return pdf
+
+
+_STAMP_TIME = dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)  # only its page is imported: fixed, reproducible

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, Optional, Sequence, Union
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..errors import InputError
+from ..render.engines import check_engine
 
 if TYPE_CHECKING:
     from ..model.brand import Brand
@@ -57,6 +58,8 @@ class StampSpec:
 
     `box` is (x1, y1, x2, y2) in PDF points from the bottom-left corner of the page; `page` is 0-based,
     negative counts from the end (default: last page). Texts and colours come from the caller (brand).
+    `engine` draws the box: the engine that laid the letter out (render/engines.py), so that signing a Typst
+    letter does not load WeasyPrint; the texts are the same in both.
     """
 
     box: tuple[float, float, float, float]
@@ -73,6 +76,7 @@ class StampSpec:
     text_color: str = "#222222"
     background_color: str = "#FFFFFF"
     font: str = "sans"  # "sans" or "serif" (Liberation)
+    engine: str = "weasyprint"  # or "typst"
 
     @classmethod
     def for_brand(cls, brand: Brand, box: tuple[float, float, float, float], **overrides: Any) -> "StampSpec":
@@ -90,6 +94,7 @@ class StampSpec:
             raise InputError("stamp.box", "coordinates must not be negative")
         if self.font not in ("sans", "serif"):
             raise InputError("stamp.font", "use 'sans' or 'serif'")
+        check_engine(self.engine, option="stamp.engine")
         try:
             ZoneInfo(self.timezone)
         except (ZoneInfoNotFoundError, ValueError):

@@ -1,7 +1,9 @@
-"""Visible signature stamp: drawn by WeasyPrint with an embedded Liberation font, imported as a static stamp.
+"""Visible signature stamp: drawn by the letter's own engine with an embedded Liberation font, imported as a
+static stamp.
 
 pyHanko's own text stamps use Courier without embedding it (breaks PDF/A) and mis-measure TrueType text,
-so the box is laid out as HTML and its single page is imported as a form XObject.
+so the box is laid out as HTML by WeasyPrint (or, for a letter laid out by Typst, by render/typst.py's
+`stamp.typ`: a Typst process then never imports WeasyPrint) and its single page is imported as a form XObject.
 """
 from __future__ import annotations
 
@@ -49,10 +51,17 @@ def stamp_lines(spec: StampSpec, signer_name: str, reason: str | None, when: dat
     return lines
 
 
+def _font_size(spec: StampSpec, lines: int) -> float:
+    """Points: as large as the box allows for this many lines, between 4 and 9 (the same in both engines)."""
+    x1, y1, x2, y2 = spec.box
+    w, h = x2 - x1, y2 - y1
+    return max(4.0, min(9.0, (h - 8) / (lines * 1.3), (w - 12) / 24))
+
+
 def _html(spec: StampSpec, lines: list[tuple[str, str]]) -> str:
     x1, y1, x2, y2 = spec.box
     w, h = x2 - x1, y2 - y1
-    size = max(4.0, min(9.0, (h - 8) / (len(lines) * 1.3), (w - 12) / 24))
+    size = _font_size(spec, len(lines))
     faces = "".join(
         f"@font-face {{ font-family: StampFont; font-weight: {wt}; src: url('{_font_file(spec.font, st).as_uri()}'); }}"
         for wt, st in (("normal", "Regular"), ("bold", "Bold")))
@@ -80,8 +89,17 @@ def _render(markup: str) -> bytes:
 
 
 def render_stamp_pdf(spec: StampSpec, signer_name: str, reason: str | None, when: datetime) -> bytes:
-    """A one-page PDF exactly the size of the box (cached: a batch re-uses the same minute's stamp)."""
-    return _render(_html(spec, stamp_lines(spec, signer_name, reason, when)))
+    """A one-page PDF exactly the size of the box, drawn by `spec.engine` (cached: a batch re-uses the same
+    minute's stamp)."""
+    lines = stamp_lines(spec, signer_name, reason, when)
+    if spec.engine == "typst":
+        from ..render.typst import render_stamp
+
+        x1, y1, x2, y2 = spec.box
+        return render_stamp(lines, width=x2 - x1, height=y2 - y1, size=_font_size(spec, len(lines)), font=spec.font,
+                            colors={"primary": spec.primary_color, "accent": spec.accent_color,
+                                    "text": spec.text_color, "background": spec.background_color})
+    return _render(_html(spec, lines))
 
 
 _reader_lock = threading.Lock()
