@@ -151,11 +151,13 @@ def compose(case: Case, *, base_dir: Path | None = None, wording_dir: Path | Wor
 
 
 def render(case: Case, fmt: str, *, base_dir: Path | None = None, pdfa: bool | None = None,
-           wording_dir: Path | WordingOverride | None = None, kit: BrandKit | None = None) -> Rendering:
+           wording_dir: Path | WordingOverride | None = None, kit: BrandKit | None = None,
+           engine: str = "weasyprint") -> Rendering:
     """Render a case to PDF (with its empty signature field) or DOCX."""
     if fmt not in FORMATS:
         raise InputError("format", f"'{fmt}' is not one of {', '.join(FORMATS)}")
-    rendering = compose(case, base_dir=base_dir, wording_dir=wording_dir, pdfa=pdfa, kit=kit).render(fmt)
+    rendering = compose(case, base_dir=base_dir, wording_dir=wording_dir, pdfa=pdfa, kit=kit,
+                        engine=engine).render(fmt)
     log.debug("rendered %s %s (%s, %s): %d bytes", case.kind.value, fmt, case.language.value, case.tone.value,
               len(rendering.data))
     return rendering

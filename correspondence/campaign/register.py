@@ -82,10 +82,11 @@ class Registrar:
 
             def renderer(case: Any, asked: str, rendering: Any = rendering, **extra: Any) -> Any:
                 # the worker rendered the same case as it stands with the same brand and the packaged wording;
-                # anything else (a tenant's wording override, another brand version) is rendered here
+                # anything else (a tenant's wording override, another brand version) is rendered here, with
+                # the campaign's engine (a Typst campaign stays Typst)
                 same = (case == registration.case and asked == rendering.fmt and extra.get("wording_dir") is None
                         and same_brand(extra.get("kit"), registration.brand))
-                return rendering if same else render(case, asked, **extra)
+                return rendering if same else render(case, asked, engine=rendering.engine, **extra)
 
             with self.store.session() as session:
                 made = render_document(session, self.store.blobs, self.tenant_id, registration.record_id,

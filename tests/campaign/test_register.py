@@ -2,9 +2,11 @@
 under it, signed over the stored bytes; the output file is the stored document; a rerun adds no twin."""
 from __future__ import annotations
 
+import io
 import json
 import uuid
 
+import pypdf
 from sqlalchemy import select
 
 from correspondence.cli.app import main
@@ -53,3 +55,36 @@ def test_campaign_registers_cases_and_signed_letters(tmp_path, monkeypatch, back
             assert len(session.scalars(select(Document)).all()) == documents == 6
     finally:
         store.close()
+
+
+def test_a_typst_campaign_with_a_tenant_wording_override_stays_typst(tmp_path, monkeypatch):
+    """A tenant's own wording makes the registrar render the letter again from the case as it stands: it is
+    laid out (and its stamp drawn) by the campaign's engine, not silently by WeasyPrint."""
+    from correspondence.casework.wording import put_wording
+    from correspondence.store.apikeys import get_or_create_tenant
+
+    home = tmp_path / "home"
+    monkeypatch.setenv("CORRESPONDENCE_HOME", str(home))
+    monkeypatch.delenv("CORRESPONDENCE_DATABASE_URL", raising=False)
+    store = Store.open(StoreSettings.from_env(), migrate=True)
+    try:
+        with store.session() as session:
+            tenant = get_or_create_tenant(session, "Studio Rossi")
+            session.commit()
+            put_wording(session, tenant.id, "it", "blocks.j2",
+                        "{% macro saluto() %}Gentilissimi amici di {{ debtor.name }},{% endmacro %}")
+    finally:
+        store.close()
+    folder = template(tmp_path / "tpl")
+    out = tmp_path / "out"
+    assert main(["batch", str(folder / "debtors.csv"), "--mapping", str(folder / "mapping.yaml"), "--kind",
+                 "legal_notice", "-o", str(out), "--sign", "--tenant", "Studio Rossi", "--workers", "1",
+                 "--engine", "typst"]) == 0
+    _p12, _pw, ca = ensure_demo_signer(home / "demo-cert")
+    letters = sorted(out.glob("*.signed.pdf"))
+    assert len(letters) == 3
+    for path in letters:
+        data = path.read_bytes()
+        assert "Gentilissimi amici di" in pdf_flat(data)  # the tenant's wording: rendered by the registrar
+        assert pypdf.PdfReader(io.BytesIO(data)).metadata["/Creator"].startswith("Typst")
+        assert verify_pdf(data, [ca], allow_fetching=False).valid
