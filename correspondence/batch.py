@@ -18,6 +18,7 @@ from .casefile import load_case
 from .errors import CorrespondenceError, InputError
 from .files import write_atomic
 from .jobs import exit_with_parent
+from .pools import pool_context
 from .render import FORMATS
 from .sign.source import KeyRecipe
 
@@ -124,7 +125,8 @@ def run_batch(sources: Sequence[Path], out_dir: Path, *, formats: Sequence[str] 
         finally:
             _start_worker(None)
         return results
-    with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=(signing,)) as pool:
+    with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=(signing,),
+                             mp_context=pool_context()) as pool:  # spawn where fork is unsafe (pools.py)
         futures = [pool.submit(_produce_one, source, out_dir, formats, engine) for source in sources]
         for future in as_completed(futures):
             results.append(future.result())

@@ -7,7 +7,6 @@ cases, lets the ones in flight finish and be journaled, and writes the manifest:
 """
 from __future__ import annotations
 
-import multiprocessing
 import os
 import signal
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -17,6 +16,7 @@ from typing import Any, Callable, Iterator, Optional, Sequence
 
 from ..errors import InputError, InputErrors
 from ..files import write_atomic
+from ..pools import pool_context
 from ..render import FORMATS
 from .branding import CampaignBrand, case_data
 from .grouping import CaseDraft, RowError, check_columns, group_rows
@@ -248,7 +248,7 @@ def _run_on_pool(jobs: list[Job], signing: Any, workers: Optional[int], stop: _S
         return
     # a pool started from a thread (the API's jobs) must not fork a process holding other threads' locks,
     # nor one where Typst has run (its PDF writer's threads are not inherited: the workers would hang)
-    context = multiprocessing.get_context("fork" if _can_fork() else "spawn")
+    context = pool_context()
     if context.get_start_method() == "fork" and jobs[0].engine == "weasyprint":
         # the first letter is produced here: the renderer's caches it builds (fonts, stylesheet, layout
         # template, wording, signer) are then inherited by every forked worker instead of built in each;
@@ -269,14 +269,6 @@ def _run_on_pool(jobs: list[Job], signing: Any, workers: Optional[int], stop: _S
             if future.cancelled():
                 continue
             yield future.result()
-
-
-def _can_fork() -> bool:
-    import sys
-
-    typst = sys.modules.get("correspondence.render.typst")
-    return (_main_thread() and "fork" in multiprocessing.get_all_start_methods()
-            and not (typst is not None and typst.ran()))
 
 
 def _run_here(jobs: list[Job], signing: Any, stop: _Stop) -> Iterator[Produced]:

@@ -7,6 +7,7 @@ import io
 import json
 import re
 import subprocess
+from pathlib import Path
 
 import pypdf
 import pytest
@@ -215,6 +216,32 @@ def test_typst_batch_on_a_forked_pool_finishes(tmp_path):
     pdfs = sorted(out.glob("*.pdf"))
     assert len(pdfs) == 3 and all(b"Typst" in p.read_bytes() for p in pdfs)
     assert json.loads((out / "manifest.json").read_text(encoding="utf-8"))["summary"]["done"] == 3
+
+
+def test_a_batch_of_case_files_after_typst_has_run_here_finishes(tmp_path):
+    """The library's `run_batch(..., workers=2, engine="typst")` from a process that has already laid a letter
+    out with Typst (a caller's own script): its pool must start by spawn, or the forked workers wait forever
+    on Typst's thread pool (run in a subprocess, so a hang is a timeout, not a stuck suite)."""
+    import sys
+
+    code = (
+        "import sys; from pathlib import Path\n"
+        "from correspondence.batch import run_batch\n"
+        "from correspondence.casefile import build_case\n"
+        "from correspondence.pipeline import produce\n"
+        "from correspondence.render import typst\n"
+        "from tests.casedata import EXAMPLES, example\n"
+        "produce(build_case(example('it')), 'pdf', engine='typst')\n"
+        "assert typst.ran()\n"
+        "results = run_batch([EXAMPLES / 'case-it.yaml', EXAMPLES / 'case-es.yaml'], Path(sys.argv[1]),\n"
+        "                    workers=2, engine='typst')\n"
+        "print([r.error for r in results])\n")
+    done = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, timeout=120,
+                          cwd=Path(__file__).resolve().parents[2])
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[None, None]"
+    pdfs = sorted(tmp_path.glob("*.pdf"))
+    assert [p.name for p in pdfs] == ["case-es.pdf", "case-it.pdf"] and all(b"Typst" in p.read_bytes() for p in pdfs)
 
 
 def test_brand_font_is_embedded_under_its_own_name():

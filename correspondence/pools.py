@@ -1,0 +1,23 @@
+"""The start method of a batch's or a campaign's process pool: fork where it is safe, else spawn.
+
+Fork is cheap (the workers inherit the imports and the renderer's caches) but unsafe in two cases: from a
+thread other than the main one (the API's jobs: the child would inherit locks other threads hold), and in a
+process where Typst has compiled a letter (its PDF writer runs on threads a forked child does not inherit,
+so every worker would wait forever on its first letter; `render.typst.ran`)."""
+from __future__ import annotations
+
+import multiprocessing
+import sys
+import threading
+from multiprocessing.context import BaseContext
+
+
+def can_fork() -> bool:
+    typst = sys.modules.get("correspondence.render.typst")
+    return (threading.current_thread() is threading.main_thread()
+            and "fork" in multiprocessing.get_all_start_methods()
+            and not (typst is not None and typst.ran()))
+
+
+def pool_context() -> BaseContext:
+    return multiprocessing.get_context("fork" if can_fork() else "spawn")
