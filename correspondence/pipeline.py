@@ -179,9 +179,17 @@ def produce(case: Case, fmt: str, *, base_dir: Path | None = None, pdfa: bool | 
     """Render a case to PDF or DOCX; PDFs are signed (PAdES) when `signing` is given."""
     if signing is not None and fmt != "pdf":
         raise InputError("sign", "only PDF output is signed here; sign a DOCX as CAdES .p7m with `correspondence sign`")
-    composed = compose(case, base_dir=base_dir, wording_dir=wording_dir, pdfa=pdfa, kit=kit, engine=engine)
+    # signed at once: the signature creates its field over the reserved box in the same incremental update,
+    # so the empty field (an update of its own, for signing later) is not drawn first
+    composed = compose(case if signing is None else signed_at_once(case), base_dir=base_dir,
+                       wording_dir=wording_dir, pdfa=pdfa, kit=kit, engine=engine)
     rendering = composed.render(fmt)
     return rendering.data if signing is None else sign_rendering(composed.case, rendering, signing)
+
+
+def signed_at_once(case: Case) -> Case:
+    """The case without the empty signature field, for a letter signed as soon as it is laid out."""
+    return case.model_copy(update={"options": case.options.model_copy(update={"signature_field": False})})
 
 
 SIGNATURE_FIELD = "Signature1"

@@ -100,7 +100,7 @@ def figures_of(case: Any) -> tuple[dict[str, str], list[str]]:
 def produce_job(job: Job, signing: Any = None) -> Produced:
     """Render (and sign) one case; input and configuration problems come back as `error`, not raised."""
     from ..casefile import build_case
-    from ..pipeline import compose, sign_rendering
+    from ..pipeline import compose, sign_rendering, signed_at_once
     from .branding import worker_kit
 
     try:
@@ -110,9 +110,7 @@ def produce_job(job: Job, signing: Any = None) -> Produced:
         base_dir = Path(job.base_dir) if job.base_dir else None
         files, layout = {}, {}
         sign_now = signing is not None and job.sign and "pdf" in job.formats
-        # signed at once: the signature creates its field over the reserved box in the same update, so the
-        # empty field (an extra incremental update, for signing later) is not drawn first
-        composed = compose(_without_empty_field(case) if sign_now else case, base_dir=base_dir,
+        composed = compose(signed_at_once(case) if sign_now else case, base_dir=base_dir,
                            kit=kit, engine=job.engine)  # once, all formats
         for fmt in job.formats:
             sign = signing if (sign_now and fmt == "pdf") else None
@@ -126,6 +124,3 @@ def produce_job(job: Job, signing: Any = None) -> Produced:
     except CorrespondenceError as exc:
         return Produced(job.stem, error=str(exc))
 
-
-def _without_empty_field(case: Any) -> Any:
-    return case.model_copy(update={"options": case.options.model_copy(update={"signature_field": False})})

@@ -1,7 +1,13 @@
 """Campaign test data: the template export with a fixed letter date, and Spanish exports as they come."""
 from __future__ import annotations
 
+import json
+import os
+import signal
+import subprocess
+import time
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -51,3 +57,27 @@ def spanish_export(folder: Path, rows: list[str] | None = None, *, encoding: str
     mapping = folder / "mapping.yaml"
     mapping.write_text(yaml.safe_dump(ES_MAPPING, allow_unicode=True), encoding="utf-8")
     return source, mapping
+
+
+def interrupt_batch(cmd: list[str], env: dict[str, str], out: Path) -> tuple[list[dict[str, Any]], float]:
+    """Run a `batch` command, press Ctrl-C (SIGINT to its process group, as a terminal does) once two letters
+    are journaled; check it stopped cleanly (exit 130, no traceback, an incomplete manifest). Returns the
+    cases done and the seconds from Ctrl-C to exit."""
+    from correspondence.campaign.resume import JOURNAL
+
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
+    journal = out / JOURNAL
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and proc.poll() is None:
+        if journal.exists() and len(journal.read_text(encoding="utf-8").splitlines()) >= 2:
+            break
+        time.sleep(0.02)
+    stopped = time.monotonic()
+    os.killpg(proc.pid, signal.SIGINT)
+    _stdout, stderr = proc.communicate(timeout=120)
+    assert proc.returncode == 130, stderr
+    assert "interrupted" in stderr and "Traceback" not in stderr
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["summary"]["complete"] is False
+    return [c for c in manifest["cases"] if c["status"] == "done"], time.monotonic() - stopped

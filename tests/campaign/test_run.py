@@ -15,7 +15,7 @@ from decimal import Decimal
 from correspondence.campaign.resume import JOURNAL
 from correspondence.cli.app import main
 from correspondence.sign import ensure_demo_signer, verify_pdf
-from tests.campaign.helpers import ES_ROWS, spanish_export, template
+from tests.campaign.helpers import ES_ROWS, interrupt_batch, spanish_export, template
 from tests.textutil import pdf_flat
 
 
@@ -138,20 +138,7 @@ def test_ctrl_c_finishes_the_letters_in_flight_and_writes_the_manifest(tmp_path)
     env = {**os.environ, "CORRESPONDENCE_HOME": str(tmp_path / "home")}
     cmd = [sys.executable, "-m", "correspondence", "batch", str(source), "--mapping", str(mapping), "-o", str(out),
            "--workers", "2"]
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            start_new_session=True)
-    journal = out / JOURNAL
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and proc.poll() is None:
-        if journal.exists() and len(journal.read_text(encoding="utf-8").splitlines()) >= 2:
-            break
-        time.sleep(0.02)
-    os.killpg(proc.pid, signal.SIGINT)  # what a terminal does on Ctrl-C: the whole process group
-    _stdout, stderr = proc.communicate(timeout=120)
-    assert proc.returncode == 130, stderr
-    assert "interrupted" in stderr and "Traceback" not in stderr
-    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    done = [c for c in manifest["cases"] if c["status"] == "done"]
-    assert manifest["summary"]["complete"] is False and 2 <= len(done) < 30
+    done, _seconds = interrupt_batch(cmd, env, out)
+    assert 2 <= len(done) < 30
     assert sorted(p.name for p in out.glob("*.pdf")) == sorted(c["files"][0]["name"] for c in done)
     assert not list(out.glob(".*.part"))
