@@ -63,16 +63,9 @@ def interrupt_batch(cmd: list[str], env: dict[str, str], out: Path) -> tuple[lis
     """Run a `batch` command, press Ctrl-C (SIGINT to its process group, as a terminal does) once two letters
     are journaled; check it stopped cleanly (exit 130, no traceback, an incomplete manifest). Returns the
     cases done and the seconds from Ctrl-C to exit."""
-    from correspondence.campaign.resume import JOURNAL
-
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             start_new_session=True)
-    journal = out / JOURNAL
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and proc.poll() is None:
-        if journal.exists() and len(journal.read_text(encoding="utf-8").splitlines()) >= 2:
-            break
-        time.sleep(0.02)
+    wait_for_journal(proc, out, 2)
     stopped = time.monotonic()
     os.killpg(proc.pid, signal.SIGINT)
     _stdout, stderr = proc.communicate(timeout=120)
@@ -81,3 +74,15 @@ def interrupt_batch(cmd: list[str], env: dict[str, str], out: Path) -> tuple[lis
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["summary"]["complete"] is False
     return [c for c in manifest["cases"] if c["status"] == "done"], time.monotonic() - stopped
+
+
+def wait_for_journal(proc: subprocess.Popen, out: Path, lines: int, timeout: float = 120) -> None:
+    """Wait until the running campaign `proc` has journaled `lines` letters in `out` (or has ended)."""
+    from correspondence.campaign.resume import JOURNAL
+
+    journal = out / JOURNAL
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and proc.poll() is None:
+        if journal.exists() and len(journal.read_text(encoding="utf-8").splitlines()) >= lines:
+            return
+        time.sleep(0.02)

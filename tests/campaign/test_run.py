@@ -9,13 +9,12 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from decimal import Decimal
 
 from correspondence.campaign.resume import JOURNAL
 from correspondence.cli.app import main
 from correspondence.sign import ensure_demo_signer, verify_pdf
-from tests.campaign.helpers import ES_ROWS, interrupt_batch, spanish_export, template
+from tests.campaign.helpers import ES_ROWS, interrupt_batch, spanish_export, template, wait_for_journal
 from tests.textutil import pdf_flat
 
 
@@ -105,16 +104,11 @@ def test_a_run_killed_with_sigkill_resumes_without_redoing_finished_cases(tmp_pa
            "--workers", "1", "--sign"]
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                             start_new_session=True)
-    journal = out / JOURNAL
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and proc.poll() is None:
-        if journal.exists() and len(journal.read_text(encoding="utf-8").splitlines()) >= 3:
-            break
-        time.sleep(0.02)
+    wait_for_journal(proc, out, 3)
     assert proc.poll() is None, "the run finished before it could be killed"
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
-    finished = {json.loads(line)["case"] for line in journal.read_text(encoding="utf-8").splitlines()}
+    finished = {json.loads(line)["case"] for line in (out / JOURNAL).read_text(encoding="utf-8").splitlines()}
     assert 3 <= len(finished) < 14 and not (out / "manifest.json").exists()
     before = {p.name: p.stat().st_mtime_ns for p in out.glob("*.pdf")}
     rerun = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300)
