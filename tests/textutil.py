@@ -20,6 +20,11 @@ def pdf_text(data: bytes) -> str:
     return normalise(out.stdout.decode("utf-8"))
 
 
+def pdf_fonts(data: bytes) -> str:
+    """poppler's pdffonts table of the fonts a PDF uses (name, type, embedded, subset...)."""
+    return subprocess.run(["pdffonts", "-"], input=data, capture_output=True, check=True).stdout.decode()
+
+
 def pdf_flat(data: bytes) -> str:
     """PDF text with line breaks joined, for phrases that may wrap."""
     return normalise(pdf_text(data).replace("\n", " "))

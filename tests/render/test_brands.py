@@ -3,7 +3,6 @@ fonts, page images); hostile SVG logos are neutralised; limits and legal mention
 from __future__ import annotations
 
 import io
-import subprocess
 import zipfile
 from pathlib import Path
 
@@ -18,13 +17,9 @@ from correspondence.render.svg import sanitize_svg
 from correspondence.model.brand import Brand
 from tests.brandkit import GREEN, HOSTILE_SVG, PLAIN_SVG, green_files, write_brand
 from tests.casedata import example
-from tests.textutil import docx_text, pdf_flat
+from tests.textutil import docx_text, pdf_flat, pdf_fonts
 
 EXAMPLE_BRANDS = Path(__file__).resolve().parents[2] / "examples" / "brands"
-
-
-def _fonts(pdf: bytes) -> str:
-    return subprocess.run(["pdffonts", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
 
 
 def _rgb(hex_color: str) -> bytes:
@@ -86,8 +81,8 @@ def test_the_case_signatory_wins_and_the_brand_signature_image_stays_with_its_ow
 
 
 def test_brand_font_is_embedded_in_the_pdf_and_the_packaged_one_otherwise(two_letters):
-    assert "Verdana-Brand" in _fonts(two_letters["verdi"][1])
-    assert "Verdana-Brand" not in _fonts(two_letters["verdi-legal"][1])
+    assert "Verdana-Brand" in pdf_fonts(two_letters["verdi"][1])
+    assert "Verdana-Brand" not in pdf_fonts(two_letters["verdi-legal"][1])
 
 
 def test_brand_colours_reach_both_formats(two_letters):

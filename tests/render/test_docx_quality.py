@@ -18,6 +18,7 @@ from correspondence.render import compose_document, render_docx
 from correspondence.render.docx_tables import text_mm
 from tests.brandkit import GREEN, PLAIN_SVG, green_files, write_brand
 from tests.casedata import example
+from tests.textutil import pdf_fonts
 
 SOFFICE = shutil.which("soffice")
 
@@ -81,7 +82,7 @@ def test_libreoffice_uses_the_embedded_brand_font_and_keeps_dates_whole(tmp_path
     subprocess.run([SOFFICE, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf",
                     "--outdir", str(tmp_path), str(source)], check=True, capture_output=True, timeout=180)
     pdf = (tmp_path / "letter.pdf").read_bytes()
-    fonts = subprocess.run(["pdffonts", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+    fonts = pdf_fonts(pdf)
     assert "VerdanaBrand" in fonts  # not installed anywhere: read from the DOCX
     layout = subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
     for invoice in case.claim.invoices:

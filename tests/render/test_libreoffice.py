@@ -19,7 +19,7 @@ from correspondence.casefile import build_case
 from correspondence.model import CreditType, DebtorType
 from correspondence.render import Document, compose_document, render_docx, render_pdf
 from tests.casedata import CONSUMER_TAX_IDS, example
-from tests.textutil import normalise, pdf_flat
+from tests.textutil import normalise, pdf_flat, pdf_fonts
 
 SOFFICE = shutil.which("soffice")
 pytestmark = pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (libreoffice-writer-nogui) is not installed")
@@ -77,10 +77,6 @@ def _page_text(pdf: bytes, page: int) -> str:
     return " ".join(normalise(out).split())
 
 
-def _fonts(pdf: bytes) -> str:
-    return subprocess.run(["pdffonts", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
-
-
 @pytest.mark.parametrize("language", ["it", "es"])
 def test_libreoffice_opens_the_docx(converted, language):
     letter = converted[f"odd-{language}"]
@@ -96,7 +92,7 @@ def test_libreoffice_opens_the_docx(converted, language):
 @pytest.mark.parametrize("rank", range(LONGEST))
 def test_the_longest_one_invoice_reminders_fit_one_page_in_libreoffice(converted, language, rank):
     letter = converted[f"long-{language}-{rank}"]
-    fonts = _fonts(letter.pdf)
+    fonts = pdf_fonts(letter.pdf)
     assert "LiberationSerif" in fonts and "LiberationSerif-Bold" in fonts  # the packaged faces the DOCX embeds
     pages = len(pypdf.PdfReader(io.BytesIO(letter.pdf)).pages)
     assert pages == 1, _page_text(letter.pdf, pages)[:300]

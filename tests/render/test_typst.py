@@ -25,7 +25,7 @@ from tests.campaign.helpers import template
 from tests.casedata import EXAMPLES, PLANS, example
 from tests.render.test_logo import jpeg, png
 from tests.sign.sign_helpers import pdfa_problems
-from tests.textutil import pdf_flat
+from tests.textutil import pdf_flat, pdf_fonts
 
 #: kinds x languages compared word for word: demands, the legal notice, a plan, a missed instalment, the report
 MATRIX = [("it", "first_demand"), ("it", "second_demand"), ("it", "legal_notice"), ("it", "payment_plan"),
@@ -253,5 +253,5 @@ def test_brand_font_is_embedded_under_its_own_name():
                               brand__fonts={"family": "Verdana Brand", "regular": "brand.woff2"}))
     face = check_font(brand_font("Verdana Brand"), family="Verdana Brand", style="regular", field="brand.fonts")
     rendered = render_typst(compose_document(case, kit=BrandKit(case.brand, fonts=(face,))))
-    fonts = subprocess.run(["pdffonts", "-"], input=rendered.data, capture_output=True, check=True).stdout.decode()
+    fonts = pdf_fonts(rendered.data)
     assert "VerdanaBrand" in fonts.replace("-", "") and "Studio Legale Verdi" in pdf_flat(rendered.data)

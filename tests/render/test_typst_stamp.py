@@ -18,7 +18,7 @@ from correspondence.pipeline import Signing, compose
 from correspondence.sign import SigningKey, ensure_demo_signer, verify_pdf
 from tests.casedata import example
 from tests.sign.sign_helpers import pdfa_problems, pdfsig, unembedded_fonts
-from tests.textutil import normalise
+from tests.textutil import normalise, pdf_fonts
 
 ROOT = Path(__file__).resolve().parents[2]
 SIGNED_AT = datetime(2026, 3, 2, 9, 41, 30, tzinfo=timezone.utc)
@@ -36,10 +36,6 @@ def stamp_text(data: bytes) -> str:
                           "-x", str(int(x1)), "-y", str(int(float(height) - y2)), "-W", str(int(x2 - x1) + 1),
                           "-H", str(int(y2 - y1) + 1), "-", "-"], input=data, capture_output=True, check=True)
     return normalise(out.stdout.decode("utf-8")).strip()
-
-
-def fonts(data: bytes) -> str:
-    return subprocess.run(["pdffonts", "-"], input=data, capture_output=True, check=True).stdout.decode()
 
 
 @pytest.fixture(scope="module")
@@ -79,7 +75,7 @@ def test_the_typst_stamp_reads_as_the_weasyprint_one_and_validates(demo, fixed_c
         path.write_bytes(data)
         assert "Signature is Valid." in pdfsig(path)
         assert unembedded_fonts(data) == []
-    assert "StampFont" in fonts(signed["weasyprint"]) and "StampFont" not in fonts(signed["typst"])
+    assert "StampFont" in pdf_fonts(signed["weasyprint"]) and "StampFont" not in pdf_fonts(signed["typst"])
     if kind == "legal_notice":  # PDF/A-3b: the Typst stamp keeps the signed letter archival
         assert pdfa_problems(signed["typst"]) == []
 

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pypdf
 
+from tests.textutil import pdf_fonts
+
 
 def pdfa_problems(data: bytes) -> list[str]:
     """The PDF/A properties signing must preserve (veraPDF is not available here)."""
@@ -32,7 +34,7 @@ def pdfa_problems(data: bytes) -> list[str]:
 
 
 def unembedded_fonts(data: bytes) -> list[str]:
-    out = subprocess.run(["pdffonts", "-"], input=data, capture_output=True, check=True).stdout.decode()
+    out = pdf_fonts(data)
     bad = []
     for line in out.splitlines()[2:]:
         cols = line.split()
