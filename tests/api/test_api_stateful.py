@@ -67,9 +67,10 @@ def _seed(app: FastAPI) -> tuple[str, dict[str, list[str]]]:
                         files={"file": ("r.eml", pec_bytes(ACCETTAZIONE), "message/rfc822")})
     if receipt.status_code in (200, 201):
         ids["receipt_id"].append(receipt.json()["id"])
-    event = ok(http.post(f"/v1/dispatches/{postal['id']}/events",
-                         json={"type": "accepted", "occurred_at": "2026-04-01T10:00:00+02:00"}))
-    ids["event_id"].append(event["id"])
+    event = http.post(f"/v1/dispatches/{postal['id']}/events",
+                      json={"type": "accepted", "occurred_at": "2026-04-01T10:00:00+02:00"})
+    ok(event)  # the answer is the dispatch; the new event is where Location points
+    ids["event_id"].append(event.headers["Location"].rsplit("/", 1)[1])
     ok(http.post(f"/v1/cases/{case['id']}/documents", json={"format": "docx"}))  # starts the render workers
     return key, ids
 
@@ -98,12 +99,28 @@ def _run(app: FastAPI, key: str, ids: dict[str, list[str]]) -> tuple[list[str], 
         for interaction in recorder.interactions.values():
             calls += 1
             operations[f"{interaction.request.method} {interaction.request.uri.split('?')[0]}"] += 1
-        for checks in recorder.checks.values():
+        for case_id, checks in recorder.checks.items():
             for check in checks:
                 if check.status == Status.FAILURE and check.failure_info is not None:
                     failure = check.failure_info.failure
-                    failures.append(f"{recorder.label}: {check.name}: {getattr(failure, 'title', failure)}")
+                    failures.append(f"{recorder.label}: {check.name}: {getattr(failure, 'title', failure)} "
+                                    f"({_chain(recorder, case_id)})")
     return failures, operations, calls
+
+
+def _chain(recorder: Any, case_id: str) -> str:
+    """The calls that led to a failing check, parent first ("POST /v1/x -> 201, GET /v1/x/{id} -> 404"), so a
+    failure in the stateful phase names the link it followed."""
+    steps = []
+    while case_id is not None and len(steps) < 8:
+        node = recorder.cases.get(case_id)
+        interaction = recorder.interactions.get(case_id)
+        if node is None:
+            break
+        status = interaction.response.status_code if interaction is not None and interaction.response else "-"
+        steps.append(f"{node.value.method} {node.value.formatted_path} -> {status}")
+        case_id = node.parent_id
+    return ", ".join(reversed(steps))
 
 
 def test_every_operation_with_real_ids_and_links_has_no_server_errors(app: FastAPI) -> None:
