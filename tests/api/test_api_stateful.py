@@ -79,7 +79,11 @@ def _run(app: FastAPI, key: str, ids: dict[str, list[str]]) -> tuple[list[str], 
     """Run schemathesis' own engine (fuzzing + stateful phases) and return (failures, operations, calls)."""
     config = schemathesis.Config.from_dict({
         "headers": {"Authorization": f"Bearer {key}"},
-        "parameters": {f"path.{name}": values[0] for name, values in ids.items() if values},
+        # every operation gets the real ids, but an event's id: it belongs to one dispatch only, and
+        # schemathesis takes a fixed parameter as a link, so a POST of an event on another dispatch followed
+        # by GET .../events/{the seeded event} read as "created resource not found"; the stateful phase
+        # follows the Location of POST .../events instead
+        "parameters": {f"path.{name}": values[0] for name, values in ids.items() if values and name != "event_id"},
         "generation": {"max-examples": 6, "deterministic": True},
         "phases": {"examples": {"enabled": False}, "coverage": {"enabled": False},
                    "fuzzing": {"enabled": True}, "stateful": {"enabled": True, "max-steps": 6}},
