@@ -18,7 +18,7 @@ from .casefile import load_case
 from .errors import CorrespondenceError, InputError
 from .files import write_atomic
 from .jobs import exit_with_parent
-from .pools import pool_context
+from .pools import frozen_for_fork, pool_context
 from .render import FORMATS
 from .sign.source import KeyRecipe
 
@@ -125,8 +125,9 @@ def run_batch(sources: Sequence[Path], out_dir: Path, *, formats: Sequence[str] 
         finally:
             _start_worker(None)
         return results
-    with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=(signing,),
-                             mp_context=pool_context()) as pool:  # spawn where fork is unsafe (pools.py)
+    context = pool_context()  # spawn where fork is unsafe (pools.py)
+    with frozen_for_fork(context), ProcessPoolExecutor(max_workers=workers, initializer=_start_worker,
+                                                       initargs=(signing,), mp_context=context) as pool:
         futures = [pool.submit(_produce_one, source, out_dir, formats, engine) for source in sources]
         for future in as_completed(futures):
             results.append(future.result())

@@ -37,6 +37,13 @@ class Signing:
     visible: bool = True
     certify: bool = False
 
+    def check_signer(self) -> None:
+        """Refuse an expired, revoked or untrusted signer now, as the first letter would (`InputError` naming
+        `signer`): a campaign checks once before any work, and the workers it forks inherit the check."""
+        from .sign.sync import run_sync
+
+        run_sync(self.key.ensure_valid(SignOptions(level=self.level, tsa_url=self.tsa_url)))
+
 
 def sign_options(case: Case, box: SignatureBox | None, signing: Signing, engine: str = "weasyprint") -> SignOptions:
     """Signature options for a rendered letter: a stamp in the brand's colours over the signature block, drawn

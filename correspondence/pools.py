@@ -6,10 +6,13 @@ process where Typst has compiled a letter (its PDF writer runs on threads a fork
 so every worker would wait forever on its first letter; `render.typst.ran`)."""
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import sys
 import threading
+from contextlib import contextmanager
 from multiprocessing.context import BaseContext
+from typing import Iterator
 
 
 def can_fork() -> bool:
@@ -21,3 +24,19 @@ def can_fork() -> bool:
 
 def pool_context() -> BaseContext:
     return multiprocessing.get_context("fork" if can_fork() else "spawn")
+
+
+@contextmanager
+def frozen_for_fork(context: BaseContext) -> Iterator[None]:
+    """Around a pool's life: with fork, what the workers inherit (the imports, the renderer's caches) is moved
+    out of the collector's reach first, as the `gc` module advises before a fork: a worker's collections then
+    never walk it, nor copy its pages by touching them. Measured on a 200-letter Typst campaign: 0.9 s less
+    CPU (bench/README.md)."""
+    if context.get_start_method() != "fork":
+        yield
+        return
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()

@@ -124,3 +124,21 @@ def produce_job(job: Job, signing: Any = None) -> Produced:
     except CorrespondenceError as exc:
         return Produced(job.stem, error=str(exc))
 
+
+
+def warm_up(job: Job) -> None:
+    """Compose `job` without laying it out, so that what its letters share (wording templates compiled, the
+    language pack, Babel's locale data, the brand kit) is built once in a process about to fork its workers
+    instead of in each of them. Nothing is rendered: a Typst compile before a fork would hang the workers
+    (`render.typst.ran`). A problem with the case is left for its letter to report."""
+    from ..casefile import build_case
+    from ..pipeline import compose, signed_at_once
+    from .branding import worker_kit
+
+    try:
+        case = build_case(job.case)
+        figures_of(case)
+        compose(signed_at_once(case) if job.sign else case, base_dir=Path(job.base_dir) if job.base_dir else None,
+                kit=worker_kit(job.brand), engine=job.engine)
+    except CorrespondenceError:
+        pass

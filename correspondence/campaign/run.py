@@ -16,13 +16,13 @@ from typing import Any, Callable, Iterator, Optional, Sequence
 
 from ..errors import InputError, InputErrors
 from ..files import write_atomic
-from ..pools import pool_context
+from ..pools import frozen_for_fork, pool_context
 from ..render import FORMATS
 from .branding import CampaignBrand, case_data
 from .grouping import CaseDraft, RowError, check_columns, group_rows
 from .manifest import Entry, OutputFile, write_error_report, write_manifest
 from .mapping import Mapping, load_mapping
-from .production import Job, Produced, produce_job
+from .production import Job, Produced, produce_job, warm_up
 from .resume import Journal, fingerprint, remove_partial_files
 from .sources import Sheet, read_sheet
 
@@ -130,7 +130,11 @@ def run_campaign(campaign: Campaign, out_dir: Path, *, formats: Sequence[str] = 
         settings["engine"] = engine
     base_dir = str(campaign.source.parent.resolve())
     if signing is not None and not queue:
-        _close(signing, signing.open())  # a wrong password or PIN fails here, before any work
+        opened = signing.open()  # a wrong password or PIN fails here, before any work
+        try:
+            opened.check_signer()  # so does an expired, revoked or untrusted certificate (forked workers reuse it)
+        finally:
+            _close(signing, opened)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     remove_partial_files(out_dir)
@@ -257,8 +261,10 @@ def _run_on_pool(jobs: list[Job], signing: Any, workers: Optional[int], stop: _S
         jobs = jobs[1:]
         if not jobs or stop.requested:
             return
-    with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=(signing,),
-                             mp_context=context) as pool:
+    elif context.get_start_method() == "fork":
+        warm_up(jobs[0])  # with Typst, the first letter is composed here but laid out in a worker
+    with frozen_for_fork(context), ProcessPoolExecutor(max_workers=workers, initializer=_start_worker,
+                                                       initargs=(signing,), mp_context=context) as pool:
         futures = [pool.submit(_produce, job) for job in jobs]
         cancelled = False
         for future in as_completed(futures):

@@ -9,6 +9,7 @@ unexpected one as one line and exit 1. ``--debug`` adds the traceback and DEBUG 
 """
 from __future__ import annotations
 
+import gc
 import sys
 import traceback
 
@@ -131,4 +132,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run() -> None:
-    sys.exit(main())
+    code = main()
+    # the interpreter's last collection would walk every object of the process only to free the memory the
+    # exit frees anyway: after a campaign, with pyHanko and the renderer loaded, that took 0.2 s of each run
+    gc.freeze()
+    sys.exit(code)

@@ -17,6 +17,10 @@ if TYPE_CHECKING:
     from .options import SignOptions
 
 SIGNER_CHECK_TTL = 600.0  # seconds a positive signer check is reused inside a batch
+# positive signer checks of this process, by certificate, chain and trust: shared by every key loaded here,
+# and inherited by the workers a campaign forks after checking its signer once (campaign/run.py), so each
+# worker does not build the trust registry and validate the same chain again on its first letter
+_signer_checks: dict[tuple[Any, ...], float] = {}
 
 
 class SigningKey:
@@ -32,7 +36,6 @@ class SigningKey:
         speedups.install(signer)
         self.source = source
         self._session = session
-        self._checked: dict[tuple[Any, ...], float] = {}
 
     # -- loading ---------------------------------------------------------------------------------
     @classmethod
@@ -149,16 +152,17 @@ class SigningKey:
         """Refuse an expired, not-yet-valid, revoked or untrusted certificate (cached for a while)."""
         if options.allow_invalid_signer:
             return
-        key = (tuple(str(t) if not isinstance(t, bytes) else t for t in options.trust_roots),
+        key = (self.certificate.sha256, tuple(sorted(c.sha256 for c in self.chain)),  # the chain in any order
+               tuple(str(t) if not isinstance(t, bytes) else t for t in options.trust_roots),
                options.allow_fetching)
         now = time.monotonic()
-        if now - self._checked.get(key, -1e9) < SIGNER_CHECK_TTL:
+        if now - _signer_checks.get(key, -1e9) < SIGNER_CHECK_TTL:
             if not trust.date_problem(self.certificate):
                 return
         roots = trust.load_trust_roots(options.trust_roots)
         await trust.check_signer(self.certificate, self.chain, roots,
                                  allow_fetching=options.allow_fetching, timeout=options.timeout)
-        self._checked[key] = now
+        _signer_checks[key] = now
 
     # -- lifetime ----------------------------------------------------------------------------------
     def close(self) -> None:

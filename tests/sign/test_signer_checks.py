@@ -57,3 +57,42 @@ def test_untrusted_root_refused_unless_allowed(pki, letter, tmp_path):
     key = SigningKey.from_p12(pki.p12("signer"), P12_PASSWORD)
     with pytest.raises(InputError, match="no chain to a trusted root"):
         sign_pdf(key, letter, SignOptions(trust_roots=(demo_ca,)))
+
+
+def test_a_campaign_with_an_expired_signer_is_refused_before_any_letter(pki, tmp_path, monkeypatch, capsys):
+    """The coordinator checks the signer once before any work (the forked workers reuse that check), so an
+    expired certificate stops the run with the reason instead of failing every letter."""
+    from tests.campaign.helpers import spanish_export
+
+    monkeypatch.setenv("CORRESPONDENCE_HOME", str(tmp_path / "home"))
+    source, mapping = spanish_export(tmp_path / "export")
+    out = tmp_path / "out"
+    rc = main(["batch", str(source), "--mapping", str(mapping), "-o", str(out), "--p12", str(pki.p12("expired")),
+               "--p12-password-file", str(pki.password_file), "--workers", "2"])
+    assert rc == 2
+    err = " ".join(capsys.readouterr().err.split())
+    assert "signer:" in err and CASES["expired"] in err and "Traceback" not in err
+    assert not out.exists()  # refused before the output folder, a letter or a manifest is written
+
+
+def test_a_positive_signer_check_is_shared_by_every_key_with_that_certificate(pki, monkeypatch):
+    """Keys loaded again from the same certificate (each campaign worker loads its own) reuse the check; other
+    trust settings are checked again."""
+    from correspondence.sign import keys, trust
+    from correspondence.sign.sync import run_sync
+
+    calls = []
+    real = trust.check_signer
+
+    async def counting(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(args[0])
+        await real(*args, **kwargs)
+
+    monkeypatch.setattr(trust, "check_signer", counting)
+    monkeypatch.setattr(keys, "_signer_checks", {})
+    options = SignOptions(trust_roots=(pki.root_pem,), allow_fetching=False)
+    for _ in range(2):
+        run_sync(SigningKey.from_p12(pki.p12("signer"), P12_PASSWORD).ensure_valid(options))
+    assert len(calls) == 1
+    run_sync(SigningKey.from_p12(pki.p12("signer"), P12_PASSWORD).ensure_valid(SignOptions(allow_fetching=False)))
+    assert len(calls) == 2  # other trust roots: another check
