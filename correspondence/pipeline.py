@@ -111,16 +111,26 @@ class Composed:
             if self.engine == "typst":
                 from .render.typst import render_typst
 
-                laid_out = render_typst(self.document, pdfa=self._pdfa)
+                self.use_layout(render_typst(self.document, pdfa=self._pdfa))
             else:  # imported here: a Typst process never loads WeasyPrint
                 from .render.pdf import render_pdf
 
-                laid_out = render_pdf(self.document, pdfa=self._pdfa)
-            rendered = with_signature_field(self.case, laid_out)
-            self._pdf = Rendering(rendered.data, "pdf", rendered.signature_box, rendered.pdfa, self.engine)
-            if self.engine == "weasyprint":  # the DOCX follows the WeasyPrint layout decision (compact_layout)
-                self._compact = rendered.compact
+                self.use_layout(render_pdf(self.document, pdfa=self._pdfa))
+        assert self._pdf is not None
         return self._pdf
+
+    @property
+    def pdfa(self) -> bool | None:
+        """PDF/A as asked when composing (None: as the case and its kind say, `render.result.wants_pdfa`)."""
+        return self._pdfa
+
+    def use_layout(self, laid_out: RenderedPdf) -> None:
+        """Take the PDF of this document as laid out elsewhere, by this composition's engine: a campaign lays
+        many letters out in one pass (render/typst_many.py) and hands each composition its own."""
+        rendered = with_signature_field(self.case, laid_out)
+        self._pdf = Rendering(rendered.data, "pdf", rendered.signature_box, rendered.pdfa, self.engine)
+        if self.engine == "weasyprint":  # the DOCX follows the WeasyPrint layout decision (compact_layout)
+            self._compact = rendered.compact
 
     def docx(self) -> Rendering:
         """The DOCX; its thumbnail is page 1 of the PDF when that was rendered already, and it takes the PDF's

@@ -18,6 +18,8 @@ def test_wheel_contains_assets_and_renders_outside_the_checkout(tmp_path):
     for required in ("correspondence/templates/shared/fonts/LiberationSerif-Regular.ttf",
                      "correspondence/templates/shared/layouts/letter.docx",
                      "correspondence/templates/shared/typst/letter.typ",
+                     "correspondence/templates/shared/typst/layout.typ",
+                     "correspondence/templates/shared/typst/letters.typ",
                      "correspondence/templates/shared/typst/stamp.typ",
                      "correspondence/templates/it/wording/legal_notice.j2",
                      "correspondence/templates/es/language.yaml",

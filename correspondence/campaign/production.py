@@ -11,7 +11,7 @@ import base64
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Optional, Sequence
 
 from ..errors import CorrespondenceError
 
@@ -97,10 +97,51 @@ def figures_of(case: Any) -> tuple[dict[str, str], list[str]]:
     return figures, warnings
 
 
+#: cases a pool process takes at once in a Typst campaign: their PDFs are laid out in one pass
+#: (render/typst_many.py); small enough that Ctrl-C waits for few letters and progress stays smooth
+TYPST_CHUNK = 10
+
+
 def produce_job(job: Job, signing: Any = None) -> Produced:
     """Render (and sign) one case; input and configuration problems come back as `error`, not raised."""
+    return produce_jobs([job], signing)[0]
+
+
+def produce_jobs(jobs: Sequence[Job], signing: Any = None) -> list[Produced]:
+    """`produce_job` for each of `jobs`, in order, with what they can share done once: the PDFs of Typst
+    cases are laid out together and split per letter (render/typst_many.py), then each is signed on its own.
+    A case that cannot be composed, or whose letter cannot be laid out, fails alone."""
+    drafts = [_compose(job, signing) for job in jobs]
+    together: dict[Optional[bool], list[_Draft]] = {}
+    for d in drafts:
+        if isinstance(d, _Draft) and d.job.engine == "typst" and "pdf" in d.job.formats:
+            together.setdefault(d.composed.pdfa, []).append(d)
+    for pdfa, group in together.items():
+        if len(group) < 2:
+            continue
+        from ..render.typst_many import render_typst_many
+
+        try:
+            laid_out = render_typst_many([d.composed.document for d in group], pdfa=pdfa)
+        except CorrespondenceError:  # one letter spoils the pass: each is laid out alone and reports its own
+            continue
+        for draft, pdf in zip(group, laid_out):
+            draft.composed.use_layout(pdf)
+    return [d if isinstance(d, Produced) else _finish(d) for d in drafts]
+
+
+@dataclass
+class _Draft:
+    job: Job
+    composed: Any  # pipeline.Composed
+    figures: dict[str, str]
+    warnings: list[str]
+    signing: Any
+
+
+def _compose(job: Job, signing: Any) -> "_Draft | Produced":
     from ..casefile import build_case
-    from ..pipeline import compose, sign_rendering, signed_at_once
+    from ..pipeline import compose, signed_at_once
     from .branding import worker_kit
 
     try:
@@ -108,22 +149,31 @@ def produce_job(job: Job, signing: Any = None) -> Produced:
         kit = worker_kit(job.brand)
         figures, warnings = figures_of(case)
         base_dir = Path(job.base_dir) if job.base_dir else None
-        files, layout = {}, {}
         sign_now = signing is not None and job.sign and "pdf" in job.formats
         composed = compose(signed_at_once(case) if sign_now else case, base_dir=base_dir,
                            kit=kit, engine=job.engine)  # once, all formats
+        return _Draft(job, composed, figures, warnings, signing if sign_now else None)
+    except CorrespondenceError as exc:
+        return Produced(job.stem, error=str(exc))
+
+
+def _finish(draft: _Draft) -> Produced:
+    from ..pipeline import sign_rendering
+
+    job, composed = draft.job, draft.composed
+    try:
+        files, layout = {}, {}
         for fmt in job.formats:
-            sign = signing if (sign_now and fmt == "pdf") else None
+            sign = draft.signing if fmt == "pdf" else None
             rendering = composed.render(fmt)
             name = output_name(job.stem, fmt, sign is not None)
             files[name] = rendering.data if sign is None else sign_rendering(composed.case, rendering, sign)
             box = rendering.signature_box
             layout[name] = {"fmt": fmt, "pdfa": rendering.pdfa, "box": [box.page, list(box.box)] if box else None,
                             "engine": rendering.engine}
-        return Produced(job.stem, files, figures, warnings, layout=layout)
+        return Produced(job.stem, files, draft.figures, draft.warnings, layout=layout)
     except CorrespondenceError as exc:
         return Produced(job.stem, error=str(exc))
-
 
 
 def warm_up(job: Job) -> None:

@@ -2,8 +2,9 @@
 
 Nothing is rendered while any row is invalid, unless the caller skips invalid cases (then `errors.csv` is
 written next to the output). Cases run on a local process pool (each process loads the signing key once)
-or, with `queue=True`, as one Celery task per case (`campaign/queue.py`). Ctrl-C (SIGINT) stops taking new
-cases, lets the ones in flight finish and be journaled, and writes the manifest: rerunning resumes.
+or, with `queue=True`, as one Celery task per case (`campaign/queue.py`); on the pool a Typst campaign hands
+each process a few cases at a time, laid out in one pass (`production.produce_jobs`). Ctrl-C (SIGINT) stops
+taking new cases, lets the ones in flight finish and be journaled, and writes the manifest: rerunning resumes.
 """
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from .branding import CampaignBrand, case_data
 from .grouping import CaseDraft, RowError, check_columns, group_rows
 from .manifest import Entry, OutputFile, write_error_report, write_manifest
 from .mapping import Mapping, load_mapping
-from .production import Job, Produced, produce_job, warm_up
+from .production import TYPST_CHUNK, Job, Produced, produce_jobs, warm_up
 from .resume import Journal, fingerprint, remove_partial_files
 from .sources import Sheet, read_sheet
 
@@ -241,8 +242,17 @@ def _start_worker(signing: Any) -> None:
     _signing = signing.open() if signing is not None else None
 
 
-def _produce(job: Job) -> Produced:
-    return produce_job(job, _signing)
+def _produce_chunk(jobs: list[Job]) -> list[Produced]:
+    return produce_jobs(jobs, _signing)
+
+
+def _chunks(jobs: list[Job], workers: int) -> list[list[Job]]:
+    """Typst cases in chunks laid out in one pass each (`production.TYPST_CHUNK`), small enough to keep every
+    worker busy to the end (four chunks a worker at least); WeasyPrint cases one by one."""
+    if not jobs or jobs[0].engine != "typst":
+        return [[job] for job in jobs]
+    size = TYPST_CHUNK if workers == 1 else max(1, min(TYPST_CHUNK, len(jobs) // (4 * workers)))
+    return [jobs[i:i + size] for i in range(0, len(jobs), size)]
 
 
 def _run_on_pool(jobs: list[Job], signing: Any, workers: Optional[int], stop: _Stop) -> Iterator[Produced]:
@@ -265,7 +275,7 @@ def _run_on_pool(jobs: list[Job], signing: Any, workers: Optional[int], stop: _S
         warm_up(jobs[0])  # with Typst, the first letter is composed here but laid out in a worker
     with frozen_for_fork(context), ProcessPoolExecutor(max_workers=workers, initializer=_start_worker,
                                                        initargs=(signing,), mp_context=context) as pool:
-        futures = [pool.submit(_produce, job) for job in jobs]
+        futures = [pool.submit(_produce_chunk, chunk) for chunk in _chunks(jobs, workers)]
         cancelled = False
         for future in as_completed(futures):
             if stop.requested and not cancelled:
@@ -274,16 +284,16 @@ def _run_on_pool(jobs: list[Job], signing: Any, workers: Optional[int], stop: _S
                     f.cancel()
             if future.cancelled():
                 continue
-            yield future.result()
+            yield from future.result()
 
 
 def _run_here(jobs: list[Job], signing: Any, stop: _Stop) -> Iterator[Produced]:
     opened = signing.open() if signing is not None else None
     try:
-        for job in jobs:
+        for chunk in _chunks(jobs, 1):
             if stop.requested:
                 return
-            yield produce_job(job, opened)
+            yield from produce_jobs(chunk, opened)
     finally:
         if opened is not None:
             _close(signing, opened)

@@ -61,21 +61,26 @@ def _fonts(folders: tuple[str, ...]) -> Any:
 
 
 @lru_cache(maxsize=8)
-def _compiler(brand_fonts: tuple[bytes, ...]) -> Any:
-    """One compiler per set of brand faces: fonts parsed once, the layout file read once (then memoised).
-    The binding takes font folders only, so a brand's checked faces are written to a private folder holding
-    nothing else (removed at exit)."""
+def _compiler(brand_fonts: tuple[bytes, ...], entry: str = "letter.typ") -> Any:
+    """One compiler per set of brand faces and entry file (`letter.typ` one letter, `letters.typ` several):
+    fonts parsed once, the layout read once (then memoised). The binding takes font folders only, so a
+    brand's checked faces are written to a private folder holding nothing else (removed at exit)."""
     import typst
 
     folders = [str(shared_dir() / "fonts")]
     if brand_fonts:
-        folder = Path(tempfile.mkdtemp(prefix="correspondence-fonts-"))
-        atexit.register(shutil.rmtree, folder, True)
-        for i, data in enumerate(brand_fonts):
-            (folder / f"brand-{i}.{'otf' if data[:4] == b'OTTO' else 'ttf'}").write_bytes(data)
-        folders.append(str(folder))
-    return typst.Compiler(str(layout_dir() / "letter.typ"), root=str(layout_dir()), font_paths=_fonts(tuple(folders)),
+        folders.append(_brand_font_folder(brand_fonts))
+    return typst.Compiler(str(layout_dir() / entry), root=str(layout_dir()), font_paths=_fonts(tuple(folders)),
                           ignore_system_fonts=True)
+
+
+@lru_cache(maxsize=8)
+def _brand_font_folder(brand_fonts: tuple[bytes, ...]) -> str:
+    folder = Path(tempfile.mkdtemp(prefix="correspondence-fonts-"))
+    atexit.register(shutil.rmtree, folder, True)
+    for i, data in enumerate(brand_fonts):
+        (folder / f"brand-{i}.{'otf' if data[:4] == b'OTTO' else 'ttf'}").write_bytes(data)
+    return str(folder)
 
 
 @lru_cache(maxsize=1)
@@ -177,20 +182,19 @@ def render_typst(doc: Document, *, pdfa: bool | None = None,
     """Render a composed document with Typst, as `render_pdf` does with WeasyPrint: PDF/A-3b when asked (by
     default for legal notices), the compact second layout for a reminder that spills onto a second page."""
     archival = wants_pdfa(doc, pdfa)
-    return one_page_if_it_fits(doc, lambda compact: _render(doc, pdfa=archival, compact=compact,
+    return one_page_if_it_fits(doc, lambda compact: lay_out(doc, pdfa=archival, compact=compact,
                                                             attachments=attachments))
 
 
-def _render(doc: Document, *, pdfa: bool, compact: bool, attachments: tuple[EmbeddedFile, ...]) -> RenderedPdf:
+def lay_out(doc: Document, *, pdfa: bool, compact: bool, attachments: tuple[EmbeddedFile, ...] = ()) -> RenderedPdf:
+    """One layout of the document, normal or compact (`render_typst` chooses)."""
     import typst
 
     data = json.dumps(layout_data(doc, compact=compact, attachments=attachments), ensure_ascii=False)
     compiler = _compiler(tuple(f.sfnt for f in doc.fonts))
     stamp = dt.datetime.combine(doc.case.date, dt.time(12, 0), tzinfo=dt.timezone.utc)  # reproducible bytes
-    global _ran
     try:
-        with _lock:  # one compiler per process, shared by the API's threads
-            _ran = True
+        with compile_lock():  # one compiler per process, shared by the API's threads
             pdf = compiler.compile(format="pdf", sys_inputs={"data": data}, timestamp=stamp,
                                    pdf_standards=["a-3b"] if pdfa else [],
                                    pdf_tags=False)  # untagged, as WeasyPrint writes it (and lighter to sign)
@@ -199,6 +203,14 @@ def _render(doc: Document, *, pdfa: bool, compact: bool, attachments: tuple[Embe
         raise RenderingError(f"Typst could not lay out the letter: {exc.message}") from None
     if not isinstance(pdf, bytes):
         raise RenderingError("Typst returned no PDF")
+    pages, boxes = read_marks(marks)
+    return RenderedPdf(data=pdf, pages=pages, signature_box=boxes.get(LAID_OUT[0]), pdfa=pdfa, boxes=boxes,
+                       compact=compact)
+
+
+def read_marks(marks: Sequence[Mapping[str, Any]], first_page: int = 1) -> tuple[int, dict[str, SignatureBox]]:
+    """A letter's page count and where its marked elements landed (page indexes counted from its own first
+    page, the physical page `first_page` of the compiled document)."""
     boxes: dict[str, SignatureBox] = {}
     pages = 1
     for mark in marks:
@@ -206,9 +218,17 @@ def _render(doc: Document, *, pdfa: bool, compact: bool, attachments: tuple[Embe
             pages = int(mark["page"])
         elif mark["name"] in LAID_OUT:  # the last one wins, as with WeasyPrint's anchors
             x, y, w, h = (float(mark[k]) for k in ("x", "y", "w", "h"))
-            boxes[mark["name"]] = SignatureBox(int(mark["page"]) - 1, (x, A4_HEIGHT_PT - y - h, x + w, A4_HEIGHT_PT - y))
-    return RenderedPdf(data=pdf, pages=pages, signature_box=boxes.get(LAID_OUT[0]), pdfa=pdfa, boxes=boxes,
-                       compact=compact)
+            boxes[mark["name"]] = SignatureBox(int(mark["page"]) - first_page,
+                                               (x, A4_HEIGHT_PT - y - h, x + w, A4_HEIGHT_PT - y))
+    return pages, boxes
+
+
+def compile_lock() -> Any:
+    """The lock every compile of this process holds (the compilers share one thread pool); it also marks the
+    process as one where Typst has run (`ran`)."""
+    global _ran
+    _ran = True
+    return _lock
 
 
 _STAMP_FAMILIES = {"sans": "Liberation Sans", "serif": "Liberation Serif"}
