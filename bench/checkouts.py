@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import shutil
 import statistics
 import subprocess
@@ -25,6 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.campaign import export  # noqa: E402
+from bench.cpu import children_cpu  # noqa: E402
 
 
 def main() -> None:
@@ -45,17 +45,15 @@ def main() -> None:
                 out = folder / f"out-{name}"
                 shutil.rmtree(out, ignore_errors=True)
                 env = {**os.environ, "PYTHONPATH": str(Path(root).resolve()), "CORRESPONDENCE_HOME": str(folder / "home")}
-                before = resource.getrusage(resource.RUSAGE_CHILDREN)
-                start = time.perf_counter()
+                cpu, start = children_cpu(), time.perf_counter()
                 subprocess.run([sys.executable, "-m", "correspondence", "batch", str(source), "--mapping", str(mapping),
                                 "-o", str(out), "--sign", "--workers", "2", "--engine", args.engine], env=env,
                                check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=tmp)
                 wall = time.perf_counter() - start
-                after = resource.getrusage(resource.RUSAGE_CHILDREN)
                 made = len(list(out.glob("*.signed.pdf")))
                 if made != args.letters:
                     raise SystemExit(f"{name}: {made} of {args.letters} letters")
-                spent[name].append((wall, after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime))
+                spent[name].append((wall, children_cpu() - cpu))
         for name, runs in spent.items():
             wall = statistics.median(w for w, _ in runs)
             cpu = statistics.median(c for _, c in runs)

@@ -97,11 +97,6 @@ def figures_of(case: Any) -> tuple[dict[str, str], list[str]]:
     return figures, warnings
 
 
-#: cases a pool process takes at once in a Typst campaign: their PDFs are laid out in one pass
-#: (render/typst_many.py); small enough that Ctrl-C waits for few letters and progress stays smooth
-TYPST_CHUNK = 10
-
-
 def produce_job(job: Job, signing: Any = None) -> Produced:
     """Render (and sign) one case; input and configuration problems come back as `error`, not raised."""
     return produce_jobs([job], signing)[0]

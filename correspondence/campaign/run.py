@@ -23,7 +23,7 @@ from .branding import CampaignBrand, case_data
 from .grouping import CaseDraft, RowError, check_columns, group_rows
 from .manifest import Entry, OutputFile, write_error_report, write_manifest
 from .mapping import Mapping, load_mapping
-from .production import TYPST_CHUNK, Job, Produced, produce_jobs, warm_up
+from .production import Job, Produced, produce_jobs, warm_up
 from .resume import Journal, fingerprint, remove_partial_files
 from .sources import Sheet, read_sheet
 
@@ -247,11 +247,13 @@ def _produce_chunk(jobs: list[Job]) -> list[Produced]:
 
 
 def _chunks(jobs: list[Job], workers: int) -> list[list[Job]]:
-    """Typst cases in chunks laid out in one pass each (`production.TYPST_CHUNK`), small enough to keep every
-    worker busy to the end (four chunks a worker at least); WeasyPrint cases one by one."""
+    """Typst cases in chunks of at most one layout pass each (`render.typst_many.GROUP`), small enough to keep
+    every worker busy to the end (four chunks a worker at least); WeasyPrint cases one by one."""
     if not jobs or jobs[0].engine != "typst":
         return [[job] for job in jobs]
-    size = TYPST_CHUNK if workers == 1 else max(1, min(TYPST_CHUNK, len(jobs) // (4 * workers)))
+    from ..render.typst_many import GROUP
+
+    size = GROUP if workers == 1 else max(1, min(GROUP, len(jobs) // (4 * workers)))
     return [jobs[i:i + size] for i in range(0, len(jobs), size)]
 
 

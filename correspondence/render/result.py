@@ -58,11 +58,16 @@ def wants_pdfa(doc: "Document", pdfa: bool | None) -> bool:
     return doc.case.options.pdfa if doc.case.options.pdfa is not None else doc.case.kind.value == "legal_notice"
 
 
+def spills(doc: "Document", rendered: RenderedPdf) -> bool:
+    """A reminder laid out normally that spilled onto a second page: it is laid out once more, compact."""
+    return rendered.pages == 2 and doc.case.kind in COMPACT_KINDS
+
+
 def one_page_if_it_fits(doc: "Document", render: Callable[[bool], RenderedPdf]) -> RenderedPdf:
     """`render(compact)` in the normal layout; a reminder that spills onto a second page is laid out once more
     compact, and that layout is kept only if it fits one page (whichever engine lays it out)."""
     rendered = render(False)
-    if rendered.pages == 2 and doc.case.kind in COMPACT_KINDS:
+    if spills(doc, rendered):
         compact = render(True)
         if compact.pages == 1:
             return compact

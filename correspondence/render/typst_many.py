@@ -24,14 +24,16 @@ import datetime as dt
 import hashlib
 import io
 import json
+from functools import lru_cache
 from typing import Any, Optional, Sequence
 
 from ..errors import RenderingError
 from .document import Document
-from .result import COMPACT_KINDS, LAID_OUT, RenderedPdf, wants_pdfa
+from .result import LAID_OUT, RenderedPdf, spills, wants_pdfa
 from .typst import _compiler, compile_lock, lay_out, layout_data, read_marks, render_typst
 
-GROUP = 10  # letters a compile: 20 gains little more, and a group is the unit of work a Ctrl-C waits for
+GROUP = 10  # letters a compile (20 gains nothing more); also the most cases a campaign worker takes at once,
+#            so the letters a Ctrl-C waits for
 _XMP_PAGED_TEXT = "http://ns.adobe.com/xap/1.0/t/pg/"
 _CATALOG = {"/Type", "/Pages", "/Lang", "/Metadata", "/ViewerPreferences"}  # what a group's document may hold
 
@@ -58,7 +60,7 @@ def render_typst_many(docs: Sequence[Document], *, pdfa: Optional[bool] = None) 
                 results[i] = part
             # a reminder that spills onto a second page is laid out again compact, kept if it then fits one
             # page (`one_page_if_it_fits`): those of the group together, a single one alone
-            spilled = [i for i, part in zip(chunk, parts) if part.pages == 2 and docs[i].case.kind in COMPACT_KINDS]
+            spilled = [i for i, part in zip(chunk, parts) if spills(docs[i], part)]
             compact = _group([docs[i] for i in spilled], fonts, compact=True) if len(spilled) > 1 else None
             for n, i in enumerate(spilled):
                 again = compact[n] if compact is not None else lay_out(docs[i], pdfa=False, compact=True)
@@ -100,10 +102,17 @@ def _group(docs: Sequence[Document], fonts: tuple[bytes, ...], *, compact: bool 
     return parts
 
 
+@lru_cache(maxsize=1)
+def _paged_text_namespace() -> None:
+    """Make pikepdf's XMP editor know the namespace where Typst states the page count (once per process)."""
+    from pikepdf.models.metadata import PdfMetadata
+
+    PdfMetadata.register_xml_namespace(_XMP_PAGED_TEXT, "xmpTPg")
+
+
 def _part(whole: Any, start: int, pages: int, data: dict[str, Any]) -> bytes:
     """The pages of one letter as a PDF of their own, with the metadata Typst gives that letter alone."""
     import pikepdf
-    from pikepdf.models.metadata import PdfMetadata
 
     part = pikepdf.new()
     part.pages.extend(whole.pages[start:start + pages])
@@ -117,7 +126,7 @@ def _part(whole: Any, start: int, pages: int, data: dict[str, Any]) -> bytes:
     letter = json.dumps(data, sort_keys=True).encode()
     document_id, instance_id = (base64.b64encode(hashlib.sha256(salt + letter).digest()[:16]).decode()
                                 for salt in (b"document", b"instance"))  # stable, like Typst's
-    PdfMetadata.register_xml_namespace(_XMP_PAGED_TEXT, "xmpTPg")  # Typst states the page count there
+    _paged_text_namespace()
     part.Root.Metadata = part.make_stream(whole.Root.Metadata.read_bytes(), Type=pikepdf.Name.Metadata,
                                           Subtype=pikepdf.Name.XML)
     with part.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as meta:
